@@ -1,0 +1,30 @@
+# newsdesk — `make demo` and `make test` do all their own set-up on a fresh clone.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+DB := data/articles.db
+
+.PHONY: install demo test eval clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	# The pip bundled with Python 3.11.7 crashes resolving lxml[html-clean]; upgrade it first.
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+demo: install
+	@bash scripts/demo.sh
+
+test: install
+	$(BIN)/python -m pytest -q
+
+eval: install
+	$(BIN)/newsdesk eval ../shared/datasets/fundus-de
+	$(BIN)/newsdesk eval ../shared/datasets/text-captures-de
+	$(BIN)/newsdesk eval ../shared/datasets/trafilatura-eval
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache

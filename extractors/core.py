@@ -1,0 +1,68 @@
+"""extract(): the one entry point from raw content (bytes or text) to an Article."""
+
+from __future__ import annotations
+
+import re
+
+from extractors.article import Article, Document
+from extractors.decoding import decode_bytes
+from extractors.errors import ExtractionError
+from extractors.html_extractor import extract_html
+from extractors.language import detect_language
+from extractors.limits import LIMITS
+from extractors.text_cleaner import clean_text_capture
+
+_HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title|div|p|article)\b", re.IGNORECASE | re.DOTALL)
+_HTML_TAGS = re.compile(r"</?(?:p|div|span|a|br|li|h[1-6]|article|section|body|html|table)\b[^>]*>", re.IGNORECASE)
+
+
+def looks_like_html(text: str, content_type: str | None = None) -> bool:
+    if content_type:
+        lowered = content_type.lower()
+        if "html" in lowered or "xml" in lowered:
+            return True
+        if lowered.startswith("text/plain"):
+            return False
+    head = text[:4096]
+    if _HTML_START.match(head):
+        return True
+    return len(_HTML_TAGS.findall(head)) >= 5
+
+
+def extract(content: bytes | str | Document, url: str | None = None, *, content_type: str | None = None) -> Article:
+    """Extract an Article from a page or text capture. Raises ExtractionError with a one-line reason."""
+    if isinstance(content, Document):
+        url = url or content.url
+        content_type = content_type or content.content_type or content.header("Content-Type")
+        content = content.content
+    if isinstance(content, bytes):
+        if len(content) > LIMITS.max_input_bytes:
+            raise ExtractionError(f"input of {len(content):,} bytes exceeds the {LIMITS.max_input_bytes:,}-byte limit", stage="decode")
+        decoded = decode_bytes(content, content_type)
+        text, encoding = decoded.text, decoded.encoding
+    else:
+        text, encoding = content, None
+    if not text.strip():
+        raise ExtractionError("empty input (no text)", stage="decode")
+
+    if looks_like_html(text, content_type):
+        page = extract_html(text, url)
+        article = Article(
+            url=url, title=page.title, body="\n\n".join(page.paragraphs), byline=page.cues.byline,
+            authors=page.authors, published=page.cues.published, outlet=page.cues.outlet,
+            credits=page.cues.credits, removed=page.removed, canonical_url=page.canonical_url,
+            page_type=page.page_type, link_density=page.link_density, input_format="html", encoding=encoding,
+        )
+    else:
+        capture = clean_text_capture(text)
+        article = Article(
+            url=url, title=capture.title, body=capture.body, byline=capture.cues.byline,
+            authors=capture.cues.authors, published=capture.cues.published, outlet=capture.cues.outlet,
+            credits=capture.cues.credits, removed=capture.removed, input_format="text", encoding=encoding,
+            language=capture.language,
+        )
+    if len(article.body) > LIMITS.max_body_chars:
+        cut = article.body.rfind("\n\n", 0, LIMITS.max_body_chars)
+        article.body = article.body[: cut if cut > 0 else LIMITS.max_body_chars]
+    article.language = detect_language(article.body) or article.language
+    return article

@@ -1,0 +1,176 @@
+"""Turn raw bytes into text without mojibake, and refuse what is not text at all.
+
+Order of trust: a byte-order mark, then a declared charset that decodes cleanly (HTTP header or
+<meta>), then UTF-8 if it decodes, then statistical detection (charset-normalizer).
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import re
+import zlib
+from dataclasses import dataclass
+
+from charset_normalizer import from_bytes
+
+from extractors.errors import ExtractionError
+from extractors.limits import LIMITS
+
+# Magic numbers of binary formats that show up under misleading names (.html, .txt) in crawls and dumps.
+BINARY_SIGNATURES: list[tuple[bytes, str]] = [
+    (b"\x89PNG\r\n\x1a\n", "PNG image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF87a", "GIF image"),
+    (b"GIF89a", "GIF image"),
+    (b"RIFF", "RIFF media (WebP/WAV/AVI)"),
+    (b"%PDF-", "PDF document"),
+    (b"PK\x03\x04", "ZIP archive (or Office document)"),
+    (b"PK\x05\x06", "ZIP archive"),
+    (b"7z\xbc\xaf\x27\x1c", "7-Zip archive"),
+    (b"Rar!\x1a\x07", "RAR archive"),
+    (b"BZh", "bzip2 data"),
+    (b"\xfd7zXZ\x00", "xz data"),
+    (b"\x28\xb5\x2f\xfd", "zstd data"),
+    (b"\x7fELF", "ELF executable"),
+    (b"MZ", "Windows executable"),
+    (b"\x00\x00\x01\x00", "ICO image"),
+    (b"OggS", "Ogg media"),
+    (b"ID3", "MP3 audio"),
+    (b"\x1aE\xdf\xa3", "Matroska/WebM video"),
+    (b"wOFF", "WOFF font"),
+    (b"wOF2", "WOFF2 font"),
+    (b"SQLite format 3\x00", "SQLite database"),
+]
+
+BOMS: list[tuple[bytes, str]] = [
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+]
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
+_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([\w.:-]+)""", re.IGNORECASE)
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
+# Control characters other than tab, newline, carriage return and form feed: text has almost none.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class DecodedText:
+    text: str
+    encoding: str
+
+
+def sniff_binary(data: bytes) -> str | None:
+    """Name the binary format of `data` if it starts like one."""
+    for signature, name in BINARY_SIGNATURES:
+        if data.startswith(signature):
+            return name
+    return None
+
+
+def gunzip_bounded(data: bytes, limit: int | None = None) -> bytes:
+    """Decompress gzip data, refusing to expand past `limit` bytes (a gzip bomb stops early)."""
+    limit = limit or LIMITS.max_decompressed_bytes
+    decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = decompressor.decompress(data, limit + 1)
+    except zlib.error as error:
+        raise ExtractionError(f"corrupt gzip data ({error})", stage="decode") from None
+    if len(out) > limit:
+        raise ExtractionError(f"gzip data expands beyond the {limit:,}-byte limit", stage="decode")
+    return out
+
+
+def declared_charset(data: bytes, content_type: str | None = None) -> str | None:
+    """The charset named by the Content-Type header, an XML declaration or a <meta> tag, if Python knows it."""
+    candidates: list[str] = []
+    if content_type:
+        match = _HEADER_CHARSET.search(content_type)
+        if match:
+            candidates.append(match.group(1))
+    head = data[:4096]
+    for pattern in (_XML_ENCODING, _META_CHARSET):
+        match = pattern.search(head)
+        if match:
+            candidates.append(match.group(1).decode("ascii", "ignore"))
+    for name in candidates:
+        try:
+            return codecs.lookup(name).name
+        except LookupError:
+            continue
+    return None
+
+
+def _is_multibyte_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return any(byte >= 0x80 for byte in data)
+
+
+def decode_bytes(data: bytes, content_type: str | None = None) -> DecodedText:
+    """Decode `data` to text, or raise ExtractionError with a one-line reason."""
+    if data[:2] == b"\x1f\x8b":
+        data = gunzip_bounded(data)
+    if not data.strip():
+        raise ExtractionError("empty input (no bytes or only whitespace)", stage="decode")
+    for bom, encoding in BOMS:
+        if data.startswith(bom):
+            try:
+                return DecodedText(data[len(bom):].decode(encoding), encoding)
+            except UnicodeDecodeError:
+                raise ExtractionError(f"byte-order mark says {encoding} but the bytes do not decode", stage="decode") from None
+    binary = sniff_binary(data)
+    if binary:
+        raise ExtractionError(f"binary content ({binary}), not a page", stage="decode")
+    sample = data[:65536]
+    if sample.count(b"\x00") > len(sample) // 10:
+        utf16 = _utf16_without_bom(data)
+        if utf16 is not None:
+            return utf16
+        raise ExtractionError("binary content (many NUL bytes), not text", stage="decode")
+
+    declared = declared_charset(data, content_type)
+    # A page that is valid multi-byte UTF-8 is UTF-8 whatever it declares: a single-byte label on it
+    # would turn every accented letter into mojibake ("Ã¤"), and valid UTF-8 by accident is vanishingly rare.
+    if _is_multibyte_utf8(data):
+        return _checked(data.decode("utf-8"), "utf-8")
+    if declared and declared not in ("utf-8",):
+        try:
+            return _checked(data.decode(declared), declared)
+        except (UnicodeDecodeError, LookupError):
+            pass
+    if not any(byte >= 0x80 for byte in data):
+        return _checked(data.decode("ascii"), "ascii")
+    best = from_bytes(data[:262144]).best()
+    if best is None or best.encoding is None:
+        raise ExtractionError("undecodable bytes (no character encoding fits)", stage="decode")
+    return _checked(data.decode(best.encoding, errors="replace"), best.encoding)
+
+
+def _utf16_without_bom(data: bytes) -> DecodedText | None:
+    even_nuls = data[0:4096:2].count(0)
+    odd_nuls = data[1:4096:2].count(0)
+    encoding = "utf-16-le" if odd_nuls > even_nuls * 4 else "utf-16-be" if even_nuls > odd_nuls * 4 else None
+    if encoding is None:
+        return None
+    try:
+        return _checked(data.decode(encoding), encoding)
+    except UnicodeDecodeError:
+        return None
+
+
+def _checked(text: str, encoding: str) -> DecodedText:
+    """Reject decoded 'text' that is mostly control or replacement characters, and drop stray NULs."""
+    sample = text[:100000]
+    junk = len(_CONTROL.findall(sample)) + sample.count("\ufffd")
+    if sample and junk > max(8, len(sample) // 20):
+        raise ExtractionError(f"binary or undecodable content ({junk} control/replacement characters in the first {len(sample):,})", stage="decode")
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    return DecodedText(text, encoding)

@@ -1,0 +1,124 @@
+"""Metadata cues as data: date formats, byline patterns, outlet cues and wire-service credits.
+
+Read by extractors.metadata (HTML) and extractors.text_cleaner (plain-text captures).
+"""
+
+from __future__ import annotations
+
+import re
+
+_I = re.IGNORECASE
+
+# Month names in the languages of the news we meet, mapped to month numbers. Abbreviations are listed
+# with and without a trailing dot ("Feb.", "Sept."); dates like "20 February 2024", "3. Mai 2024",
+# "February 20, 2024", "le 5 juin 2024" read through this table.
+MONTHS: dict[str, int] = {}
+for _number, _names in enumerate([
+    "january jan januar jänner jän janvier janv enero ene gennaio gen januari janeiro",
+    "february feb februar feber février févr febrero febbraio februari fevereiro fev",
+    "march mar märz maerz mars marzo maart março",
+    "april apr avril abril aprile",
+    "may mai mayo maggio mei maio",
+    "june jun juni juin junio giugno junho",
+    "july jul juli juillet juil julio luglio lug julho",
+    "august aug août agosto ago augustus",
+    "september sep sept septembre septiembre settembre set setembro",
+    "october oct oktober octobre octubre ottobre ott okt outubro out",
+    "november nov novembre noviembre novembro",
+    "december dec dezember décembre déc diciembre dic dicembre dezembro dez",
+], start=1):
+    for _name in _names.split():
+        MONTHS[_name] = _number
+
+_MONTH = "|".join(sorted((re.escape(name) for name in MONTHS), key=len, reverse=True))
+_WEEKDAY = (r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|(?:mon|tue|wed|thu|fri|sat|sun)\.?"
+            r"|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag"
+            r"|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)")
+_TIME = r"(?:\s*(?:[-–—,|·•]|um|at|à)?\s*(?P<hour>\d{1,2})[:.h](?P<minute>\d{2})(?:\s*(?P<ampm>[ap]\.?m\.?))?(?:\s*uhr)?)?"
+
+# Date formats seen in date banners, datelines and bylines. Each is tried in order; the groups
+# year/month/day (month may be a name) and the optional hour/minute build an ISO date.
+DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    # ISO dates from CMS output: "2024-02-20", "2024-02-20T09:20:00+02:00", "date 2024-02-20".
+    ("iso", re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})-(?P<month>[01]?\d)-(?P<day>[0-3]?\d)(?:[T ](?P<hour>\d{2}):(?P<minute>\d{2}))?(?!\d)")),
+    # Day-first with a month name: "20 February 2024 - 09:20", "Monday 3. Mai 2024, 14:05 Uhr", "5 juin 2024".
+    ("day month year", re.compile(
+        rf"(?:{_WEEKDAY},?\s+)?(?<!\d)(?P<day>[0-3]?\d)\.?\s+(?:de\s+)?(?P<month>{_MONTH})\.?,?\s+(?:de\s+)?(?P<year>(?:19|20)\d{{2}})(?!\d){_TIME}", _I)),
+    # Month-first: "Monday, September 16, 2024", "Feb. 20, 2024 9:20 am".
+    ("month day year", re.compile(
+        rf"(?:{_WEEKDAY},?\s+)?\b(?P<month>{_MONTH})\.?\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d{{2}})(?!\d){_TIME}", _I)),
+    # Numeric day-first, common in German, French and most of Europe: "22.11.2024 07.57", "03/05/2024".
+    ("numeric day-first", re.compile(
+        rf"(?<![\d.])(?P<day>[0-3]?\d)[./](?P<month>[01]?\d)[./](?P<year>(?:19|20)\d{{2}})(?!\d){_TIME}")),
+]
+
+# A line is a date banner (page furniture) when, besides the date, only these words remain:
+# weekday names, "date", "published", "updated", "Stand", "aktualisiert", time-zone labels, section names.
+DATE_BANNER_FILLER = re.compile(
+    r"^(?:\W|\d|date|dated|published|posted|updated|last updated|on|at|am|um|uhr|stand|veröffentlicht|aktualisiert"
+    r"|erstellt|zuletzt|online seit|heute|today|publié|mis à jour|le|el|de|del|il|cet|cest|gmt|utc|est|edt|pst|bst|mez|mesz|ist"
+    r"|am|pm|\w{1,3}|" + _WEEKDAY[3:-1] + r")*$", _I)
+
+# Bylines on a line of their own: "by Jack Kim", "By Jane Doe and John Roe", "Von Anna Muster",
+# "par Jean Dupont", "door Jan Jansen". The name part is checked separately for name shape.
+BYLINE_LINE = re.compile(r"^\s*(?:by|von|par|por|di|door|av|af|przez|autor(?:in)?:?|text:|written by|reporting by)\s+(?P<names>.{3,120}?)\s*$", _I)
+
+# Separators between several author names in one byline.
+AUTHOR_SEPARATORS = re.compile(r"\s*(?:,|;|\s&\s|\band\b|\bund\b|\bet\b|\by\b|\be\b|\ben\b|\bog\b|\boch\b|\bi\b)\s*", _I)
+
+# Words that, inside a byline, are roles or places rather than names: "Jane Doe, Senior Reporter".
+AUTHOR_ROLE_WORDS = re.compile(
+    r"\b(?:reporter|correspondent|editor|redakteur(?:in)?|korrespondent(?:in)?|staff|writer|autor(?:in)?|journalist(?:in)?"
+    r"|contributor|columnist|redaktion|newsroom|desk|team|bureau|in|aus|from|für|for|updated|aktualisiert)\b", _I)
+
+# Outlet cues in the text itself. Group "outlet" names the publisher of the page.
+OUTLET_CUES: list[tuple[str, re.Pattern[str]]] = [
+    # "About ANI" heading over the publisher's blurb in a page footer.
+    ("about heading", re.compile(r"^\s*(?i:about|über|à propos de|acerca de|chi siamo)\s+(?P<outlet>[A-Z0-9][\w&.' -]{1,40}?)\s*$")),
+    # "Source: Al Jazeera and news agencies" under syndicated or agency-fed stories.
+    ("source line", re.compile(r"^\s*(?:source|quelle|fuente|fonte)\s*:\s*(?P<outlet>.{2,60}?)(?:\s+(?:and|und|with|et|y)\s+(?:news )?agenc(?:ies|y)|\s+(?:and|und)\s+agenturen)?\s*\.?\s*$", _I)),
+    # "This post appeared first on FOX NEWS" at the end of a republished story.
+    ("syndication line", re.compile(r"^\s*(?:this|the) (?:post|article|story|report) (?:appeared|was (?:first )?published|originally appeared)(?: first)? (?:on|in|at)\s+(?P<outlet>.{2,60}?)\s*\.?\s*$", _I)),
+    # "Published by Arena Holdings and distributed with ..." publisher imprint in a footer.
+    ("imprint line", re.compile(r"^\s*(?i:published|owned|operated) by\s+(?P<outlet>[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,5})\b.*$")),
+]
+
+# Acronyms kept upper-case when a shouted outlet name ("FOX NEWS", "BBC NEWS") is title-cased.
+OUTLET_ACRONYMS = {"ABC", "AP", "BBC", "CBS", "CNBC", "CNN", "DW", "ORF", "NBC", "NPR", "NZZ", "PBS", "RTL", "SRF", "TV", "UK", "US", "USA", "ZDF", "ARD", "NDR", "WDR", "SWR", "BR", "MDR", "RBB", "HR", "SR", "ANI", "PTI", "AFP", "DPA", "APA", "NY", "LA", "ITV", "SBS", "RTE", "RT", "TF1", "RAI"}
+
+# The publisher's blurb under an "About X" heading: "ANI is a leading multimedia news agency."
+ABOUT_BLURB = re.compile(r"^\s*(?P<outlet>[\w&.' -]{2,40}?)\s+(?:is|are|ist)\s+(?:a|an|the|one of|eine?|der|die|das)\b.{0,300}$", _I)
+
+# Wire services and agencies, with the spellings met in credit lines, mapped to one canonical name.
+WIRE_SERVICES: dict[str, str] = {
+    "reuters": "Reuters", "thomson reuters": "Reuters",
+    "associated press": "Associated Press", "the associated press": "Associated Press", "ap": "Associated Press",
+    "afp": "AFP", "agence france-presse": "AFP", "agence france presse": "AFP",
+    "dpa": "dpa", "deutsche presse-agentur": "dpa", "dpa-afx": "dpa-AFX",
+    "apa": "APA", "austria presse agentur": "APA",
+    "sda": "Keystone-SDA", "keystone-sda": "Keystone-SDA", "ats": "Keystone-SDA",
+    "kna": "KNA", "epd": "epd", "efe": "EFE", "ansa": "ANSA", "europa press": "Europa Press",
+    "kyodo": "Kyodo", "kyodo news": "Kyodo", "yonhap": "Yonhap", "xinhua": "Xinhua", "tass": "TASS",
+    "ria novosti": "RIA Novosti", "interfax": "Interfax", "anadolu": "Anadolu", "anadolu agency": "Anadolu",
+    "pti": "PTI", "press trust of india": "PTI", "ani": "ANI", "ians": "IANS", "upi": "UPI",
+    "bloomberg": "Bloomberg", "aap": "AAP", "australian associated press": "AAP",
+    "the canadian press": "The Canadian Press", "canadian press": "The Canadian Press",
+    "pa": "PA Media", "pa media": "PA Media", "press association": "PA Media",
+    "belga": "Belga", "anp": "ANP", "ritzau": "Ritzau", "ntb": "NTB", "tt": "TT", "ctk": "ČTK", "čtk": "ČTK",
+    "pap": "PAP", "mti": "MTI", "bta": "BTA", "ana-mpa": "ANA-MPA", "lusa": "Lusa", "agencies": "agencies",
+    "news agencies": "agencies", "agenturen": "agencies",
+}
+_WIRE = "|".join(sorted((re.escape(name) for name in WIRE_SERVICES), key=len, reverse=True))
+
+# Credit lines that stand apart from the body and name who supplied the story.
+CREDIT_LINES: list[tuple[str, re.Pattern[str]]] = [
+    # A wire name alone, after the body: "Reuters", "(AFP)", "— AP", "dpa/APA", "With Reuters", "mit Material von dpa".
+    ("wire credit line", re.compile(
+        rf"^\s*[(\[—–-]?\s*(?:(?:with|mit|avec|con)\s+(?:material (?:from|von)\s+|agenturmaterial von\s+)?)?(?P<credits>(?:{_WIRE})(?:\s*(?:/|,|and|und|&|et)\s*(?:{_WIRE}))*)\s*[)\]]?\s*\.?\s*$", _I)),
+    # "Reuters and The Associated Press contributed to this story." / "Additional reporting by Reuters."
+    ("contribution line", re.compile(
+        r"^\s*(?:additional reporting by\s+(?P<credits2>.{2,100}?)|(?P<credits>.{2,100}?)\s+contributed to this (?:story|report|article|post))\s*\.?\s*$", _I)),
+]
+
+# A dateline that credits an agency inside the body's first paragraph: "Berlin (dpa) - ...", "PARIS (AFP) — ...".
+DATELINE_CREDIT = re.compile(rf"^\s*[\w .,/'-]{{0,40}}\((?P<credits>(?:{_WIRE})(?:\s*/\s*(?:{_WIRE}))*)\)\s*[-–—:]", _I)

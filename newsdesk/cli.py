@@ -1,0 +1,150 @@
+"""The `newsdesk` command line: each command is a thin wrapper over a function of the package."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from extractors import ExtractionError, extract
+from newsdesk.ingest import Ingestor, IngestResult
+from newsdesk.replay import ReplayInput, find_inputs, replay_inputs
+from newsdesk.store import DEFAULT_DB, Store
+
+console = Console(highlight=False)
+error_console = Console(stderr=True, highlight=False)
+
+db_option = click.option("--db", "db_path", default=str(DEFAULT_DB), show_default=True, type=click.Path(dir_okay=False),
+                         help="Corpus database (SQLite).")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="newsdesk")
+def main() -> None:
+    """newsdesk: crawl and replay news articles into a clean SQLite corpus."""
+
+
+class Tally:
+    """Counts outcomes of a run and prints the closing summary."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+
+    def add(self, result: IngestResult) -> None:
+        self.counts[result.status] += 1
+
+    @property
+    def stored(self) -> int:
+        return self.counts["new"] + self.counts["updated"] + self.counts["unchanged"]
+
+    def summary(self) -> str:
+        return ", ".join(f"{self.counts[key]} {key}" for key in ("new", "updated", "unchanged", "failed"))
+
+
+def ingest_replay_input(ingestor: Ingestor, item: ReplayInput) -> IngestResult:
+    if item.document is None:
+        reason = item.reason or "unreadable"
+        ingestor.store.record_failure(item.origin, "read", reason)
+        return IngestResult("failed", item.origin, reason=reason, stage="read")
+    return ingestor.ingest(item.document)
+
+
+def run_replay(paths: list[str], store: Store, *, show_progress: bool = True) -> Tally:
+    """Replay files and folders into `store`; failures are printed one line each and recorded."""
+    ingestor = Ingestor(store)
+    tally = Tally()
+    total = sum(1 for _ in find_inputs(paths))
+    progress = Progress(TextColumn("replay"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                        TextColumn("{task.fields[name]}"), console=error_console, disable=not show_progress, transient=True)
+    with progress:
+        task = progress.add_task("replay", total=total, name="")
+        for item in replay_inputs(paths):
+            progress.update(task, name=Path(item.origin).name[:40])
+            result = ingest_replay_input(ingestor, item)
+            tally.add(result)
+            if not result.ok:
+                progress.console.print(f"[red]failed[/red] {_printable(item.origin)}: {result.reason}")
+            progress.advance(task)
+    return tally
+
+
+def _printable(origin: str) -> str:
+    """File names may hold newlines or control characters; show them escaped on one line."""
+    return origin.encode("unicode_escape").decode("ascii") if not origin.isprintable() else origin
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@db_option
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def replay(paths: tuple[str, ...], db_path: str, quiet: bool) -> None:
+    """Ingest saved captures (.txt) and pages (.html/.htm) from files or folders, recursively."""
+    store = Store(db_path)
+    try:
+        tally = run_replay(list(paths), store, show_progress=not quiet and sys.stderr.isatty())
+    finally:
+        store.close()
+    console.print(f"replay: {tally.summary()} -> {db_path}")
+    if tally.stored == 0:
+        sys.exit(1)
+
+
+@main.command("extract")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--url", default=None, help="The page's URL (helps metadata and outlet).")
+@click.option("--content-type", default=None, help="Force 'text/html' or 'text/plain' instead of sniffing.")
+@click.option("--removed/--no-removed", default=False, help="Include the list of removed lines in the output.")
+def extract_command(file: str, url: str | None, content_type: str | None, removed: bool) -> None:
+    """Print the Article extracted from FILE as JSON (no database)."""
+    try:
+        content = Path(file).read_bytes()
+    except OSError as error:
+        error_console.print(f"newsdesk extract: cannot read {file}: {error.strerror or error}")
+        sys.exit(2)
+    try:
+        article = extract(content, url, content_type=content_type)
+    except ExtractionError as error:
+        error_console.print(f"newsdesk extract: {file}: {error.reason}")
+        sys.exit(1)
+    data = article.to_dict()
+    if not removed:
+        data.pop("removed")
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@main.command()
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def stats(db_path: str, as_json: bool) -> None:
+    """Summarize the corpus: counts, outlets, languages, failures."""
+    if not Path(db_path).exists():
+        error_console.print(f"newsdesk stats: no corpus at {db_path} (run `newsdesk replay` or `newsdesk crawl` first)")
+        sys.exit(1)
+    store = Store(db_path)
+    try:
+        summary = store.stats()
+    finally:
+        store.close()
+    if as_json:
+        click.echo(json.dumps(summary, indent=2, ensure_ascii=False))
+        return
+    table = Table(title=f"corpus {summary['path']}")
+    table.add_column("table")
+    table.add_column("rows", justify="right")
+    for name, count in summary["counts"].items():
+        table.add_row(name, str(count))
+    console.print(table)
+    console.print(f"words in article bodies: {summary['words']:,}")
+    for heading, key in (("outlets", "by_outlet"), ("languages", "by_language"), ("failures by stage", "failures_by_stage")):
+        if summary[key]:
+            console.print(f"{heading}: " + ", ".join(f"{name} {count}" for name, count in summary[key].items()))
+
+
+if __name__ == "__main__":
+    main()
