@@ -11,14 +11,15 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from extractors import ExtractionError, extract
 from newsdesk.ingest import Ingestor, IngestResult
 from newsdesk.replay import ReplayInput, find_inputs, replay_inputs
 from newsdesk.store import DEFAULT_DB, Store
 
-console = Console(highlight=False)
-error_console = Console(stderr=True, highlight=False)
+console = Console(highlight=False, soft_wrap=True)
+error_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 db_option = click.option("--db", "db_path", default=str(DEFAULT_DB), show_default=True, type=click.Path(dir_okay=False),
                          help="Corpus database (SQLite).")
@@ -69,7 +70,7 @@ def run_replay(paths: list[str], store: Store, *, show_progress: bool = True) ->
             result = ingest_replay_input(ingestor, item)
             tally.add(result)
             if not result.ok:
-                progress.console.print(f"[red]failed[/red] {_printable(item.origin)}: {result.reason}")
+                progress.console.print(Text.assemble(("failed", "red"), f" {_printable(item.origin)}: {result.reason}"))
             progress.advance(task)
     return tally
 
