@@ -147,5 +147,20 @@ def stats(db_path: str, as_json: bool) -> None:
             console.print(f"{heading}: " + ", ".join(f"{name} {count}" for name, count in summary[key].items()))
 
 
+@main.command("reextract")
+@db_option
+@click.option("--all", "everything", is_flag=True, help="Re-extract every article, not only those from older extractor versions.")
+def reextract_command(db_path: str, everything: bool) -> None:
+    """Run the current extractor again over the raw inputs kept in the corpus."""
+    from newsdesk.reextract import reextract
+
+    store = Store(db_path)
+    try:
+        outcomes = reextract(store, only_outdated=not everything)
+    finally:
+        store.close()
+    console.print("reextract: " + ", ".join(f"{outcomes[key]} {key}" for key in ("new", "updated", "unchanged", "failed")))
+
+
 if __name__ == "__main__":
     main()
