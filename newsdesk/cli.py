@@ -162,5 +162,13 @@ def reextract_command(db_path: str, everything: bool) -> None:
     console.print("reextract: " + ", ".join(f"{outcomes[key]} {key}" for key in ("new", "updated", "unchanged", "failed")))
 
 
+def _register_commands() -> None:
+    from newsdesk.crawl import crawl_command
+
+    main.add_command(crawl_command, "crawl")
+
+
+_register_commands()
+
 if __name__ == "__main__":
     main()

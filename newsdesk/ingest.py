@@ -6,17 +6,18 @@ Whatever goes wrong with one input becomes a one-line reason and a `failures` ro
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urljoin
 
 from extractors import Article, Document, ExtractionError, extract
 from newsdesk.store import Store
+from newsdesk.urls import canonical_url, is_http_url, looks_like_listing_url
 
 # An extracted body shorter than this is not an article (an empty shell, a teaser, a login wall).
 MIN_ARTICLE_WORDS = 40
 
-
 @dataclass(frozen=True)
 class IngestResult:
-    status: str  # 'new' | 'updated' | 'unchanged' | 'failed'
+    status: str  # 'new' | 'updated' | 'unchanged' | 'failed' | 'skipped' (a crawled page that is not an article)
     origin: str
     reason: str | None = None
     stage: str | None = None
@@ -28,6 +29,10 @@ class IngestResult:
     def ok(self) -> bool:
         return self.status != "failed"
 
+    @property
+    def stored(self) -> bool:
+        return self.status in ("new", "updated", "unchanged")
+
 
 def validate(article: Article) -> str | None:
     """Reason the extracted article cannot be stored, or None when it is fine."""
@@ -38,13 +43,43 @@ def validate(article: Article) -> str | None:
     return None
 
 
+# Declared page types (og:type, JSON-LD @type), lower-cased. Sites mislabel articles as "website" often
+# enough that a declared non-article type only decides together with a short body.
+ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
+                 "reviewnewsarticle", "backgroundnewsarticle", "blogposting", "liveblogposting", "report", "scholarlyarticle"}
+NON_ARTICLE_TYPES = {"website", "profile", "collectionpage", "webpage", "searchresultspage", "itemlist", "aboutpage",
+                     "contactpage", "profilepage", "book", "product", "video.other", "music.song"}
+# A list page's visible text is mostly link text; an article's is not, however big its navigation.
+MAX_ARTICLE_LINK_DENSITY = 0.5
+# Bodies at least this long are articles even on pages that declare another type or are link-heavy.
+CONFIDENT_ARTICLE_WORDS = 300
+
+
+def not_an_article(article: Article, url: str | None) -> str | None:
+    """Why a crawled page is a list/navigation page rather than an article, or None for an article."""
+    declared = (article.page_type or "").lower()
+    if declared in ARTICLE_TYPES:
+        return None
+    if url and looks_like_listing_url(url):
+        return "list or navigation page by its URL"
+    if article.word_count >= CONFIDENT_ARTICLE_WORDS:
+        return None
+    if article.link_density > MAX_ARTICLE_LINK_DENSITY:
+        return f"mostly links ({article.link_density:.0%} of the text)"
+    if declared in NON_ARTICLE_TYPES and article.word_count < CONFIDENT_ARTICLE_WORDS // 2:
+        return f"page declares type '{article.page_type}' and has little text"
+    return None
+
+
 class Ingestor:
     """Runs one Document at a time through extraction, validation and storage."""
 
     def __init__(self, store: Store):
         self.store = store
 
-    def ingest(self, document: Document) -> IngestResult:
+    def ingest(self, document: Document, *, articles_only: bool = False) -> IngestResult:
+        """Extract, validate and store one Document. With articles_only (crawls), list and navigation
+        pages come back 'skipped' instead of being stored or counted as failures."""
         origin = document.origin or document.url or "(unnamed input)"
         try:
             article = extract(document)
@@ -58,13 +93,22 @@ class Ingestor:
             return self._fail(document, origin, "extract", f"internal extractor error: {type(error).__name__}: {_one_line(error)}")
         if document.outlet_hint and not article.outlet:
             article.outlet = document.outlet_hint
+        if articles_only:
+            reason = not_an_article(article, document.url) or validate(article)
+            if reason:
+                for url in {document.url, *document.fetched_urls} - {None, ""}:
+                    self.store.record_fetch(url, None, etag=document.header("ETag"), last_modified=document.header("Last-Modified"))
+                return IngestResult("skipped", origin, reason=reason, stage="classify", article=article)
+            identity = urljoin(document.url or "", article.canonical_url) if article.canonical_url else document.url
+            if identity and is_http_url(identity):
+                article.url = canonical_url(identity)
         raw_id = self.store.save_raw(document)
         problem = validate(article)
         if problem:
             return self._fail(document, origin, "validate", problem, article=article)
         try:
             outcome = self.store.save_article(article, document, raw_id)
-            for url in {document.url, *document.fetched_urls} - {None, ""}:
+            for url in {document.url, article.url, *document.fetched_urls} - {None, ""}:
                 self.store.record_fetch(url, outcome.article_id, etag=document.header("ETag"),
                                         last_modified=document.header("Last-Modified"))
         except Exception as error:

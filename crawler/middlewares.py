@@ -1,0 +1,111 @@
+"""Downloader middlewares: refuse non-http(s) schemes, skip or revalidate known articles, retry with backoff."""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import time
+from datetime import datetime
+
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
+
+from crawler.corpus import corpus_for
+from newsdesk.urls import canonical_url, is_http_url
+
+
+class SchemeFilterMiddleware:
+    """Never fetch file:, ftp:, data: or any other non-http(s) URL, whoever asked for it."""
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        middleware = cls()
+        middleware.stats = crawler.stats
+        return middleware
+
+    def process_request(self, request, spider=None):
+        if not is_http_url(request.url):
+            self.stats.inc_value("newsdesk/refused/scheme")
+            raise IgnoreRequest(f"refused non-http(s) URL {request.url}")
+
+
+class KnownArticleMiddleware:
+    """A stored article met again (under any URL it was fetched by) is skipped within the recrawl interval,
+    and revalidated with If-None-Match / If-Modified-Since after it, so an unchanged page costs a 304."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.recrawl_after = crawler.settings.getfloat("NEWSDESK_RECRAWL_AFTER")
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_request(self, request, spider=None):
+        if request.meta.get("newsdesk_kind") != "page":
+            return None
+        store = corpus_for(self.crawler)
+        record = store.fetch_record(request.url) or store.fetch_record(canonical_url(request.url))
+        if record is None or record.article_id is None:
+            return None
+        age = time.time() - datetime.fromisoformat(record.fetched_at).timestamp()
+        if age < self.recrawl_after:
+            self.crawler.stats.inc_value("newsdesk/skipped_known")
+            raise IgnoreRequest(f"known article, fetched {int(age)}s ago")
+        if record.etag and b"If-None-Match" not in request.headers:
+            request.headers[b"If-None-Match"] = record.etag
+        if record.last_modified and b"If-Modified-Since" not in request.headers:
+            request.headers[b"If-Modified-Since"] = record.last_modified
+        request.meta.setdefault("handle_httpstatus_list", [304])
+        request.meta["newsdesk_known_article"] = record.article_id
+        return None
+
+
+def retry_after_seconds(value: bytes | str | None, cap: float) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP date), capped; None if absent or bad."""
+    if not value:
+        return None
+    text = value.decode("latin-1") if isinstance(value, bytes) else value
+    text = text.strip()
+    if text.isdigit():
+        return min(float(text), cap)
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, min(when.timestamp() - time.time(), cap))
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Scrapy's retry policy, but waiting before each retry: Retry-After when the server gives one,
+    otherwise exponential backoff (base, 2×base, 4×base...)."""
+
+    def __init__(self, settings):
+        super().__init__(settings)
+        self.backoff_base = settings.getfloat("NEWSDESK_RETRY_BACKOFF_BASE")
+        self.max_retry_after = settings.getfloat("NEWSDESK_MAX_RETRY_AFTER")
+
+    def _delay(self, request, response=None) -> float:
+        if response is not None:
+            delay = retry_after_seconds(response.headers.get(b"Retry-After"), self.max_retry_after)
+            if delay is not None:
+                return delay
+        return self.backoff_base * (2 ** request.meta.get("retry_times", 0))
+
+    async def process_response(self, request, response, spider=None):
+        if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
+            return response
+        retry = self._retry(request, f"HTTP {response.status}")
+        if retry is None:
+            return response
+        await asyncio.sleep(self._delay(request, response))
+        return retry
+
+    async def process_exception(self, request, exception, spider=None):
+        if request.meta.get("dont_retry", False) or not isinstance(exception, self.exceptions_to_retry):
+            return None
+        retry = self._retry(request, exception)
+        if retry is None:
+            return None
+        await asyncio.sleep(self._delay(request))
+        return retry

@@ -1,0 +1,58 @@
+"""Scrapy settings for newsdesk: polite by default (robots.txt, AutoThrottle, per-domain concurrency,
+retries with backoff that honour Retry-After), bounded (response size, timeouts) and breadth-first."""
+
+from extractors.limits import LIMITS
+
+BOT_NAME = "newsdesk"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# Identify ourselves; site owners should know who crawls them and how to reach the operator.
+USER_AGENT = "newsdesk/0.1 (+https://example.org/newsdesk; news corpus crawler; contact: crawler-admin@example.org)"
+ROBOTSTXT_OBEY = True
+
+# Politeness: a few requests at a time per site, paced by the site's own response times.
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.25
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+
+# Retries with backoff on rate limits, server errors and timeouts; Retry-After is honoured (see middlewares).
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
+NEWSDESK_RETRY_BACKOFF_BASE = 1.0  # seconds; doubled on each further retry
+NEWSDESK_MAX_RETRY_AFTER = 120  # seconds; a longer Retry-After is capped to this
+
+# Bounds on what one response may cost.
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = LIMITS.max_input_bytes
+DOWNLOAD_WARNSIZE = LIMITS.max_input_bytes // 2
+REDIRECT_MAX_TIMES = 5
+
+# Breadth-first: the scheduler serves shallow requests first; feed and sitemap entries get a higher priority.
+DEPTH_PRIORITY = 1
+SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
+SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
+
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+HTTPCACHE_ENABLED = False
+LOG_LEVEL = "WARNING"
+
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.SchemeFilterMiddleware": 50,
+    "crawler.middlewares.KnownArticleMiddleware": 120,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.BackoffRetryMiddleware": 550,
+}
+ITEM_PIPELINES = {"crawler.pipelines.IngestPipeline": 300}
+EXTENSIONS = {"crawler.extensions.CrawlProgress": 500}
+
+# Where the corpus lives and how long a stored article is trusted before it is revalidated.
+NEWSDESK_DB = "data/articles.db"
+NEWSDESK_RECRAWL_AFTER = 24 * 3600  # seconds
+NEWSDESK_PROGRESS_INTERVAL = 2.0  # seconds between progress lines

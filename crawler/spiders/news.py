@@ -1,0 +1,154 @@
+"""The `news` spider: discovers pages from feeds, sitemaps (also via robots.txt) and start pages, breadth-first,
+and yields every fetched HTML page as an item. Deciding what is an article, and storing it, is the pipeline's job."""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin
+
+import scrapy
+from lxml import etree
+from scrapy.exceptions import IgnoreRequest
+from scrapy.linkextractors import LinkExtractor
+from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.gz import gunzip
+from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+
+from crawler.corpus import corpus_for
+from crawler.items import FetchedPage
+from newsdesk.urls import canonical_url, host_of, is_http_url
+
+# Scheduler priorities: pages named by feeds and sitemaps are fetched before pages found by following links.
+PRIORITY_DISCOVERY = 200  # robots.txt, feeds, sitemaps themselves
+PRIORITY_LISTED_PAGE = 100  # pages listed in a feed or sitemap
+PRIORITY_START_PAGE = 50
+
+_XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, recover=True)
+_ATOM = "{http://www.w3.org/2005/Atom}"
+_HTML_TYPES = (b"text/html", b"application/xhtml")
+
+
+def _split(value) -> list[str]:
+    if not value:
+        return []
+    if isinstance(value, str):
+        return [item.strip() for item in value.split(",") if item.strip()]
+    return [item for item in value if item]
+
+
+class NewsSpider(scrapy.Spider):
+    name = "news"
+    custom_settings: dict = {}
+
+    def __init__(self, start_urls=None, feeds=None, sitemaps=None, allow_domains=None, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.start_pages = [url for url in _split(start_urls) if is_http_url(url)]
+        self.feeds = [url for url in _split(feeds) if is_http_url(url)]
+        self.sitemaps = [url for url in _split(sitemaps) if is_http_url(url)]
+        seeds = self.start_pages or self.feeds or self.sitemaps
+        self.allowed_domains = sorted({host_of(url) for url in seeds} | set(_split(allow_domains)))
+        # Hosts are matched here, not by LinkExtractor(allow_domains=...), which compares host:port strings.
+        self.link_extractor = LinkExtractor(unique=True)
+
+    # --- discovery -------------------------------------------------------------------------------
+
+    async def start(self):
+        for host_root in sorted({f"{url.split('://')[0]}://{url.split('://')[1].split('/')[0]}" for url in self.start_pages}):
+            yield self._request(urljoin(host_root, "/robots.txt"), self.parse_robots, "discovery", PRIORITY_DISCOVERY)
+        for feed in self.feeds:
+            yield self._request(feed, self.parse_feed, "discovery", PRIORITY_DISCOVERY, allow_offsite=True)
+        for sitemap in self.sitemaps:
+            yield self._request(sitemap, self.parse_sitemap, "discovery", PRIORITY_DISCOVERY, allow_offsite=True)
+        for page in self.start_pages:
+            yield self._request(page, self.parse_page, "page", PRIORITY_START_PAGE)
+
+    def _request(self, url: str, callback, kind: str, priority: int, allow_offsite: bool = False) -> scrapy.Request:
+        if kind == "page":
+            url = canonical_url(url)
+        return scrapy.Request(url, callback=callback, errback=self.on_error, priority=priority,
+                              meta={"newsdesk_kind": kind, "allow_offsite": allow_offsite})
+
+    def parse_robots(self, response):
+        for url in sitemap_urls_from_robots(response.body, base_url=response.url):
+            if self.on_allowed_host(url):
+                yield self._request(url, self.parse_sitemap, "discovery", PRIORITY_DISCOVERY)
+
+    def parse_sitemap(self, response):
+        body = self._sitemap_body(response)
+        if body is None:
+            return
+        try:
+            sitemap = Sitemap(body)
+        except Exception:  # lxml refuses what is not XML at all
+            corpus_for(self.crawler).record_failure(response.url, "discover", "sitemap is not valid XML", url=response.url)
+            return
+        for entry in sitemap:
+            location = entry.get("loc")
+            if not location or not is_http_url(location):
+                continue
+            if sitemap.type == "sitemapindex":
+                yield self._request(location, self.parse_sitemap, "discovery", PRIORITY_DISCOVERY)
+            else:
+                yield self._request(location, self.parse_page, "page", PRIORITY_LISTED_PAGE)
+
+    def _sitemap_body(self, response) -> bytes | None:
+        body = response.body
+        if body[:2] == b"\x1f\x8b":
+            try:
+                body = gunzip(body, max_size=self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
+            except Exception as error:
+                corpus_for(self.crawler).record_failure(response.url, "discover", f"sitemap could not be decompressed ({type(error).__name__})", url=response.url)
+                return None
+        return body
+
+    def parse_feed(self, response):
+        try:
+            root = etree.fromstring(response.body, parser=_XML_PARSER)
+        except etree.XMLSyntaxError:
+            root = None
+        if root is None:
+            corpus_for(self.crawler).record_failure(response.url, "discover", "feed is not valid XML", url=response.url)
+            return
+        links = [text.strip() for text in root.xpath("//item/link/text()")]
+        for link in root.iter(f"{_ATOM}link"):
+            if link.getparent() is not None and link.getparent().tag == f"{_ATOM}entry" and link.get("rel", "alternate") == "alternate":
+                links.append(link.get("href", "").strip())
+        for link in links:
+            url = urljoin(response.url, link)
+            if is_http_url(url):
+                yield self._request(url, self.parse_page, "page", PRIORITY_LISTED_PAGE)
+
+    # --- pages -----------------------------------------------------------------------------------
+
+    def parse_page(self, response):
+        headers = {key.decode("latin-1"): b", ".join(values).decode("latin-1") for key, values in response.headers.items()}
+        chain = [*response.request.meta.get("redirect_urls", []), response.url]
+        if response.status == 304:
+            yield FetchedPage(url=response.url, status=304, headers=headers, body=b"", fetched_urls=chain)
+            return
+        content_type = response.headers.get(b"Content-Type", b"").lower()
+        if content_type and not any(kind in content_type for kind in _HTML_TYPES):
+            self.crawler.stats.inc_value("newsdesk/skipped_not_html")
+            return
+        yield FetchedPage(url=response.url, status=response.status, headers=headers, body=response.body, fetched_urls=chain)
+        if not isinstance(response, scrapy.http.HtmlResponse):
+            return
+        for link in self.link_extractor.extract_links(response):
+            if is_http_url(link.url) and self.on_allowed_host(link.url):
+                yield self._request(link.url, self.parse_page, "page", 0)
+
+    def on_allowed_host(self, url: str) -> bool:
+        host = host_of(url)
+        return any(host == domain or host.endswith("." + domain) for domain in self.allowed_domains)
+
+    def on_error(self, failure):
+        request = failure.request
+        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+            self.crawler.stats.inc_value("newsdesk/refused")
+            return
+        if failure.check(HttpError):
+            status = failure.value.response.status
+            reason = f"HTTP {status}"
+        else:
+            reason = f"fetch failed: {type(failure.value).__name__}: {' '.join(str(failure.value).split())[:200]}"
+        self.crawler.stats.inc_value("newsdesk/fetch_failed")
+        corpus_for(self.crawler).record_failure(request.url, "fetch", reason, url=request.url)

@@ -1,0 +1,57 @@
+"""What a crawl did, read from Scrapy's stats: the numbers behind progress lines, summaries and crawl_runs."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+
+@dataclass
+class CrawlReport:
+    pages_fetched: int = 0
+    articles_new: int = 0
+    articles_updated: int = 0
+    articles_unchanged: int = 0
+    not_modified: int = 0
+    skipped_pages: int = 0  # list and navigation pages: followed, not stored
+    skipped_known: int = 0  # known articles within the recrawl interval: not fetched
+    refused: int = 0  # robots.txt, other hosts, non-http(s) schemes
+    failures: int = 0
+    finish_reason: str = ""
+    elapsed_seconds: float = 0.0
+
+    @classmethod
+    def from_stats(cls, stats: dict[str, Any]) -> "CrawlReport":
+        started, finished = stats.get("start_time"), stats.get("finish_time")
+        elapsed = (finished - started).total_seconds() if started and finished else float(stats.get("elapsed_time_seconds", 0) or 0)
+        return cls(
+            pages_fetched=stats.get("downloader/response_count", 0),
+            articles_new=stats.get("newsdesk/new", 0),
+            articles_updated=stats.get("newsdesk/updated", 0),
+            articles_unchanged=stats.get("newsdesk/unchanged", 0),
+            not_modified=stats.get("newsdesk/not_modified", 0),
+            skipped_pages=stats.get("newsdesk/skipped", 0),
+            skipped_known=stats.get("newsdesk/skipped_known", 0),
+            refused=max(0, stats.get("newsdesk/refused", 0) - stats.get("newsdesk/skipped_known", 0)),
+            failures=stats.get("newsdesk/failed", 0) + stats.get("newsdesk/fetch_failed", 0),
+            finish_reason=str(stats.get("finish_reason", "")),
+            elapsed_seconds=elapsed,
+        )
+
+    @property
+    def articles_stored(self) -> int:
+        return self.articles_new + self.articles_updated + self.articles_unchanged
+
+    def progress_line(self) -> str:
+        return (f"{self.pages_fetched} pages fetched, {self.articles_stored} articles stored "
+                f"({self.articles_new} new, {self.articles_updated} updated, {self.articles_unchanged} unchanged), "
+                f"{self.failures} errors")
+
+    def summary(self) -> str:
+        return (f"crawl finished ({self.finish_reason or 'done'}): {self.pages_fetched} pages fetched in {self.elapsed_seconds:.1f}s; "
+                f"articles: {self.articles_new} new, {self.articles_updated} updated, {self.articles_unchanged} unchanged "
+                f"({self.not_modified} not modified); {self.skipped_pages} list/navigation pages not stored; "
+                f"{self.skipped_known} known articles skipped; {self.refused} requests refused by policy; {self.failures} failed")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

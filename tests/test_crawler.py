@@ -1,0 +1,135 @@
+"""Crawls of the loopback news site (a real HTTP server): what is stored, what is never requested,
+and what a second crawl does not fetch again."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from extractors import extract
+from newsdesk.loopback_site import LoopbackNewsSite
+
+BIN = Path(sys.executable).parent
+# Loopback answers in microseconds: start AutoThrottle low so tests do not wait on politeness delays.
+FAST = ["-s", "AUTOTHROTTLE_START_DELAY=0.02", "-s", "DOWNLOAD_DELAY=0", "-s", "NEWSDESK_RETRY_BACKOFF_BASE=0.2"]
+
+
+def crawl(db: Path, *args: str) -> subprocess.CompletedProcess:
+    result = subprocess.run([str(BIN / "newsdesk"), "crawl", *args, "--db", str(db), *FAST],
+                            capture_output=True, text=True, timeout=240)
+    assert "Traceback" not in result.stdout + result.stderr, result.stderr
+    return result
+
+
+def rows(db: Path, sql: str) -> list[dict]:
+    connection = sqlite3.connect(db)
+    connection.row_factory = sqlite3.Row
+    try:
+        return [dict(row) for row in connection.execute(sql)]
+    finally:
+        connection.close()
+
+
+@pytest.fixture
+def site():
+    with LoopbackNewsSite() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def first_crawl(tmp_path_factory):
+    """One full crawl of a fresh site, shared by the tests that only read what it did."""
+    with LoopbackNewsSite() as running:
+        db = tmp_path_factory.mktemp("crawl") / "corpus.db"
+        result = crawl(db, running.base_url + "/")
+        yield running, db, result
+
+
+def test_crawl_stores_every_article_once_and_nothing_else(first_crawl):
+    site, db, result = first_crawl
+    assert result.returncode == 0, result.stderr
+    stored = rows(db, "select url, title, body, source, origin from articles")
+    expected = {article["url"]: article for article in site.articles}
+    assert sorted(row["url"] for row in stored) == sorted(expected), "every article once, no list or navigation page"
+    for row in stored:
+        article = expected[row["url"]]
+        assert row["title"] == article["title"]
+        assert row["source"] == "crawl"
+        page = site.respond(article["path"], "127.0.0.1", {})[2]
+        assert row["body"] == extract(page, row["url"]).body, "the crawl stores what replay would extract"
+    assert "37 new" in result.stdout and "failed" in result.stdout
+
+
+def test_crawl_never_requests_disallowed_or_other_host_urls(first_crawl):
+    site, db, _ = first_crawl
+    paths = [record.path for record in site.request_log]
+    assert not [path for path in paths if path.startswith("/private/")], "robots.txt Disallow is obeyed"
+    assert not [record for record in site.request_log if not record.host.startswith("127.0.0.1")], "no other host"
+    assert "/redirect-away" in paths, "the redirect itself is on-site"
+    assert "/moved.html" not in paths and "/elsewhere.html" not in paths
+    failures = rows(db, "select url, reason from failures")
+    assert not [row for row in failures if "offsite.invalid" in (row["url"] or "") or "mailto" in (row["url"] or "")]
+    user_agents = {record.headers.get("User-Agent", "") for record in site.request_log}
+    assert all(agent.startswith("newsdesk/") and "contact" in agent for agent in user_agents)
+
+
+def test_errors_are_recorded_and_503_is_retried_after_its_retry_after(first_crawl):
+    site, db, _ = first_crawl
+    failures = {row["url"]: row for row in rows(db, "select url, stage, reason from failures")}
+    missing = failures[site.base_url + "/missing-article.html"]
+    assert (missing["stage"], missing["reason"]) == ("fetch", "HTTP 404")
+    flaky = site.requests_for("/flaky.html")
+    assert [record.status for record in flaky] == [503, 200]
+    assert flaky[1].time - flaky[0].time >= 0.9, "Retry-After: 1 was honoured"
+    assert rows(db, f"select count(*) as n from articles where url = '{site.base_url}/flaky.html'")[0]["n"] == 1
+    assert site.base_url + "/flaky.html" not in failures
+
+
+def test_second_crawl_requests_no_known_article_again(site, tmp_path):
+    db = tmp_path / "corpus.db"
+    crawl(db, site.base_url + "/")
+    site.clear_log()
+    second = crawl(db, site.base_url + "/")
+    article_paths = {article["path"] for article in site.articles}
+    assert not [record.path for record in site.request_log if record.path in article_paths]
+    assert "0 new" in second.stdout
+    assert rows(db, "select count(*) as n from articles")[0]["n"] == len(site.articles)
+
+
+def test_feed_links_with_tracking_parameters_resolve_to_the_canonical_article(site, tmp_path):
+    db = tmp_path / "corpus.db"
+    result = crawl(db, "--feed", site.base_url + "/feed.rss", "--max-pages", "40")
+    assert result.returncode == 0, result.stderr
+    urls = [row["url"] for row in rows(db, "select url from articles")]
+    assert len(urls) == 15 and not [url for url in urls if "utm_" in url]
+    site.clear_log()
+    crawl(db, "--feed", site.base_url + "/feed.atom")
+    assert rows(db, "select count(*) as n from articles")[0]["n"] == 15, "the Atom feed names the same stories"
+    article_paths = {article["path"] for article in site.articles}
+    assert not [record.path for record in site.request_log if record.path in article_paths]
+
+
+def test_page_budget_goes_to_sitemap_articles_before_link_following(site, tmp_path):
+    db = tmp_path / "corpus.db"
+    result = crawl(db, site.base_url + "/", "--max-pages", "14")
+    assert result.returncode == 0
+    stored = rows(db, "select count(*) as n from articles")[0]["n"]
+    fetched = [record.path for record in site.request_log if record.path not in ("/robots.txt",)]
+    assert stored >= 8, f"sitemap entries come first; only {stored} articles in {fetched}"
+
+
+def test_recrawl_with_validators_gets_304s(site, tmp_path):
+    db = tmp_path / "corpus.db"
+    crawl(db, site.base_url + "/")
+    site.clear_log()
+    result = crawl(db, site.base_url + "/", "-s", "NEWSDESK_RECRAWL_AFTER=0")
+    article_records = [record for record in site.request_log if record.path in {a["path"] for a in site.articles}]
+    assert article_records and all(record.status == 304 for record in article_records)
+    assert all("If-None-Match" in record.headers for record in article_records)
+    assert "0 new, 0 updated" in result.stdout
+    assert rows(db, "select count(*) as n from article_versions")[0]["n"] == 0
