@@ -1,11 +1,31 @@
-"""The one item pipeline: each fetched page goes to the same ingest core as `newsdesk replay`."""
+"""The one item pipeline: each fetched page goes to the same ingest core as `newsdesk replay`.
+
+Extraction (the CPU-heavy stage) runs in a small pool of worker processes, so the crawl keeps fetching
+and storing while pages are extracted, and a page that crashes the parser costs one failure row, not the
+crawl. Storing stays in this process: one writer per crawl."""
 
 from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import signal
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from scrapy import signals
 
 from extractors import Document
 from crawler.corpus import corpus_for
 from crawler.items import FetchedPage
-from newsdesk.ingest import Ingestor
+from newsdesk.ingest import Extraction, Ingestor, extract_stage
+
+
+def _ignore_stop_signals() -> None:
+    # Ctrl-C and SIGTERM are for the crawl process, which stops gracefully and then closes the pool;
+    # a worker dying on them would lose the pages in flight.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 class IngestPipeline:
@@ -13,12 +33,49 @@ class IngestPipeline:
         self.crawler = crawler
         self.stats = crawler.stats
         self.ingestor = Ingestor(corpus_for(crawler))
+        configured = crawler.settings.getint("NEWSDESK_EXTRACT_WORKERS", -1)
+        self.workers = (os.cpu_count() or 1) if configured < 0 else configured
+        self.timeout = crawler.settings.getfloat("NEWSDESK_EXTRACT_TIMEOUT")
+        self.pool: ProcessPoolExecutor | None = None
+        crawler.signals.connect(self.close_pool, signal=signals.spider_closed)
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    def process_item(self, item, spider=None):
+    def _pool(self) -> ProcessPoolExecutor:
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                            initializer=_ignore_stop_signals)
+        return self.pool
+
+    def close_pool(self, spider=None) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=False)
+            self.pool = None
+
+    async def _extract(self, document: Document) -> Extraction:
+        if self.workers == 0:
+            return extract_stage(document, True)
+        pool = self._pool()
+        try:
+            return await asyncio.wait_for(asyncio.wrap_future(pool.submit(extract_stage, document, True)), self.timeout)
+        except asyncio.TimeoutError:
+            self._restart_pool()
+            return Extraction(stage="extract", reason=f"extraction took longer than {self.timeout:.0f}s")
+        except BrokenProcessPool:
+            self._restart_pool()
+            return Extraction(stage="extract", reason="the extractor process crashed on this page")
+
+    def _restart_pool(self) -> None:
+        """A stuck or crashed worker poisons the whole pool: kill it and start afresh."""
+        pool, self.pool = self.pool, None
+        if pool is not None:
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.kill()
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    async def process_item(self, item, spider=None):
         if not isinstance(item, FetchedPage):
             return item
         store = self.ingestor.store
@@ -33,8 +90,6 @@ class IngestPipeline:
             return item
         document = Document(content=item.body, url=item.url, headers=item.headers, origin=item.url, source="crawl",
                             fetched_urls=item.fetched_urls)
-        result = self.ingestor.ingest(document, articles_only=True)
+        result = self.ingestor.store_extraction(document, await self._extract(document))
         self.stats.inc_value(f"newsdesk/{result.status}")
-        if result.status == "failed":
-            self.crawler.newsdesk_last_error = f"{item.url}: {result.reason}"
         return item

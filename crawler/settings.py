@@ -56,3 +56,6 @@ EXTENSIONS = {"crawler.extensions.CrawlProgress": 500}
 NEWSDESK_DB = "data/articles.db"
 NEWSDESK_RECRAWL_AFTER = 24 * 3600  # seconds
 NEWSDESK_PROGRESS_INTERVAL = 2.0  # seconds between progress lines
+# Extraction runs in this many worker processes (-1: one per CPU; 0: in the crawl process itself).
+NEWSDESK_EXTRACT_WORKERS = -1
+NEWSDESK_EXTRACT_TIMEOUT = 120  # seconds one page may take to extract before it is recorded as a failure

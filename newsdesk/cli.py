@@ -164,8 +164,10 @@ def reextract_command(db_path: str, everything: bool) -> None:
 
 def _register_commands() -> None:
     from newsdesk.crawl import crawl_command
+    from newsdesk.crawl_bench import bench_crawl_command
 
     main.add_command(crawl_command, "crawl")
+    main.add_command(bench_crawl_command, "bench-crawl")
 
 
 _register_commands()

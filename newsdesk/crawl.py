@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,7 +76,8 @@ def _parse_setting(pairs: tuple[str, ...]) -> dict[str, Any]:
 @click.option("--recrawl-after", default=None, help="Refetch known articles after this long, e.g. '6h' (default 24h).")
 @click.option("--db", "db_path", default=str(DEFAULT_DB), show_default=True, type=click.Path(dir_okay=False))
 @click.option("--set", "-s", "scrapy_settings", multiple=True, metavar="NAME=VALUE", help="Override a Scrapy setting.")
-def crawl_command(start_urls, feeds, sitemaps, max_pages, allow_domains, recrawl_after, db_path, scrapy_settings):
+@click.option("--json", "as_json", is_flag=True, help="Print the closing report as JSON.")
+def crawl_command(start_urls, feeds, sitemaps, max_pages, allow_domains, recrawl_after, db_path, scrapy_settings, as_json):
     """Crawl news sites: start pages, feeds and sitemaps, storing articles in the corpus."""
     from newsdesk.jobs import parse_duration
     from newsdesk.urls import is_http_url
@@ -92,6 +94,6 @@ def crawl_command(start_urls, feeds, sitemaps, max_pages, allow_domains, recrawl
     options = CrawlOptions(list(start_urls), list(feeds), list(sitemaps), list(allow_domains), max_pages,
                            recrawl_seconds, _parse_setting(scrapy_settings))
     report = run_crawl(options, db_path)
-    click.echo(report.summary())
+    click.echo(json.dumps(report.to_dict()) if as_json else report.summary())
     if report.pages_fetched == 0 and report.skipped_known == 0:
         sys.exit(1)

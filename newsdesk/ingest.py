@@ -5,6 +5,7 @@ Whatever goes wrong with one input becomes a one-line reason and a `failures` ro
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
@@ -55,6 +56,16 @@ MAX_ARTICLE_LINK_DENSITY = 0.5
 CONFIDENT_ARTICLE_WORDS = 300
 
 
+_ARTICLE_DECLARATION = re.compile(
+    rb"""(?:"@type"\s*:\s*\[?\s*"(?:\w*NewsArticle|Article|BlogPosting|LiveBlogPosting|Report)"|og:type["']\s+content=["']article)""",
+    re.IGNORECASE)
+
+
+def declares_article(content: bytes) -> bool:
+    """Whether the raw page declares itself an article (JSON-LD @type or og:type), without parsing it."""
+    return bool(_ARTICLE_DECLARATION.search(content[:300_000]))
+
+
 def not_an_article(article: Article, url: str | None) -> str | None:
     """Why a crawled page is a list/navigation page rather than an article, or None for an article."""
     declared = (article.page_type or "").lower()
@@ -71,37 +82,62 @@ def not_an_article(article: Article, url: str | None) -> str | None:
     return None
 
 
+@dataclass
+class Extraction:
+    """Outcome of the extract-and-classify stage: picklable, so it can be computed in a worker process."""
+
+    article: Article | None = None
+    stage: str | None = None  # set when the input failed or was skipped
+    reason: str | None = None
+    skipped: bool = False  # a crawled list/navigation page: not an article, not a failure
+
+
+def extract_stage(document: Document, articles_only: bool = False) -> Extraction:
+    """Document -> Article, with every error turned into a one-line reason. Touches no database.
+    With articles_only (crawls), list and navigation pages come back skipped."""
+    if articles_only and document.url and looks_like_listing_url(document.url) and not declares_article(document.content):
+        # A list page by its URL that does not declare itself an article: not worth an extraction.
+        return Extraction(stage="classify", reason="list or navigation page by its URL", skipped=True)
+    try:
+        article = extract(document)
+    except ExtractionError as error:
+        return Extraction(stage=error.stage, reason=error.reason)
+    except RecursionError:
+        return Extraction(stage="extract", reason="page nested too deeply to parse")
+    except MemoryError:
+        return Extraction(stage="extract", reason="page too large to parse in memory")
+    except Exception as error:  # an extractor bug must cost one input, never the run
+        return Extraction(stage="extract", reason=f"internal extractor error: {type(error).__name__}: {_one_line(error)}")
+    if document.outlet_hint and not article.outlet:
+        article.outlet = document.outlet_hint
+    if articles_only:
+        reason = not_an_article(article, document.url) or validate(article)
+        if reason:
+            return Extraction(article=article, stage="classify", reason=reason, skipped=True)
+        identity = urljoin(document.url or "", article.canonical_url) if article.canonical_url else document.url
+        if identity and is_http_url(identity):
+            article.url = canonical_url(identity)
+    return Extraction(article=article)
+
+
 class Ingestor:
-    """Runs one Document at a time through extraction, validation and storage."""
+    """Runs Documents through extraction, validation and storage: the one path for crawls and replay."""
 
     def __init__(self, store: Store):
         self.store = store
 
     def ingest(self, document: Document, *, articles_only: bool = False) -> IngestResult:
-        """Extract, validate and store one Document. With articles_only (crawls), list and navigation
-        pages come back 'skipped' instead of being stored or counted as failures."""
+        return self.store_extraction(document, extract_stage(document, articles_only))
+
+    def store_extraction(self, document: Document, extraction: Extraction) -> IngestResult:
+        """Validate and store what extract_stage() produced (here or in a worker process)."""
         origin = document.origin or document.url or "(unnamed input)"
-        try:
-            article = extract(document)
-        except ExtractionError as error:
-            return self._fail(document, origin, error.stage, error.reason)
-        except RecursionError:
-            return self._fail(document, origin, "extract", "page nested too deeply to parse")
-        except MemoryError:
-            return self._fail(document, origin, "extract", "page too large to parse in memory")
-        except Exception as error:  # an extractor bug must cost one input, never the run
-            return self._fail(document, origin, "extract", f"internal extractor error: {type(error).__name__}: {_one_line(error)}")
-        if document.outlet_hint and not article.outlet:
-            article.outlet = document.outlet_hint
-        if articles_only:
-            reason = not_an_article(article, document.url) or validate(article)
-            if reason:
-                for url in {document.url, *document.fetched_urls} - {None, ""}:
-                    self.store.record_fetch(url, None, etag=document.header("ETag"), last_modified=document.header("Last-Modified"))
-                return IngestResult("skipped", origin, reason=reason, stage="classify", article=article)
-            identity = urljoin(document.url or "", article.canonical_url) if article.canonical_url else document.url
-            if identity and is_http_url(identity):
-                article.url = canonical_url(identity)
+        article = extraction.article
+        if extraction.skipped:
+            self._record_non_article(document)
+            return IngestResult("skipped", origin, reason=extraction.reason, stage=extraction.stage, article=article)
+        if article is None:
+            return self._fail(document, origin, extraction.stage or "extract", extraction.reason or "extraction failed")
         raw_id = self.store.save_raw(document)
         problem = validate(article)
         if problem:
@@ -114,6 +150,10 @@ class Ingestor:
         except Exception as error:
             return self._fail(document, origin, "store", f"could not store: {type(error).__name__}: {_one_line(error)}")
         return IngestResult(outcome.status, origin, article_id=outcome.article_id, title=article.title, article=article)
+
+    def _record_non_article(self, document: Document) -> None:
+        for url in {document.url, *document.fetched_urls} - {None, ""}:
+            self.store.record_fetch(url, None, etag=document.header("ETag"), last_modified=document.header("Last-Modified"))
 
     def _fail(self, document: Document, origin: str, stage: str, reason: str, article: Article | None = None) -> IngestResult:
         reason = _one_line(reason)

@@ -70,7 +70,9 @@ class LoopbackNewsSite:
     """Serve the site on 127.0.0.1 in a background thread: `with LoopbackNewsSite() as site: site.base_url`."""
 
     def __init__(self, site_dir: str | Path = DEFAULT_SITE_DIR, host: str = "127.0.0.1", port: int = 0,
-                 flaky_failures: int = 1):
+                 flaky_failures: int = 1, copies: int = 1):
+        """`copies` > 1 serves each regular article again under further paths with their own canonical URL
+        (a bigger site for benchmarks)."""
         self.site_dir = Path(site_dir)
         self.flaky_failures = flaky_failures
         self._flaky_served = 0
@@ -83,6 +85,12 @@ class LoopbackNewsSite:
             self._articles[record["path"]] = SiteArticle(
                 slug=record["slug"], path=record["path"], section=record["section"], title=record["title"],
                 published=record["published"], first_words=record["first_words"], html=markup, modified=started + number)
+            for copy in range(1, copies if record["section"] else 1):
+                path = record["path"].replace(".html", f"-{copy}.html")
+                self._articles[path] = SiteArticle(
+                    slug=f"{record['slug']}-{copy}", path=path, section=record["section"], title=record["title"],
+                    published=record["published"], first_words=record["first_words"],
+                    html=markup.replace("{{BASE}}" + record["path"], "{{BASE}}" + path), modified=started + number)
         self._server = ThreadingHTTPServer((host, port), self._handler_class())
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None

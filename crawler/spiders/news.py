@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from urllib.parse import urljoin
 
+import lxml.html
 import scrapy
 from lxml import etree
 from scrapy.exceptions import IgnoreRequest
-from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
@@ -25,6 +25,24 @@ PRIORITY_START_PAGE = 50
 _XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, recover=True)
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _HTML_TYPES = (b"text/html", b"application/xhtml")
+
+
+def page_links(body: bytes, base_url: str) -> list[str]:
+    """The http(s) links of an HTML page, absolute, without fragments, in page order, each once.
+    One lean lxml pass: Scrapy's LinkExtractor costs several times more per page."""
+    links: dict[str, None] = {}
+    try:
+        tree = lxml.html.document_fromstring(body)
+    except (etree.ParserError, ValueError):
+        return []
+    base = next(iter(tree.xpath("//base/@href")), None)
+    base_url = urljoin(base_url, base.strip()) if base else base_url
+    for href in tree.xpath("//a/@href | //area/@href"):
+        href = href.strip()
+        if href.startswith(("mailto:", "javascript:", "tel:", "#", "data:")):
+            continue
+        links.setdefault(urljoin(base_url, href).split("#", 1)[0])
+    return [url for url in links if is_http_url(url)]
 
 
 def _split(value) -> list[str]:
@@ -46,8 +64,6 @@ class NewsSpider(scrapy.Spider):
         self.sitemaps = [url for url in _split(sitemaps) if is_http_url(url)]
         seeds = self.start_pages or self.feeds or self.sitemaps
         self.allowed_domains = sorted({host_of(url) for url in seeds} | set(_split(allow_domains)))
-        # Hosts are matched here, not by LinkExtractor(allow_domains=...), which compares host:port strings.
-        self.link_extractor = LinkExtractor(unique=True)
 
     # --- discovery -------------------------------------------------------------------------------
 
@@ -130,11 +146,9 @@ class NewsSpider(scrapy.Spider):
             self.crawler.stats.inc_value("newsdesk/skipped_not_html")
             return
         yield FetchedPage(url=response.url, status=response.status, headers=headers, body=response.body, fetched_urls=chain)
-        if not isinstance(response, scrapy.http.HtmlResponse):
-            return
-        for link in self.link_extractor.extract_links(response):
-            if is_http_url(link.url) and self.on_allowed_host(link.url):
-                yield self._request(link.url, self.parse_page, "page", 0)
+        for url in page_links(response.body, response.url):
+            if self.on_allowed_host(url):
+                yield self._request(url, self.parse_page, "page", 0)
 
     def on_allowed_host(self, url: str) -> bool:
         host = host_of(url)
