@@ -125,7 +125,10 @@ def extract_html(html: str, url: str | None) -> HtmlExtraction:
             text = fallback
     paragraphs, removed, cues = strip_boilerplate_lines(text.split("\n"))
 
-    outlet = site_name or (result.sitename if result else None) or cues.outlet or outlet_from_host(url)
+    sitename = result.sitename if result else None
+    if sitename and re.fullmatch(r"[\d.:]+|localhost(?::\d+)?", sitename):
+        sitename = None  # a bare host or IP address is not an outlet's name
+    outlet = site_name or sitename or cues.outlet or outlet_from_host(url)
     title = (result.title if result else None) or _meta(tree, "og:title")
     if title:
         title = strip_site_suffix(title, outlet)

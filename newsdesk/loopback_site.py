@@ -322,7 +322,7 @@ class LoopbackNewsSite:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Serve the bundled news site on loopback.")
-    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--port", type=int, default=8000, help="0 picks a free port")
     parser.add_argument("--site-dir", default=str(DEFAULT_SITE_DIR))
     arguments = parser.parse_args()
     site = LoopbackNewsSite(arguments.site_dir, port=arguments.port)
