@@ -162,6 +162,93 @@ def reextract_command(db_path: str, everything: bool) -> None:
     console.print("reextract: " + ", ".join(f"{outcomes[key]} {key}" for key in ("new", "updated", "unchanged", "failed")))
 
 
+@main.group()
+def jobs() -> None:
+    """Scheduled crawl jobs from a TOML jobs file."""
+
+
+jobs_file_option = click.option("--jobs", "jobs_file", required=True, type=click.Path(dir_okay=False), help="The jobs file (TOML).")
+
+
+def _load_jobs_or_exit(jobs_file: str):
+    from newsdesk.jobs import JobsFileError, load_jobs
+
+    try:
+        return load_jobs(jobs_file)
+    except JobsFileError as error:
+        error_console.print(f"newsdesk: {error}")
+        sys.exit(2)
+
+
+@jobs.command("list")
+@jobs_file_option
+def jobs_list(jobs_file: str) -> None:
+    """List the jobs of a jobs file with their schedules."""
+    table = Table()
+    for column in ("job", "schedule", "start urls", "feeds", "sitemaps", "max pages", "recrawl after"):
+        table.add_column(column)
+    for job in _load_jobs_or_exit(jobs_file):
+        table.add_row(job.name, job.schedule, "\n".join(job.start_urls), "\n".join(job.feeds), "\n".join(job.sitemaps),
+                      str(job.max_pages or ""), f"{job.recrawl_after}s" if job.recrawl_after is not None else "")
+    console.print(table)
+
+
+@jobs.command("run")
+@click.argument("name")
+@jobs_file_option
+@db_option
+def jobs_run(name: str, jobs_file: str, db_path: str) -> None:
+    """Run one job now (for system cron and systemd timers). Refuses if the job is already running."""
+    from newsdesk.jobs import JobsFileError, find_job, run_job
+
+    try:
+        job = find_job(_load_jobs_or_exit(jobs_file), name)
+    except JobsFileError as error:
+        error_console.print(f"newsdesk: {error}")
+        sys.exit(2)
+    result = run_job(job, db_path)
+    (console if result.status == "ok" else error_console).print(result.message)
+    sys.exit({"ok": 0, "interrupted": 130, "refused": 3}.get(result.status, 1))
+
+
+@jobs.command("history")
+@db_option
+@click.option("--limit", default=20, show_default=True)
+def jobs_history(db_path: str, limit: int) -> None:
+    """The most recent crawl runs recorded in the corpus."""
+    from newsdesk.jobs import run_history
+
+    store = Store(db_path)
+    try:
+        runs = run_history(store, limit)
+    finally:
+        store.close()
+    table = Table()
+    columns = ("id", "job", "started_at", "finished_at", "status", "pages_fetched", "articles_new", "articles_updated",
+               "articles_unchanged", "failures", "error")
+    for column in columns:
+        table.add_column(column.replace("_", " "))
+    for run in runs:
+        table.add_row(*[str(run[column]) if run[column] is not None else "" for column in columns])
+    console.print(table)
+
+
+@main.command()
+@click.argument("jobs_file", type=click.Path(dir_okay=False))
+@db_option
+def schedule(jobs_file: str, db_path: str) -> None:
+    """Run the jobs of JOBS_FILE on their schedules until stopped (Ctrl-C or SIGTERM)."""
+    from newsdesk.jobs import JobsFileError
+    from newsdesk.scheduler import JobScheduler
+
+    try:
+        scheduler = JobScheduler(jobs_file, db_path, log=lambda line: console.print(line))
+    except JobsFileError as error:
+        error_console.print(f"newsdesk: {error}")
+        sys.exit(2)
+    scheduler.run()
+
+
 def _register_commands() -> None:
     from newsdesk.crawl import crawl_command
     from newsdesk.crawl_bench import bench_crawl_command

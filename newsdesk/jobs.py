@@ -22,12 +22,12 @@ class JobsFileError(ValueError):
     """A jobs file that cannot be used; the message names the job and the field."""
 
 
-def parse_duration(text: str) -> int:
-    """'30m' -> 1800, '6h' -> 21600, '1h30m' -> 5400."""
+def parse_duration(text: str, *, allow_zero: bool = False) -> int:
+    """'30m' -> 1800, '6h' -> 21600, '1h30m' -> 5400 ('0s' only with allow_zero)."""
     if not isinstance(text, str) or not _DURATION.match(text):
         raise ValueError(f"expected a duration like '30m', '6h' or '1d', got {text!r}")
     seconds = sum(int(number) * _SECONDS[unit] for number, unit in _DURATION_PART.findall(text))
-    if seconds <= 0:
+    if seconds < 0 or (seconds == 0 and not allow_zero):
         raise ValueError(f"a duration must be positive, got {text!r}")
     return seconds
 
@@ -42,7 +42,8 @@ class JobSpec:
     every: int | None = None  # seconds between runs
     cron: str | None = None  # five-field crontab expression
     max_pages: int | None = None
-    recrawl_after: int | None = None  # seconds before a known article is fetched again
+    recrawl_after: int | None = None  # seconds before a known article is revalidated (0: every run)
+    settings: dict[str, Any] = field(default_factory=dict)  # Scrapy settings for this job's crawls
 
     @property
     def schedule(self) -> str:
@@ -54,7 +55,7 @@ class JobSpec:
 
 
 _LIST_FIELDS = ("start_urls", "feeds", "sitemaps", "allow_domains")
-_KNOWN_FIELDS = {"name", "every", "cron", "max_pages", "recrawl_after", *_LIST_FIELDS}
+_KNOWN_FIELDS = {"name", "every", "cron", "max_pages", "recrawl_after", "settings", *_LIST_FIELDS}
 
 
 def _job_from_table(table: Any, position: int) -> JobSpec:
@@ -85,7 +86,7 @@ def _job_from_table(table: Any, position: int) -> JobSpec:
     for key in ("every", "recrawl_after"):
         if key in table:
             try:
-                values[key] = parse_duration(table[key])
+                values[key] = parse_duration(table[key], allow_zero=key == "recrawl_after")
             except ValueError as error:
                 raise JobsFileError(f"{label}: field '{key}': {error}") from None
     if "cron" in table:
@@ -97,6 +98,10 @@ def _job_from_table(table: Any, position: int) -> JobSpec:
         if not isinstance(max_pages, int) or isinstance(max_pages, bool) or max_pages <= 0:
             raise JobsFileError(f"{label}: field 'max_pages': expected a positive whole number, got {max_pages!r}")
         values["max_pages"] = max_pages
+    if "settings" in table:
+        if not isinstance(table["settings"], dict) or not all(key.isupper() for key in table["settings"]):
+            raise JobsFileError(f"{label}: field 'settings': expected a table of Scrapy settings (UPPER_CASE names)")
+        values["settings"] = dict(table["settings"])
     return JobSpec(**values)
 
 
@@ -217,6 +222,47 @@ def finish_run(store: Store, run_id: int, status: str, counts: RunCounts, error:
             "articles_updated": counts.articles_updated, "articles_unchanged": counts.articles_unchanged,
             "failures": counts.failures,
         })
+
+
+class JobRunResult:
+    """How `newsdesk jobs run` ended, for its exit code and message."""
+
+    def __init__(self, status: str, message: str, run_id: int | None = None):
+        self.status, self.message, self.run_id = status, message, run_id
+
+
+def run_job(job: JobSpec, db_path: str | Path) -> JobRunResult:
+    """One run of `job` now: take the job's lock, record the run in crawl_runs, crawl, record the outcome."""
+    from newsdesk.crawl import CrawlOptions, run_crawl
+
+    lock = JobLock(db_path, job.name)
+    try:
+        lock.acquire()
+    except JobAlreadyRunning as error:
+        return JobRunResult("refused", str(error))
+    store = Store(db_path)
+    try:
+        stale = mark_interrupted_runs(store, job.name)
+        run_id = start_run(store, job.name)
+        options = CrawlOptions(job.start_urls, job.feeds, job.sitemaps, job.allow_domains, job.max_pages,
+                               job.recrawl_after, dict(job.settings))
+        try:
+            report = run_crawl(options, db_path)
+        except Exception as error:  # the run is recorded as failed; the scheduler goes on
+            finish_run(store, run_id, "failed", RunCounts(), error=f"{type(error).__name__}: {error}")
+            return JobRunResult("failed", f"job '{job.name}' failed: {type(error).__name__}: {error}", run_id)
+        status = "interrupted" if report.finish_reason == "shutdown" else "ok"
+        error = None
+        if status == "ok" and report.pages_fetched == 0 and report.failures:
+            status, error = "failed", "no page could be fetched"
+        counts = RunCounts(report.pages_fetched, report.articles_new, report.articles_updated,
+                           report.articles_unchanged, report.failures)
+        finish_run(store, run_id, status, counts, error=error)
+        note = f" (marked {stale} earlier run(s) interrupted)" if stale else ""
+        return JobRunResult(status, f"job '{job.name}' {status}: {report.summary()}{note}", run_id)
+    finally:
+        store.close()
+        lock.release()
 
 
 def run_history(store: Store, limit: int = 50) -> list[dict[str, Any]]:

@@ -14,6 +14,7 @@ import gzip
 import hashlib
 import html
 import json
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -140,12 +141,14 @@ class LoopbackNewsSite:
         with self._lock:
             self.request_log.clear()
 
-    def touch_article(self, path: str, new_paragraph: str) -> None:
-        """Edit a story: add a paragraph at the top of its <body>; ETag and Last-Modified change with it."""
+    def touch_article(self, path: str, new_sentence: str) -> None:
+        """Edit a story: append a sentence to its longest paragraph; ETag and Last-Modified change with it."""
         article = self._articles[path]
-        marker = article.html.lower().find("<body")
-        end = article.html.find(">", marker) + 1
-        article.html = article.html[:end] + f"<p>{html.escape(new_paragraph)}</p>" + article.html[end:]
+        paragraphs = list(re.finditer(r"<p[ >].*?</p>", article.html, flags=re.DOTALL | re.IGNORECASE))
+        if not paragraphs:
+            raise ValueError(f"no paragraph to edit in {path}")
+        end = max(paragraphs, key=lambda match: len(match.group(0))).end() - len("</p>")
+        article.html = article.html[:end] + " " + html.escape(new_sentence) + article.html[end:]
         article.modified = time.time()
 
     # --- pages -----------------------------------------------------------------------------------

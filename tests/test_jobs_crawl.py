@@ -1,0 +1,147 @@
+"""Crawl jobs against the loopback site: incremental reruns with 304s, revisions, SIGKILL recovery,
+one run at a time, and the scheduler."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from newsdesk.loopback_site import LoopbackNewsSite
+
+BIN = Path(sys.executable).parent
+
+
+def write_jobs(tmp_path: Path, base_url: str, *, every: str = "1h", delay: float = 0.0) -> Path:
+    path = tmp_path / "jobs.toml"
+    path.write_text(textwrap.dedent(f"""
+        [[job]]
+        name = "loopback"
+        start_urls = ["{base_url}/"]
+        every = "{every}"
+        recrawl_after = "0s"
+        settings = {{ AUTOTHROTTLE_START_DELAY = 0.02, DOWNLOAD_DELAY = {delay}, NEWSDESK_PROGRESS_INTERVAL = 0, NEWSDESK_RETRY_BACKOFF_BASE = 0.2 }}
+    """))
+    return path
+
+
+def run_job(jobs: Path, db: Path, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([str(BIN / "newsdesk"), "jobs", "run", "loopback", "--jobs", str(jobs), "--db", str(db)],
+                          capture_output=True, text=True, timeout=300, **kwargs)
+
+
+def query(db: Path, sql: str) -> list[tuple]:
+    connection = sqlite3.connect(db)
+    try:
+        return connection.execute(sql).fetchall()
+    finally:
+        connection.close()
+
+
+@pytest.fixture
+def site():
+    with LoopbackNewsSite() as running:
+        yield running
+
+
+def test_second_run_stores_nothing_new_and_gets_304s(site, tmp_path):
+    jobs, db = write_jobs(tmp_path, site.base_url), tmp_path / "corpus.db"
+    first = run_job(jobs, db)
+    assert first.returncode == 0, first.stderr
+    site.clear_log()
+    second = run_job(jobs, db)
+    assert second.returncode == 0, second.stderr
+    article_paths = {article["path"] for article in site.articles}
+    article_requests = [record for record in site.request_log if record.path in article_paths]
+    assert article_requests and {record.status for record in article_requests} == {304}
+    runs = query(db, "select status, articles_new, articles_updated, articles_unchanged from crawl_runs order by id")
+    assert runs[0] == ("ok", len(site.articles), 0, 0)
+    assert runs[1][:3] == ("ok", 0, 0) and runs[1][3] == len(site.articles)
+    assert query(db, "select count(*) from articles")[0][0] == len(site.articles)
+    assert query(db, "select count(*) from article_versions")[0][0] == 0
+
+
+def test_an_edited_story_leaves_a_revision(site, tmp_path):
+    jobs, db = write_jobs(tmp_path, site.base_url), tmp_path / "corpus.db"
+    assert run_job(jobs, db).returncode == 0
+    edited = site.articles[3]
+    correction = "Korrektur: In einer früheren Fassung dieses Artikels stand ein falsches Datum, das wir berichtigt haben."
+    site.touch_article(edited["path"], correction)
+    assert run_job(jobs, db).returncode == 0
+    versions = query(db, "select a.url, v.body, a.body from article_versions v join articles a on a.id = v.article_id")
+    assert len(versions) == 1
+    url, old_body, new_body = versions[0]
+    assert url == edited["url"]
+    assert correction not in old_body and correction in new_body
+    assert query(db, "select articles_updated from crawl_runs order by id desc limit 1")[0][0] == 1
+
+
+def test_sigkilled_run_loses_nothing_and_the_next_run_completes(site, tmp_path):
+    jobs, db = write_jobs(tmp_path, site.base_url, delay=0.15), tmp_path / "corpus.db"
+    process = subprocess.Popen([str(BIN / "newsdesk"), "jobs", "run", "loopback", "--jobs", str(jobs), "--db", str(db)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.time() + 120
+    stored_before_kill = 0
+    while time.time() < deadline:
+        if db.exists():
+            try:
+                stored_before_kill = query(db, "select count(*) from articles")[0][0]
+            except sqlite3.OperationalError:
+                stored_before_kill = 0
+        if stored_before_kill >= 5:
+            break
+        time.sleep(0.2)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    assert 5 <= stored_before_kill < len(site.articles), "killed mid-crawl"
+    urls_before = {row[0] for row in query(db, "select url from articles")}
+    rerun = run_job(jobs, db)
+    assert rerun.returncode == 0, rerun.stderr
+    urls_after = [row[0] for row in query(db, "select url from articles")]
+    assert len(urls_after) == len(set(urls_after)) == len(site.articles), "complete, no duplicates"
+    assert urls_before <= set(urls_after), "nothing stored before the kill was lost"
+    assert query(db, "PRAGMA integrity_check")[0][0] == "ok"
+    assert [row[0] for row in query(db, "select status from crawl_runs order by id")] == ["interrupted", "ok"]
+
+
+def test_two_runs_of_one_job_never_crawl_at_once(site, tmp_path):
+    jobs, db = write_jobs(tmp_path, site.base_url, delay=0.1), tmp_path / "corpus.db"
+    first = subprocess.Popen([str(BIN / "newsdesk"), "jobs", "run", "loopback", "--jobs", str(jobs), "--db", str(db)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(3)
+    second = run_job(jobs, db)
+    first.communicate(timeout=300)
+    assert first.returncode == 0
+    assert second.returncode == 3
+    assert "job 'loopback' is already running" in second.stderr
+    assert [row[0] for row in query(db, "select status from crawl_runs")] == ["ok"]
+
+
+def test_scheduler_runs_a_job_repeatedly_and_stops_on_sigterm(site, tmp_path):
+    jobs, db = write_jobs(tmp_path, site.base_url, every="1s"), tmp_path / "corpus.db"
+    scheduler = subprocess.Popen([str(BIN / "newsdesk"), "schedule", str(jobs), "--db", str(db)],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 180
+    finished = 0
+    while time.time() < deadline and finished < 2:
+        time.sleep(0.5)
+        if db.exists():
+            try:
+                finished = query(db, "select count(*) from crawl_runs where status = 'ok'")[0][0]
+            except sqlite3.OperationalError:
+                pass
+    scheduler.send_signal(signal.SIGTERM)
+    out, err = scheduler.communicate(timeout=120)
+    assert finished >= 2, out + err
+    assert scheduler.returncode == 0
+    assert "stopped" in out
+    statuses = [row[0] for row in query(db, "select status from crawl_runs")]
+    assert "running" not in statuses and set(statuses) <= {"ok", "interrupted"}
+    assert query(db, "select count(*) from articles")[0][0] == len(site.articles)
