@@ -64,5 +64,6 @@ def extract(content: bytes | str | Document, url: str | None = None, *, content_
     if len(article.body) > LIMITS.max_body_chars:
         cut = article.body.rfind("\n\n", 0, LIMITS.max_body_chars)
         article.body = article.body[: cut if cut > 0 else LIMITS.max_body_chars]
-    article.language = detect_language(article.body) or article.language
+    if article.language is None:
+        article.language = detect_language(article.body)
     return article

@@ -31,7 +31,8 @@ STOPLIST_NAMES: dict[str, str] = {
 
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of `text`'s language, or None when there is too little text to tell."""
-    sample = text[:3000]
+    # A few hundred characters identify a language reliably; langdetect's cost grows with the sample.
+    sample = text[:800]
     if sum(ch.isalpha() for ch in sample) < 20:
         return None
     try:
