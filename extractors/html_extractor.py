@@ -14,6 +14,7 @@ from lxml import etree
 
 from extractors.article import Removal
 from extractors.errors import ExtractionError
+from extractors.metadata import clean_authors, read_metadata
 from extractors.text_cleaner import TextCues, split_author_names, strip_boilerplate_lines
 
 # Below this many characters trafilatura's body is treated as a miss and boilerpy3 is asked too.
@@ -33,7 +34,13 @@ class HtmlExtraction:
     authors: list[str] = field(default_factory=list)
 
 
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+
+
 def parse_html(html: str) -> lxml.html.HtmlElement:
+    # XHTML pages open with <?xml ... encoding="..."?>; the text is already decoded, and lxml refuses a
+    # str that still declares an encoding.
+    html = _XML_DECLARATION.sub("", html, count=1)
     try:
         tree = lxml.html.document_fromstring(html)
     except (etree.ParserError, ValueError) as error:
@@ -114,6 +121,7 @@ def extract_html(html: str, url: str | None) -> HtmlExtraction:
     page_type = article_type or _meta(tree, "og:type") or (declared_types[0] if declared_types else None)
     density = link_density(tree)
     site_name = _meta(tree, "og:site_name", "application-name")
+    declared = read_metadata(tree, site_name)  # before trafilatura, which may prune the tree it is given
 
     result = trafilatura.bare_extraction(
         tree, url=url, with_metadata=True, include_comments=False, include_tables=True
@@ -128,13 +136,16 @@ def extract_html(html: str, url: str | None) -> HtmlExtraction:
     sitename = result.sitename if result else None
     if sitename and re.fullmatch(r"[\d.:]+|localhost(?::\d+)?", sitename):
         sitename = None  # a bare host or IP address is not an outlet's name
-    outlet = site_name or sitename or cues.outlet or outlet_from_host(url)
-    title = (result.title if result else None) or _meta(tree, "og:title")
+    outlet = site_name or declared.publisher or sitename or cues.outlet or outlet_from_host(url)
+    # trafilatura's title choice agrees with the page's headline more often than any single declared
+    # source (measured on the fundus-de dev set); the declared headline fills in when it finds none.
+    title = (result.title if result else None) or declared.headline or _meta(tree, "og:title")
     if title:
         title = strip_site_suffix(title, outlet)
-    authors = cues.authors or (split_author_names((result.author or "").replace(";", ",")) if result else [])
-    if result and result.date and not cues.published:
-        cues.published = result.date
+    heuristic_authors = clean_authors(split_author_names((result.author or "").replace(";", ",")) if result else [], outlet)
+    authors = heuristic_authors or declared.authors or cues.authors
+    # Dates the page declares beat heuristics; a date seen in the body text is the last resort.
+    cues.published = declared.published or (result.date if result else None) or cues.published
     cues.outlet = outlet
     return HtmlExtraction(
         title=title, paragraphs=paragraphs, removed=removed, cues=cues, canonical_url=canonical,

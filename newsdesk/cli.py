@@ -162,6 +162,27 @@ def reextract_command(db_path: str, everything: bool) -> None:
     console.print("reextract: " + ", ".join(f"{outcomes[key]} {key}" for key in ("new", "updated", "unchanged", "failed")))
 
 
+@main.command("eval")
+@click.argument("dataset_dir", type=click.Path(file_okay=False, exists=True))
+@click.option("--system", "systems", multiple=True, help="Systems to score (default: newsdesk and the references).")
+@click.option("--limit", type=int, default=None, help="Only the first N pages (sorted by id).")
+@click.option("--sample", type=int, default=None, help="Only every K-th page: a small fixed sample.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def eval_command(dataset_dir: str, systems: tuple[str, ...], limit: int | None, sample: int | None, as_json: bool) -> None:
+    """Score newsdesk beside reference extractors on a dataset (kind recognised from its files)."""
+    import logging
+
+    from newsdesk.evaluation import format_table, run_eval
+
+    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+    try:
+        report = run_eval(dataset_dir, systems=list(systems) or None, limit=limit, sample=sample)
+    except (ValueError, KeyError) as error:
+        error_console.print(f"newsdesk eval: {error}")
+        sys.exit(2)
+    click.echo(json.dumps(report.to_dict(), indent=2) if as_json else format_table(report))
+
+
 @main.group()
 def jobs() -> None:
     """Scheduled crawl jobs from a TOML jobs file."""

@@ -125,3 +125,11 @@ def test_stats_summarizes_the_corpus(corpus: Path):
     assert summary["counts"]["articles"] == 5
     assert summary["by_language"] == {"en": 5}
     assert summary["by_outlet"]["Al Jazeera"] == 1
+
+
+def test_extract_reads_xhtml_that_opens_with_an_xml_declaration():
+    result = run("newsdesk", "extract", str(FIXTURES / "pages" / "xhtml-declaration.html"))
+    assert result.returncode == 0, result.stderr
+    article = json.loads(result.stdout)
+    assert "XML-Deklaration beginnt." in article["body"]
+    assert article["language"] == "de"
