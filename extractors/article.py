@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+_UNSPACED_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_WORD = re.compile(r"[^\s\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,8 @@ class Article:
 
     @property
     def word_count(self) -> int:
-        return len(self.body.split())
+        """Words in the body; in scripts written without spaces (Chinese, Japanese) each character counts."""
+        return len(_WORD.findall(self.body)) + len(_UNSPACED_SCRIPT.findall(self.body))
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from urllib.parse import urljoin
 
 from extractors import Article, Document, ExtractionError, extract
+from extractors.rules.lines import NON_ARTICLE_PAGES
 from newsdesk.store import Store
 from newsdesk.urls import canonical_url, is_http_url, looks_like_listing_url
 
@@ -37,11 +38,13 @@ class IngestResult:
 
 def validate(article: Article) -> str | None:
     """Reason the extracted article cannot be stored, or None when it is fine."""
+    if article.word_count >= MIN_ARTICLE_WORDS:
+        return None
+    kind = next((reason for reason, pattern in NON_ARTICLE_PAGES if pattern.search(f"{article.title or ''}\n{article.body}")), None)
     if not article.body.strip():
-        return "no article text found on the page"
-    if article.word_count < MIN_ARTICLE_WORDS:
-        return f"too little article text ({article.word_count} words, at least {MIN_ARTICLE_WORDS} needed)"
-    return None
+        return f"{kind}: no article text" if kind else "no article text found on the page"
+    amount = f"too little article text ({article.word_count} words, at least {MIN_ARTICLE_WORDS} needed)"
+    return f"{kind}: {amount}" if kind else amount
 
 
 # Declared page types (og:type, JSON-LD @type), lower-cased. Sites mislabel articles as "website" often

@@ -124,3 +124,19 @@ TITLE_SITE_SEPARATORS = re.compile(r"\s+(?:[|–—-]|::|»)\s+")
 # Sentence-final punctuation in the scripts we meet (Latin, CJK, Arabic, Devanagari...).
 SENTENCE_END = re.compile(r"[.!?…。！？؟।\"“”»«'’)]\s*$")
 SENTENCE_PUNCTUATION = re.compile(r"[.!?…。！？؟।,;:，、]")
+
+# Pages served with status 200 that are not articles, told by their title or their little text.
+# Used only when a page has too little text to be an article, to say which kind of page it is.
+NON_ARTICLE_PAGES: list[tuple[str, re.Pattern[str]]] = [
+    # "Page not found", "404", "Seite nicht gefunden", "We can't find that page" on a 200 response.
+    ("a 'page not found' page (soft 404)", re.compile(
+        r"\b(?:404|page not found|not be found|can'?t find (?:that|this|the) page|seite nicht gefunden|"
+        r"seite (?:existiert|gibt es) nicht|page (?:introuvable|non trouvée)|página no encontrada)\b", _I)),
+    # Sign-in and subscription walls: "Sign in to continue reading", "Log in", "Anmelden um weiterzulesen".
+    ("a login or paywall page", re.compile(
+        r"\b(?:sign in|log ?in|anmelden|einloggen|se connecter|iniciar sesión)\b.{0,60}\b(?:continue|read|weiterlesen|lesen|lire|leer)\b"
+        r"|\bsubscribers? only\b|\bnur für abonnenten\b", _I)),
+    # Consent walls that hide the page until cookies are accepted.
+    ("a cookie consent wall", re.compile(
+        r"\b(?:cookies?|datenschutzeinstellungen|privacy settings|privatsphäre|consent)\b", _I)),
+]
