@@ -6,6 +6,7 @@ import asyncio
 import email.utils
 import time
 from datetime import datetime
+from urllib.parse import urljoin
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
@@ -59,6 +60,21 @@ class KnownArticleMiddleware:
         request.meta.setdefault("handle_httpstatus_list", [304])
         request.meta["newsdesk_known_article"] = record.article_id
         return None
+
+
+class RedirectLoopMiddleware:
+    """A redirect back to a URL already in the request's redirect chain is a loop: fail it with a reason
+    at once. (Left alone, the duplicate filter would drop it silently and the URL would be unaccounted for.)"""
+
+    def process_response(self, request, response, spider=None):
+        location = response.headers.get(b"Location")
+        if not 300 <= response.status < 400 or not location:
+            return response
+        target = urljoin(request.url, location.decode("latin-1").strip())
+        chain = [*request.meta.get("redirect_urls", []), request.url]
+        if canonical_url(target) in {canonical_url(url) for url in chain}:
+            raise IgnoreRequest(f"redirect loop back to {target}")
+        return response
 
 
 def retry_after_seconds(value: bytes | str | None, cap: float) -> float | None:

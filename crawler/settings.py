@@ -32,6 +32,7 @@ DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = LIMITS.max_input_bytes
 DOWNLOAD_WARNSIZE = LIMITS.max_input_bytes // 2
 REDIRECT_MAX_TIMES = 5
+NEWSDESK_MAX_SITEMAP_URLS = 50_000  # the sitemap protocol's own limit per file; more is not read
 
 # Breadth-first: the scheduler serves shallow requests first; feed and sitemap entries get a higher priority.
 DEPTH_PRIORITY = 1
@@ -48,6 +49,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.KnownArticleMiddleware": 120,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
+    "crawler.middlewares.RedirectLoopMiddleware": 650,  # sees 3xx responses before RedirectMiddleware (600)
 }
 ITEM_PIPELINES = {"crawler.pipelines.IngestPipeline": 300}
 EXTENSIONS = {"crawler.extensions.CrawlProgress": 500}

@@ -3,6 +3,7 @@ and yields every fetched HTML page as an item. Deciding what is an article, and 
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urljoin
 
 import lxml.html
@@ -25,6 +26,10 @@ PRIORITY_START_PAGE = 50
 _XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, recover=True)
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _HTML_TYPES = (b"text/html", b"application/xhtml")
+_HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL)
+# IgnoreRequest messages of policy decisions (robots.txt, other hosts, known articles, schemes): these
+# URLs are refused on purpose, not failed. Every other IgnoreRequest (size limits, redirect loops) is a failure.
+_POLICY_REFUSALS = re.compile(r"robots\.txt|offsite|known article|non-http", re.IGNORECASE)
 
 
 def page_links(body: bytes, base_url: str) -> list[str]:
@@ -43,6 +48,28 @@ def page_links(body: bytes, base_url: str) -> list[str]:
             continue
         links.setdefault(urljoin(base_url, href).split("#", 1)[0])
     return [url for url in links if is_http_url(url)]
+
+
+def _readable_refusal(message: str) -> str:
+    if "redirect" in message:
+        return f"redirect loop ({message[:160]})" if "loop" in message else "redirect loop (too many redirects)"
+    size = re.search(r"DOWNLOAD_MAXSIZE \((\d+) B\)", message)
+    if size:
+        return f"response too large (over {int(size.group(1)):,} bytes once decompressed)"
+    return f"fetch refused: {message[:200]}"
+
+
+def _readable_fetch_error(error: BaseException) -> str:
+    text = " ".join(str(error).split())
+    name = type(error).__name__
+    if "took longer than" in text:
+        return f"fetch failed: timed out ({text[text.find('took longer than'):][:80]})"
+    if "DataLoss" in name:
+        return "fetch failed: truncated response (the connection closed before the body was complete)"
+    inner = re.search(r"twisted\.internet\.error\.(\w+): ([^>\]]+)", text)
+    if inner:
+        return f"fetch failed: {inner.group(1)}: {inner.group(2).strip()}"
+    return f"fetch failed: {name}: {text[:200]}"
 
 
 def _split(value) -> list[str]:
@@ -97,7 +124,12 @@ class NewsSpider(scrapy.Spider):
         except Exception:  # lxml refuses what is not XML at all
             corpus_for(self.crawler).record_failure(response.url, "discover", "sitemap is not valid XML", url=response.url)
             return
-        for entry in sitemap:
+        limit = self.crawler.settings.getint("NEWSDESK_MAX_SITEMAP_URLS")
+        for number, entry in enumerate(sitemap):
+            if number >= limit:
+                corpus_for(self.crawler).record_failure(
+                    response.url, "discover", f"sitemap lists more than {limit:,} URLs; the rest were not read", url=response.url)
+                break
             location = entry.get("loc")
             if not location or not is_http_url(location):
                 continue
@@ -142,7 +174,8 @@ class NewsSpider(scrapy.Spider):
             yield FetchedPage(url=response.url, status=304, headers=headers, body=b"", fetched_urls=chain)
             return
         content_type = response.headers.get(b"Content-Type", b"").lower()
-        if content_type and not any(kind in content_type for kind in _HTML_TYPES):
+        if content_type and not any(kind in content_type for kind in _HTML_TYPES) and not _HTML_START.match(response.body[:1024]):
+            # Servers mislabel pages; only a body that does not look like HTML either is passed over.
             self.crawler.stats.inc_value("newsdesk/skipped_not_html")
             return
         yield FetchedPage(url=response.url, status=response.status, headers=headers, body=response.body, fetched_urls=chain)
@@ -156,13 +189,17 @@ class NewsSpider(scrapy.Spider):
 
     def on_error(self, failure):
         request = failure.request
-        if failure.check(IgnoreRequest) and not failure.check(HttpError):
-            self.crawler.stats.inc_value("newsdesk/refused")
-            return
         if failure.check(HttpError):
-            status = failure.value.response.status
-            reason = f"HTTP {status}"
+            reason = f"HTTP {failure.value.response.status}"
+        elif failure.check(IgnoreRequest):
+            message = " ".join(str(failure.value).split())
+            if not message or _POLICY_REFUSALS.search(message):
+                self.crawler.stats.inc_value("newsdesk/refused")
+                return
+            reason = _readable_refusal(message)
         else:
-            reason = f"fetch failed: {type(failure.value).__name__}: {' '.join(str(failure.value).split())[:200]}"
+            reason = _readable_fetch_error(failure.value)
         self.crawler.stats.inc_value("newsdesk/fetch_failed")
-        corpus_for(self.crawler).record_failure(request.url, "fetch", reason, url=request.url)
+        # Record the failure under the URL the crawl asked for, not the last hop of its redirects.
+        url = (request.meta.get("redirect_urls") or [request.url])[0]
+        corpus_for(self.crawler).record_failure(url, "fetch", reason, url=url)
