@@ -14,8 +14,6 @@ class Limits:
     max_input_bytes: int = 25_000_000  # a replayed file or fetched response larger than this is refused
     max_decompressed_bytes: int = 50_000_000  # gzip data may not expand past this
     max_body_chars: int = 500_000  # an extracted body longer than this is cut at a paragraph break
-    max_html_chars_for_voters: int = 3_000_000  # beyond this only the cheapest extractor runs
-    max_nesting_depth: int = 1_000  # element nesting deeper than this is flattened before parsing
 
     @classmethod
     def from_environment(cls) -> "Limits":
