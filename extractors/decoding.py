@@ -7,7 +7,6 @@ Order of trust: a byte-order mark, then a declared charset that decodes cleanly 
 from __future__ import annotations
 
 import codecs
-import gzip
 import re
 import zlib
 from dataclasses import dataclass

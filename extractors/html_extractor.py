@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -58,30 +57,6 @@ def _meta(tree: lxml.html.HtmlElement, *names: str) -> str | None:
     return None
 
 
-def json_ld_types(tree: lxml.html.HtmlElement) -> list[str]:
-    """Every @type declared in the page's JSON-LD blocks (including @graph members), in order."""
-    types: list[str] = []
-
-    def collect(node) -> None:
-        if isinstance(node, list):
-            for item in node:
-                collect(item)
-        elif isinstance(node, dict):
-            declared = node.get("@type")
-            for value in declared if isinstance(declared, list) else [declared]:
-                if isinstance(value, str):
-                    types.append(value)
-            collect(node.get("@graph"))
-            collect(node.get("mainEntity"))
-
-    for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
-        try:
-            collect(json.loads(script))
-        except ValueError:
-            continue
-    return types
-
-
 def link_density(tree: lxml.html.HtmlElement) -> float:
     body = tree.find("body")
     if body is None:
@@ -116,12 +91,11 @@ def outlet_from_host(url: str | None) -> str | None:
 def extract_html(html: str, url: str | None) -> HtmlExtraction:
     tree = parse_html(html)
     canonical = next(iter(tree.xpath('//link[@rel="canonical"]/@href')), None) or _meta(tree, "og:url")
-    declared_types = json_ld_types(tree)
-    article_type = next((kind for kind in declared_types if kind.lower().endswith(("article", "posting", "report"))), None)
-    page_type = article_type or _meta(tree, "og:type") or (declared_types[0] if declared_types else None)
     density = link_density(tree)
     site_name = _meta(tree, "og:site_name", "application-name")
     declared = read_metadata(tree, site_name)  # before trafilatura, which may prune the tree it is given
+    article_type = next((kind for kind in declared.types if kind.lower().endswith(("article", "posting", "report"))), None)
+    page_type = article_type or _meta(tree, "og:type") or (declared.types[0] if declared.types else None)
 
     result = trafilatura.bare_extraction(
         tree, url=url, with_metadata=True, include_comments=False, include_tables=True

@@ -23,6 +23,7 @@ class PageMetadata:
     published: str | None = None
     authors: list[str] = field(default_factory=list)
     publisher: str | None = None
+    types: list[str] = field(default_factory=list)  # every JSON-LD @type on the page, in order
 
 
 def _text(element) -> str:
@@ -108,6 +109,9 @@ def read_metadata(tree: lxml.html.HtmlElement, outlet: str | None = None) -> Pag
     nodes = json_ld_nodes(tree)
     articles = _article_nodes(nodes)
     metadata = PageMetadata()
+    for node in nodes:
+        declared = node.get("@type")
+        metadata.types.extend(value for value in (declared if isinstance(declared, list) else [declared]) if isinstance(value, str))
 
     for xpath in html_rules.HEADLINE_XPATHS:
         candidates = [_text(element) for element in tree.xpath(xpath)]

@@ -46,7 +46,7 @@ def bench_crawl_command(copies: int) -> None:
     workers = os.cpu_count() or 1
     with LoopbackNewsSite(copies=copies) as site:
         pages, extraction_rate = extraction_docs_per_second(site)
-        crawls = {f"crawl, extraction in-process": crawl_docs_per_second(site, 0),
+        crawls = {"crawl, extraction in-process": crawl_docs_per_second(site, 0),
                   f"crawl, {workers} extraction workers": crawl_docs_per_second(site, workers)}
     click.echo(f"{'':34}{'articles':>9}{'pages':>7}{'seconds':>9}{'docs/s':>8}{'vs extraction':>15}")
     click.echo(f"{'extraction alone (one process)':34}{pages:>9}{pages:>7}{pages / extraction_rate:>9.1f}{extraction_rate:>8.1f}{1:>14.2f}x")

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from newsdesk.crawl_report import CrawlReport
 from newsdesk.store import Store, utc_now
 
 _DURATION_PART = re.compile(r"(\d+)\s*([smhdw])")
@@ -187,15 +188,6 @@ class JobLock:
         self.release()
 
 
-@dataclass
-class RunCounts:
-    pages_fetched: int = 0
-    articles_new: int = 0
-    articles_updated: int = 0
-    articles_unchanged: int = 0
-    failures: int = 0
-
-
 def mark_interrupted_runs(store: Store, job_name: str) -> int:
     """Runs still 'running' while we hold the job's lock were left by a killed process."""
     with store.transaction() as connection:
@@ -214,7 +206,7 @@ def start_run(store: Store, job_name: str) -> int:
         }).last_pk
 
 
-def finish_run(store: Store, run_id: int, status: str, counts: RunCounts, error: str | None = None) -> None:
+def finish_run(store: Store, run_id: int, status: str, counts: CrawlReport, error: str | None = None) -> None:
     with store.transaction():
         store.db["crawl_runs"].update(run_id, {
             "finished_at": utc_now(), "status": status, "error": error,
@@ -249,15 +241,13 @@ def run_job(job: JobSpec, db_path: str | Path) -> JobRunResult:
         try:
             report = run_crawl(options, db_path)
         except Exception as error:  # the run is recorded as failed; the scheduler goes on
-            finish_run(store, run_id, "failed", RunCounts(), error=f"{type(error).__name__}: {error}")
+            finish_run(store, run_id, "failed", CrawlReport(), error=f"{type(error).__name__}: {error}")
             return JobRunResult("failed", f"job '{job.name}' failed: {type(error).__name__}: {error}", run_id)
         status = "interrupted" if report.finish_reason == "shutdown" else "ok"
         error = None
         if status == "ok" and report.pages_fetched == 0 and report.failures:
             status, error = "failed", "no page could be fetched"
-        counts = RunCounts(report.pages_fetched, report.articles_new, report.articles_updated,
-                           report.articles_unchanged, report.failures)
-        finish_run(store, run_id, status, counts, error=error)
+        finish_run(store, run_id, status, report, error=error)
         note = f" (marked {stale} earlier run(s) interrupted)" if stale else ""
         return JobRunResult(status, f"job '{job.name}' {status}: {report.summary()}{note}", run_id)
     finally:

@@ -3,14 +3,13 @@ and what a second crawl does not fetch again."""
 
 from __future__ import annotations
 
-import json
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from conftest import query
 from extractors import extract
 from newsdesk.loopback_site import LoopbackNewsSite
 
@@ -27,18 +26,7 @@ def crawl(db: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 def rows(db: Path, sql: str) -> list[dict]:
-    connection = sqlite3.connect(db)
-    connection.row_factory = sqlite3.Row
-    try:
-        return [dict(row) for row in connection.execute(sql)]
-    finally:
-        connection.close()
-
-
-@pytest.fixture
-def site():
-    with LoopbackNewsSite() as running:
-        yield running
+    return [dict(row) for row in query(db, sql)]
 
 
 @pytest.fixture(scope="module")

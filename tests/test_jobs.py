@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from newsdesk.crawl_report import CrawlReport
 from newsdesk.jobs import (
-    JobAlreadyRunning, JobLock, JobsFileError, RunCounts, finish_run, load_jobs, mark_interrupted_runs,
+    JobAlreadyRunning, JobLock, JobsFileError, finish_run, load_jobs, mark_interrupted_runs,
     parse_duration, run_history, start_run,
 )
 
@@ -108,7 +109,7 @@ def test_runs_are_recorded_and_stale_running_rows_marked_interrupted(store):
     stale = start_run(store, "nightly")
     assert mark_interrupted_runs(store, "nightly") == 1
     run_id = start_run(store, "nightly")
-    finish_run(store, run_id, "ok", RunCounts(pages_fetched=12, articles_new=3, articles_unchanged=9))
+    finish_run(store, run_id, "ok", CrawlReport(pages_fetched=12, articles_new=3, articles_unchanged=9))
     history = {row["id"]: row for row in run_history(store)}
     assert history[stale]["status"] == "interrupted" and history[stale]["finished_at"]
     assert history[run_id]["status"] == "ok"

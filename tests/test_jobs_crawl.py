@@ -12,9 +12,8 @@ import textwrap
 import time
 from pathlib import Path
 
-import pytest
 
-from newsdesk.loopback_site import LoopbackNewsSite
+from conftest import query
 
 BIN = Path(sys.executable).parent
 
@@ -37,20 +36,6 @@ def run_job(jobs: Path, db: Path, **kwargs) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=300, **kwargs)
 
 
-def query(db: Path, sql: str) -> list[tuple]:
-    connection = sqlite3.connect(db)
-    try:
-        return connection.execute(sql).fetchall()
-    finally:
-        connection.close()
-
-
-@pytest.fixture
-def site():
-    with LoopbackNewsSite() as running:
-        yield running
-
-
 def test_second_run_stores_nothing_new_and_gets_304s(site, tmp_path):
     jobs, db = write_jobs(tmp_path, site.base_url), tmp_path / "corpus.db"
     first = run_job(jobs, db)
@@ -61,7 +46,7 @@ def test_second_run_stores_nothing_new_and_gets_304s(site, tmp_path):
     article_paths = {article["path"] for article in site.articles}
     article_requests = [record for record in site.request_log if record.path in article_paths]
     assert article_requests and {record.status for record in article_requests} == {304}
-    runs = query(db, "select status, articles_new, articles_updated, articles_unchanged from crawl_runs order by id")
+    runs = [tuple(row) for row in query(db, "select status, articles_new, articles_updated, articles_unchanged from crawl_runs order by id")]
     assert runs[0] == ("ok", len(site.articles), 0, 0)
     assert runs[1][:3] == ("ok", 0, 0) and runs[1][3] == len(site.articles)
     assert query(db, "select count(*) from articles")[0][0] == len(site.articles)
@@ -77,7 +62,7 @@ def test_an_edited_story_leaves_a_revision(site, tmp_path):
     assert run_job(jobs, db).returncode == 0
     versions = query(db, "select a.url, v.body, a.body from article_versions v join articles a on a.id = v.article_id")
     assert len(versions) == 1
-    url, old_body, new_body = versions[0]
+    url, old_body, new_body = tuple(versions[0])
     assert url == edited["url"]
     assert correction not in old_body and correction in new_body
     assert query(db, "select articles_updated from crawl_runs order by id desc limit 1")[0][0] == 1
