@@ -8,7 +8,7 @@ from extractors.article import Article, Document
 from extractors.decoding import decode_bytes
 from extractors.errors import ExtractionError
 from extractors.html_extractor import extract_html
-from extractors.language import detect_language
+from extractors.language import confirm_declared_language, detect_language
 from extractors.limits import LIMITS
 from extractors.text_cleaner import clean_text_capture
 
@@ -47,11 +47,13 @@ def extract(content: bytes | str | Document, url: str | None = None, *, content_
 
     if looks_like_html(text, content_type):
         page = extract_html(text, url)
+        body = "\n\n".join(page.paragraphs)
         article = Article(
-            url=url, title=page.title, body="\n\n".join(page.paragraphs), byline=page.cues.byline,
+            url=url, title=page.title, body=body, byline=page.cues.byline,
             authors=page.authors, published=page.cues.published, outlet=page.cues.outlet,
             credits=page.cues.credits, removed=page.removed, canonical_url=page.canonical_url,
             page_type=page.page_type, link_density=page.link_density, input_format="html", encoding=encoding,
+            language=confirm_declared_language(body, page.declared_language),
         )
     else:
         capture = clean_text_capture(text)

@@ -105,12 +105,14 @@ def declared_charset(data: bytes, content_type: str | None = None) -> str | None
     return None
 
 
-def _is_multibyte_utf8(data: bytes) -> bool:
+def _multibyte_utf8(data: bytes) -> str | None:
+    """`data` decoded as UTF-8 when it is valid UTF-8 with at least one multi-byte character."""
+    if data.isascii():
+        return None
     try:
-        data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
-        return False
-    return any(byte >= 0x80 for byte in data)
+        return None
 
 
 def decode_bytes(data: bytes, content_type: str | None = None) -> DecodedText:
@@ -143,14 +145,15 @@ def decode_bytes(data: bytes, content_type: str | None = None) -> DecodedText:
     declared = declared_charset(data, content_type)
     # A page that is valid multi-byte UTF-8 is UTF-8 whatever it declares: a single-byte label on it
     # would turn every accented letter into mojibake ("Ã¤"), and valid UTF-8 by accident is vanishingly rare.
-    if _is_multibyte_utf8(data):
-        return _checked(data.decode("utf-8"), "utf-8")
+    utf8 = _multibyte_utf8(data)
+    if utf8 is not None:
+        return _checked(utf8, "utf-8")
     if declared and declared not in ("utf-8",):
         try:
             return _checked(data.decode(declared), declared)
         except (UnicodeDecodeError, LookupError):
             pass
-    if not any(byte >= 0x80 for byte in data):
+    if data.isascii():
         return _checked(data.decode("ascii"), "ascii")
     best = from_bytes(data[:262144]).best()
     if best is None or best.encoding is None:

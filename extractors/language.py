@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import justext
@@ -27,6 +28,34 @@ STOPLIST_NAMES: dict[str, str] = {
     "te": "Telugu", "tr": "Turkish", "tk": "Turkmen", "uk": "Ukrainian", "ur": "Urdu", "uz": "Uzbek",
     "vi": "Vietnamese", "cy": "Welsh", "fy": "West_Frisian", "yo": "Yoruba",
 }
+
+
+# Languages whose stopword share a declared language must match or beat before it is trusted.
+_COMMON = ("en", "de", "fr", "es", "it", "nl", "pt", "pl", "sv", "da", "no", "tr", "ro", "cs")
+_WORDS = re.compile(r"[^\W\d_]+")
+
+
+def stopword_share(words: list[str], language: str) -> float:
+    stopwords = stopwords_for(language) if language in STOPLIST_NAMES else frozenset()
+    return sum(word in stopwords for word in words) / len(words) if words else 0.0
+
+
+def confirm_declared_language(text: str, declared: str | None) -> str | None:
+    """The page's declared language (<html lang>, content-language) when its text bears it out: the
+    declared language's stopwords are common in the text, as common as in any other frequent language.
+    Templates often declare a site-wide default, so a declaration is never taken on trust; when it is not
+    confirmed (or names a language without a stoplist), langdetect decides."""
+    code = (declared or "").strip().lower().replace("_", "-").split("-")[0]
+    if code not in STOPLIST_NAMES:
+        return None
+    words = [word.lower() for word in _WORDS.findall(text[:3000])]
+    if len(words) < 50:
+        return None
+    share = stopword_share(words, code)
+    if share < 0.2:
+        return None
+    rival = max(stopword_share(words, other) for other in _COMMON if other != code)
+    return code if share >= rival else None
 
 
 def detect_language(text: str) -> str | None:

@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import lxml.html
@@ -19,11 +21,37 @@ _SPACES = re.compile(r"\s+")
 
 @dataclass
 class PageMetadata:
-    headline: str | None = None
+    headline: str | None = None  # the visible <h1> headline
+    titles: dict[str, str] = field(default_factory=dict)  # title candidates by source (see TITLE_SOURCES)
     published: str | None = None
-    authors: list[str] = field(default_factory=list)
+    authors: dict[str, list[str]] = field(default_factory=dict)  # byline strings by source (see AUTHOR_SOURCES)
     publisher: str | None = None
     types: list[str] = field(default_factory=list)  # every JSON-LD @type on the page, in order
+    meta: dict[str, list[str]] = field(default_factory=dict)  # <meta> contents by name/property/itemprop
+
+    def first_meta(self, *names: str) -> str | None:
+        """The first non-empty <meta> content declared under any of `names`, in the order given."""
+        for name in names:
+            values = self.meta.get(name)
+            if values:
+                return values[0]
+        return None
+
+
+def meta_index(tree: lxml.html.HtmlElement) -> dict[str, list[str]]:
+    """Every <meta> content by its name, property, itemprop and (lower-cased) http-equiv: one pass over the tree."""
+    index: dict[str, list[str]] = {}
+    for element in tree.iter("meta"):
+        content = (element.get("content") or "").strip()
+        if not content:
+            continue
+        for attribute in ("property", "name", "itemprop"):
+            key = element.get(attribute)
+            if key:
+                index.setdefault(key.strip(), []).append(content)
+        if element.get("http-equiv"):
+            index.setdefault(element.get("http-equiv").strip().lower(), []).append(content)
+    return index
 
 
 def _text(element) -> str:
@@ -90,13 +118,39 @@ def _person_names(value) -> list[str]:
     return names
 
 
-def clean_authors(names: list[str], outlet: str | None) -> list[str]:
-    outlet_key = (outlet or "").lower()
+_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "oe", "å": "aa"})
+
+
+def _key(text: str) -> str:
+    """A site name compared as its host spells it: 'Börsen-Zeitung' ~ 'boersen-zeitung.de', 'Le Monde' ~ 'lemonde.fr'."""
+    folded = unicodedata.normalize("NFKD", text.lower().translate(_FOLD))
+    return re.sub(r"\W+|_", "", "".join(char for char in folded if not unicodedata.combining(char)))
+
+
+def _names_site(segment: str, site_keys: set[str]) -> bool:
+    """True when a title segment is the site's name or its host, or only a date."""
+    if html_rules.TITLE_DATE_SEGMENT.fullmatch(segment.strip()):
+        return True
+    key = _key(segment)
+    if not key:
+        return True
+    if len(segment.split()) > 3:
+        return False
+    return any(key == site or (len(key) >= 3 and (key in site or site in key)) for site in site_keys)
+
+
+def _names_a_site(name: str, site_keys: set[str]) -> bool:
+    """'LTO', 'Condé Nast', 'MDR THÜRINGEN' name the site or its publisher; 'Zeitler' doesn't name zeit.de."""
+    return _key(name) in site_keys or _key(name.split()[0]) in site_keys
+
+
+def clean_authors(names: list[str], site_names: list[str | None]) -> list[str]:
+    """Person names only: no wire services, no outlet or site names, no desks, no duplicates."""
+    site_keys = {_key(name) for name in site_names if name} - {""}
     cleaned: list[str] = []
     for name in names:
         name = _SPACES.sub(" ", name).strip(" ,;|")
-        lowered = name.lower()
-        if not name or lowered in WIRE_SERVICES or (outlet_key and (lowered in outlet_key or outlet_key in lowered)):
+        if not name or name.lower() in WIRE_SERVICES or _names_a_site(name, site_keys):
             continue
         if html_rules.NOT_A_PERSON.search(name) or not looks_like_person_name(name):
             continue
@@ -105,10 +159,53 @@ def clean_authors(names: list[str], outlet: str | None) -> list[str]:
     return cleaned
 
 
-def read_metadata(tree: lxml.html.HtmlElement, outlet: str | None = None) -> PageMetadata:
+def clean_title(title: str | None, site_names: list[str | None], *, pipes_are_furniture: bool = False) -> str | None:
+    """'Headline | Section | Site | 28.04.2023' -> 'Headline': drop leading and trailing segments that name
+    the site or a date, keep every separator that is part of the headline ('Rückschlag - Liverpool verliert')."""
+    title = _SPACES.sub(" ", html.unescape(title or "")).replace("\u00ad", "").strip()
+    if not title:
+        return None
+    site_keys = {_key(name) for name in site_names if name} - {""}
+    parts = html_rules.TITLE_SEPARATOR.split(title)
+    separators = html_rules.TITLE_SEPARATOR.findall(title)
+    while len(parts) > 1 and (_names_site(parts[-1], site_keys) or (
+            pipes_are_furniture and "|" in separators[-1]
+            and len(parts[-1].split()) <= html_rules.TITLE_PIPE_SEGMENT_MAX_WORDS)):
+        parts.pop()
+        separators.pop()
+    while len(parts) > 1 and _names_site(parts[0], site_keys):
+        parts.pop(0)
+        separators.pop(0)
+    return parts[0] + "".join(separator + part for separator, part in zip(separators, parts[1:]))
+
+
+def choose_authors(candidates: dict[str, list[str]], site_names: list[str | None]) -> list[str]:
+    """The first author source (in AUTHOR_SOURCES order) that names a person once sites and desks are cleaned off."""
+    site_keys = {_key(name) for name in site_names if name} - {""}
+    for source in html_rules.AUTHOR_SOURCES:
+        declared = [text for text in candidates.get(source) or [] if text.strip()]
+        parts = re.split(r"[,;|]", declared[0]) if declared else []
+        if len(parts) > 1 and _names_a_site(parts[0].strip(), site_keys):
+            continue  # "hessenschau.de, Frankfurt, Germany": an organisation's credit, not a byline
+        authors = clean_authors([name for text in declared for name in split_author_names(text.replace(";", ","))], site_names)
+        if authors:
+            return authors
+    return []
+
+
+def choose_title(metadata: PageMetadata, site_names: list[str | None]) -> str | None:
+    """The first title source (in TITLE_SOURCES order) that gives a headline once site names are cleaned off."""
+    for source in html_rules.TITLE_SOURCES:
+        title = clean_title(metadata.titles.get(source), site_names, pipes_are_furniture=source == "title")
+        if title and (len(title.split()) >= 2 or len(title) >= 8):
+            return title
+    return None
+
+
+def read_metadata(tree: lxml.html.HtmlElement) -> PageMetadata:
     nodes = json_ld_nodes(tree)
     articles = _article_nodes(nodes)
-    metadata = PageMetadata()
+    metadata = PageMetadata(meta=meta_index(tree))
     for node in nodes:
         declared = node.get("@type")
         metadata.types.extend(value for value in (declared if isinstance(declared, list) else [declared]) if isinstance(value, str))
@@ -119,11 +216,19 @@ def read_metadata(tree: lxml.html.HtmlElement, outlet: str | None = None) -> Pag
         if candidates:
             metadata.headline = candidates[0]
             break
-    if not metadata.headline:
-        for node in articles:
-            if isinstance(node.get("headline"), str) and node["headline"].strip():
-                metadata.headline = _SPACES.sub(" ", node["headline"]).strip()
-                break
+    for node in articles:
+        if isinstance(node.get("headline"), str) and node["headline"].strip():
+            metadata.titles["json-ld"] = node["headline"]
+            break
+    for source, name in (("og", "og:title"), ("twitter", "twitter:title")):
+        value = metadata.first_meta(name)
+        if value:
+            metadata.titles[source] = value
+    if metadata.headline:
+        metadata.titles["h1"] = metadata.headline
+    document_title = next(iter(tree.xpath("//head/title")), None)
+    if document_title is not None and document_title.text_content().strip():
+        metadata.titles["title"] = document_title.text_content()
 
     for node in articles:
         metadata.published = iso_date(node.get("datePublished")) or iso_date(node.get("dateCreated"))
@@ -131,7 +236,7 @@ def read_metadata(tree: lxml.html.HtmlElement, outlet: str | None = None) -> Pag
             break
     if not metadata.published:
         for name in html_rules.DATE_META_NAMES:
-            values = tree.xpath(f'//meta[@property="{name}" or @name="{name}" or @itemprop="{name}"]/@content')
+            values = metadata.meta.get(name, [])
             metadata.published = next((iso_date(value) for value in values if iso_date(value)), None)
             if metadata.published:
                 break
@@ -140,24 +245,19 @@ def read_metadata(tree: lxml.html.HtmlElement, outlet: str | None = None) -> Pag
         metadata.published = next((iso_date(value) for value in times if iso_date(value)), None)
 
     for node in articles:
-        if node.get("author"):
-            metadata.authors = clean_authors(_person_names(node["author"]), outlet)
-            if metadata.authors:
-                break
-    if not metadata.authors:
-        for name in html_rules.AUTHOR_META_NAMES:
-            values = tree.xpath(f'//meta[@name="{name}" or @property="{name}"]/@content')
-            found = clean_authors([author for value in values for author in split_author_names(value.replace(";", ","))], outlet)
-            if found:
-                metadata.authors = found
-                break
-    if not metadata.authors:
-        for xpath in html_rules.BYLINE_XPATHS:
-            texts = [_text(element) for element in tree.xpath(xpath)][:5]
-            found = clean_authors([author for text in texts for author in split_author_names(re.sub(r"^(?i:by|von)\s+", "", text))], outlet)
-            if found:
-                metadata.authors = found
-                break
+        if node.get("author") and _person_names(node["author"]):
+            metadata.authors["json-ld"] = _person_names(node["author"])
+            break
+    for name in html_rules.AUTHOR_META_NAMES:
+        values = metadata.meta.get(name, [])
+        if any(split_author_names(value) for value in values):
+            metadata.authors["meta"] = values
+            break
+    for xpath in html_rules.BYLINE_XPATHS if "json-ld" not in metadata.authors else ():  # only asked when JSON-LD names nobody
+        texts = [_text(element) for element in tree.xpath(xpath)[:5]]
+        if any(split_author_names(text) for text in texts):
+            metadata.authors["byline"] = texts
+            break
 
     for node in articles:
         publisher = node.get("publisher")

@@ -133,6 +133,7 @@ def date_banner(text: str) -> str | None:
 def split_author_names(names: str) -> list[str]:
     """Split "Jane Doe and John Roe, Senior Editors" into ["Jane Doe", "John Roe"]; drop roles and non-names."""
     authors = []
+    names = cue_rules.AUTHOR_LABEL_INSIDE.sub("", cue_rules.AUTHOR_LABEL.sub("", names))
     for part in cue_rules.AUTHOR_SEPARATORS.split(names):
         part = part.strip(" .:-–—|()")
         if not part or cue_rules.AUTHOR_ROLE_WORDS.search(part):
@@ -343,14 +344,23 @@ def best_region(lines: list[Line]) -> tuple[int, int] | None:
 
 
 def _cut_at_body_end(lines: list[Line], start: int, end: int) -> int:
-    """Stop the region at the first credit/source/syndication line that follows some article text."""
-    seen_text = False
+    """Stop the region at the first teaser-list header, or credit/source/syndication line, that follows
+    some article text. A credit line with more article text after it than before it sits under the
+    standfirst ("dpa" above the dateline) and does not end the story."""
+    def text_chars(positions: range) -> int:
+        return sum(lines[i].features.chars for i in positions
+                   if lines[i].kind == BODY and lines[i].features and lines[i].features.quality != "short")
+
     for position in range(start, end + 1):
         line = lines[position]
-        if line.kind == BODY and line.features and line.features.quality != "short":
-            seen_text = True
-        elif seen_text and (line.reason in ("credit line", "teaser list header") or line.reason.startswith("outlet cue")):
+        before = text_chars(range(start, position))
+        if not before:
+            continue
+        if line.reason == "teaser list header":
             return position - 1
+        if line.reason == "credit line" or line.reason.startswith("outlet cue"):
+            if text_chars(range(position + 1, end + 1)) <= before:
+                return position - 1
     return end
 
 

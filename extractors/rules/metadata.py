@@ -66,6 +66,15 @@ BYLINE_LINE = re.compile(r"^\s*(?:by|von|par|por|di|door|av|af|przez|autor(?:in)
 # Separators between several author names in one byline.
 AUTHOR_SEPARATORS = re.compile(r"\s*(?:,|;|\s&\s|\band\b|\bund\b|\bet\b|\by\b|\be\b|\ben\b|\bog\b|\boch\b|\bi\b)\s*", _I)
 
+# A label in front of the names, taken off before splitting: "Autor Monika Bolliger", "Autorin/Autor: Jane
+# Doe", "Text: Jane Doe", "By Jane Doe", "Von Jane Doe".
+AUTHOR_LABEL = re.compile(
+    r"^\s*(?:(?:autorin|autor|autoren|author|authors|text|texte|von|by|par|por|di|door|av|av:)\b\s*[/:]?\s*)+(?=\S)", _I)
+
+# A capitalised "Von"/"By" after a kicker or section: "Capital Von Jemima Kelly" -> "Jemima Kelly". The
+# lower-case particle of a name ("Ursula von der Leyen") is left alone.
+AUTHOR_LABEL_INSIDE = re.compile(r"^.{1,40}?\s(?:Von|VON|By|BY)\s+(?=\S)")
+
 # Words that, inside a byline, are roles or places rather than names: "Jane Doe, Senior Reporter".
 AUTHOR_ROLE_WORDS = re.compile(
     r"\b(?:reporter|correspondent|editor|redakteur(?:in)?|korrespondent(?:in)?|staff|writer|autor(?:in)?|journalist(?:in)?"
