@@ -8,7 +8,9 @@ from urllib.parse import urlsplit
 
 import lxml.html
 import trafilatura
-from trafilatura.metadata import extract_metadata
+from htmldate import find_date
+from trafilatura.metadata import examine_meta, extract_author, extract_meta_json, extract_sitename, extract_title
+from trafilatura.settings import set_date_params
 from boilerpy3 import extractors as boilerpy_extractors
 from lxml import etree
 
@@ -86,11 +88,6 @@ def extract_html(html: str, url: str | None) -> HtmlExtraction:
     article_type = next((kind for kind in declared.types if kind.lower().endswith(("article", "posting", "report"))), None)
     page_type = article_type or declared.first_meta("og:type") or (declared.types[0] if declared.types else None)
 
-    # trafilatura's metadata heuristics (htmldate, byline and site-name guesses) cost about a third of its
-    # time; they run only when the page's own declarations leave a field open.
-    heuristics = None
-    if not (declared.published and declared.titles and declared.authors.get("json-ld") and (site_name or declared.publisher)):
-        heuristics = extract_metadata(tree, url)
     result = trafilatura.bare_extraction(
         tree, url=url, with_metadata=False, include_comments=False, include_tables=True
     )
@@ -101,18 +98,26 @@ def extract_html(html: str, url: str | None) -> HtmlExtraction:
             text = fallback
     paragraphs, removed, cues = strip_boilerplate_lines(text.split("\n"))
 
-    sitename = heuristics.sitename if heuristics else None
+    # trafilatura's metadata heuristics (htmldate, byline and site-name guesses) cost as much as its body
+    # extraction; each runs only for a field the page's own declarations leave open.
+    sitename = None if (site_name or declared.publisher) else extract_sitename(tree)
     if sitename and re.fullmatch(r"[\d.:]+|localhost(?::\d+)?", sitename):
         sitename = None  # a bare host or IP address is not an outlet's name
     outlet = site_name or declared.publisher or sitename or cues.outlet or outlet_from_host(url)
     host = (urlsplit(url).hostname or "") if url else ""
     site_names = [site_name, declared.publisher, sitename, cues.outlet, host, outlet_from_host(url)]
-    title = choose_title(declared, site_names) or clean_title(heuristics.title if heuristics else None, site_names)
-    declared.authors["trafilatura"] = [heuristics.author] if heuristics and heuristics.author else []
-    declared.authors["text"] = cues.authors
+    title = choose_title(declared, site_names) or clean_title(extract_title(tree), site_names)
     authors = choose_authors(declared.authors, site_names)
+    if not authors:
+        found = extract_meta_json(tree, examine_meta(tree)).author  # trafilatura's reading of meta and JSON-LD
+        authors = choose_authors({"trafilatura": [found] if found else []}, site_names)
+    if not authors:
+        found = extract_author(tree)  # trafilatura's byline-element heuristics, the costliest source
+        authors = choose_authors({"trafilatura": [found] if found else [], "text": cues.authors}, site_names)
     # Dates the page declares beat heuristics; a date seen in the body text is the last resort.
-    cues.published = declared.published or (heuristics.date if heuristics else None) or cues.published
+    # htmldate's quick search (markup, URL); its extensive search of the page text costs more than
+    # it adds, since a date in the article text is read by the text cues anyway.
+    cues.published = declared.published or find_date(tree, url=url, **set_date_params(False)) or cues.published
     cues.outlet = outlet
     return HtmlExtraction(
         title=title, paragraphs=paragraphs, removed=removed, cues=cues, canonical_url=canonical,

@@ -111,6 +111,8 @@ def _person_names(value) -> list[str]:
             if "organization" in _types(item) or "newsmediaorganization" in _types(item):
                 continue
             name = item.get("name")
+            if not isinstance(name, str) and isinstance(item.get("familyName"), str):
+                name = f"{item.get('givenName') or ''} {item['familyName']}".strip()
             if isinstance(name, str):
                 names.extend(split_author_names(name))
         elif isinstance(item, str):
@@ -159,7 +161,7 @@ def clean_authors(names: list[str], site_names: list[str | None]) -> list[str]:
     return cleaned
 
 
-def clean_title(title: str | None, site_names: list[str | None], *, pipes_are_furniture: bool = False) -> str | None:
+def clean_title(title: str | None, site_names: list[str | None]) -> str | None:
     """'Headline | Section | Site | 28.04.2023' -> 'Headline': drop leading and trailing segments that name
     the site or a date, keep every separator that is part of the headline ('Rückschlag - Liverpool verliert')."""
     title = _SPACES.sub(" ", html.unescape(title or "")).replace("\u00ad", "").strip()
@@ -169,8 +171,7 @@ def clean_title(title: str | None, site_names: list[str | None], *, pipes_are_fu
     parts = html_rules.TITLE_SEPARATOR.split(title)
     separators = html_rules.TITLE_SEPARATOR.findall(title)
     while len(parts) > 1 and (_names_site(parts[-1], site_keys) or (
-            pipes_are_furniture and "|" in separators[-1]
-            and len(parts[-1].split()) <= html_rules.TITLE_PIPE_SEGMENT_MAX_WORDS)):
+            "|" in separators[-1] and len(parts[-1].split()) <= html_rules.TITLE_PIPE_SEGMENT_MAX_WORDS)):
         parts.pop()
         separators.pop()
     while len(parts) > 1 and _names_site(parts[0], site_keys):
@@ -196,7 +197,7 @@ def choose_authors(candidates: dict[str, list[str]], site_names: list[str | None
 def choose_title(metadata: PageMetadata, site_names: list[str | None]) -> str | None:
     """The first title source (in TITLE_SOURCES order) that gives a headline once site names are cleaned off."""
     for source in html_rules.TITLE_SOURCES:
-        title = clean_title(metadata.titles.get(source), site_names, pipes_are_furniture=source == "title")
+        title = clean_title(metadata.titles.get(source), site_names)
         if title and (len(title.split()) >= 2 or len(title) >= 8):
             return title
     return None

@@ -134,6 +134,7 @@ def split_author_names(names: str) -> list[str]:
     """Split "Jane Doe and John Roe, Senior Editors" into ["Jane Doe", "John Roe"]; drop roles and non-names."""
     authors = []
     names = cue_rules.AUTHOR_LABEL_INSIDE.sub("", cue_rules.AUTHOR_LABEL.sub("", names))
+    names = cue_rules.AUTHOR_INITIALS.sub("", names)
     for part in cue_rules.AUTHOR_SEPARATORS.split(names):
         part = part.strip(" .:-–—|()")
         if not part or cue_rules.AUTHOR_ROLE_WORDS.search(part):
@@ -327,7 +328,7 @@ def score_lines(lines: list[Line], stopwords: frozenset[str]) -> None:
             line.score = -45.0 if in_teaser_list else -20.0
     for line in lines:
         if line.kind == NOISE:
-            line.score = -150.0 if line.reason == "teaser list header" else -8.0
+            line.score = -150.0 if line.reason in ("teaser list header", "comment section header") else -8.0
 
 
 def best_region(lines: list[Line]) -> tuple[int, int] | None:
@@ -345,8 +346,8 @@ def best_region(lines: list[Line]) -> tuple[int, int] | None:
 
 def _cut_at_body_end(lines: list[Line], start: int, end: int) -> int:
     """Stop the region at the first teaser-list header, or credit/source/syndication line, that follows
-    some article text. A credit line with more article text after it than before it sits under the
-    standfirst ("dpa" above the dateline) and does not end the story."""
+    some article text. One with more article text after it than before it sits inside the story (a
+    "Read more" box between paragraphs, "dpa" under the standfirst) and does not end it."""
     def text_chars(positions: range) -> int:
         return sum(lines[i].features.chars for i in positions
                    if lines[i].kind == BODY and lines[i].features and lines[i].features.quality != "short")
@@ -356,9 +357,9 @@ def _cut_at_body_end(lines: list[Line], start: int, end: int) -> int:
         before = text_chars(range(start, position))
         if not before:
             continue
-        if line.reason == "teaser list header":
-            return position - 1
-        if line.reason == "credit line" or line.reason.startswith("outlet cue"):
+        if line.reason == "comment section header":
+            return position - 1  # reader comments come after the story, however long they run
+        if line.reason in ("teaser list header", "credit line") or line.reason.startswith("outlet cue"):
             if text_chars(range(position + 1, end + 1)) <= before:
                 return position - 1
     return end
@@ -372,7 +373,7 @@ def _extend_backwards(lines: list[Line], start: int) -> int:
         line = lines[position]
         features = line.features
         if line.kind == NOISE:
-            if line.reason in ("teaser list header",):
+            if line.reason in ("teaser list header", "comment section header"):
                 break
             position -= 1
             continue
@@ -495,7 +496,9 @@ def strip_boilerplate_lines(paragraphs: list[str]) -> tuple[list[str], list[Remo
             removed.append(Removal(line.text, "after the end of the article"))
         elif line.kind == NOISE:
             removed.append(Removal(line.text, line.reason))
-            if kept and (line.reason in ("teaser list header",) or line.reason.startswith("outlet cue") or line.reason == "credit line"):
+            if kept and line.reason == "comment section header":
+                ended = True
+            elif kept and (line.reason in ("teaser list header",) or line.reason.startswith("outlet cue") or line.reason == "credit line"):
                 ended = _nothing_long_follows(lines, line.index)
         else:
             kept.append(line.text)

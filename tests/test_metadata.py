@@ -25,8 +25,9 @@ def test_site_names_and_dates_come_off_the_title_but_headline_dashes_stay():
     assert clean_title("Rückschlag im Titelkampf - Liverpool verliert bei Everton", ["sportschau.de", "sportschau"]) == \
         "Rückschlag im Titelkampf - Liverpool verliert bei Everton"
     assert clean_title("Le Monde :: Grève à la SNCF", ["lemonde.fr", "Le Monde"]) == "Grève à la SNCF"
-    # In <title>, short pipe segments are sections and site names even when they don't spell the site.
-    assert clean_title("Brücke wird später gebaut | Politik | Tagblatt", [], pipes_are_furniture=True) == "Brücke wird später gebaut"
+    # Short pipe segments are sections and site names even when they don't spell the site.
+    assert clean_title("Brücke wird später gebaut | Politik | Tagblatt", []) == "Brücke wird später gebaut"
+    assert clean_title("Brücke wird später gebaut - Tagblatt", []) == "Brücke wird später gebaut - Tagblatt"
 
 
 def test_og_title_is_preferred_and_the_h1_fills_in():

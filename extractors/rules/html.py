@@ -29,8 +29,9 @@ BYLINE_XPATHS = [
 ]
 
 # Author sources, in priority order: JSON-LD Person nodes are the most deliberate declaration; then
-# trafilatura's byline heuristics, <meta name=author>, byline elements, and byline lines in the text.
-AUTHOR_SOURCES = ["json-ld", "trafilatura", "meta", "byline", "text"]
+# <meta name=author> and byline elements; then (in html_extractor) trafilatura's reading of the same
+# declarations, its byline heuristics (the costliest, asked last) and byline lines in the text.
+AUTHOR_SOURCES = ["json-ld", "meta", "byline", "trafilatura", "text"]
 
 # Where the page's own headline sits: the first <h1> inside the article, else the first <h1> on the page.
 HEADLINE_XPATHS = ["//article//h1", "//main//h1", "//*[@itemprop='headline']", "//h1"]
@@ -48,13 +49,14 @@ TITLE_SEPARATOR = re.compile(r"\s+(?:[|–—-]|::|»|·)\s+")
 # A title segment that is only a date ("28.04.2023", "2024-02-20") is page furniture, not headline.
 TITLE_DATE_SEGMENT = re.compile(r"\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d{2}-\d{2}")
 
-# In <title>, short segments after a "|" are site and section names ("Headline | Politik | Site") even
-# when they don't spell the site's name; headlines themselves rarely contain a pipe.
+# Short segments after a "|" are site and section names ("Headline | Politik | Site") even when they
+# don't spell the site's name (or the host is unknown); headlines themselves rarely contain a pipe.
 TITLE_PIPE_SEGMENT_MAX_WORDS = 4
 
 # Author strings that name an organisation, a desk or a role rather than a person.
 NOT_A_PERSON = re.compile(
     r"(?:\b(?:gmbh|ag|kg|ltd|inc|llc|verlag|redaktion|newsroom|editorial|staff|team|desk|agentur|agenturen|nachrichten|"
     r"news|online|zeitung|magazin|media|medien|presse|press|radio|tv|rundfunk|deutsche welle)\b|\.(?:de|com|at|ch|org|net)\b"
-    r"|^red\.?$)",  # "Red." = Redaktion, the desk
+    r"|^red\.?$"  # "Red." = Redaktion, the desk
+    r"|^(?:folgen|follow|abonnieren|subscribe|teilen|share|mehr|more|profil|profile)$)",  # buttons beside a byline
     re.IGNORECASE)

@@ -35,6 +35,14 @@ NOISE_LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
         r"|.{0,40}\b(?:for (?:all )?subscribers|subscribers only|nur für abonnenten|exklusiv für abonnenten)\b.{0,80}"
         r"|(?:jetzt )?(?:weiterlesen|read more|continue reading)(?: mit .{0,40})?[.:!]?"
         r"|(?:unlock|get) (?:unlimited|full) access\b.{0,80})\s*$", _I)),
+    # Headers that open the reader-comment section, which always follows the article: "3 Kommentare",
+    # "Comments (12)", "Leserkommentare", "Die Kommentarfunktion ist geschlossen", "Show all 40 comments".
+    ("comment section header", _line(
+        r"\d+\s+(?:comments?|kommentare?|leserkommentare|commentaires?|comentarios?|commenti|reacties|reacciones|komentarzy?)"
+        r"|(?:comments?|kommentare|leserkommentare|commentaires|comentarios|commenti|reacties)\s*\(\d+\)"
+        r"|(?:leser|user)kommentare|reader comments|(?:die )?kommentarfunktion\b.{0,80}|comments? (?:are|is) closed\.?"
+        r"|(?:show|view|load|read|see) (?:all )?(?:\d+ )?comments?|alle (?:\d+ )?kommentare(?: anzeigen| lesen)?"
+    )),
     # Comment prompts and comment-section furniture: "Please enter your comment!", "Would you like to
     # comment on this article?", "Sign up (it's quick and free) or sign in now.", "Comment Policy".
     ("comment prompt", _line(

@@ -75,6 +75,9 @@ AUTHOR_LABEL = re.compile(
 # lower-case particle of a name ("Ursula von der Leyen") is left alone.
 AUTHOR_LABEL_INSIDE = re.compile(r"^.{1,40}?\s(?:Von|VON|By|BY)\s+(?=\S)")
 
+# An author's desk initials in brackets after the name: "Elena Oberholzer (obe)", "Jane Doe (jd)".
+AUTHOR_INITIALS = re.compile(r"\s*\((?:[a-zäöü]{2,4}|[A-ZÄÖÜ]{2,4})\)")
+
 # Words that, inside a byline, are roles or places rather than names: "Jane Doe, Senior Reporter".
 AUTHOR_ROLE_WORDS = re.compile(
     r"\b(?:reporter|correspondent|editor|redakteur(?:in)?|korrespondent(?:in)?|staff|writer|autor(?:in)?|journalist(?:in)?"
