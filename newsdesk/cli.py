@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from extractors import ExtractionError, extract
+from newsdesk.evaluation import PARTS as evaluation_parts
 from newsdesk.ingest import Ingestor, IngestResult
 from newsdesk.replay import ReplayInput, find_inputs, replay_inputs
 from newsdesk.store import DEFAULT_DB, Store
@@ -167,8 +168,10 @@ def reextract_command(db_path: str, everything: bool) -> None:
 @click.option("--system", "systems", multiple=True, help="Systems to score (default: newsdesk and the references).")
 @click.option("--limit", type=int, default=None, help="Only the first N pages (sorted by id).")
 @click.option("--sample", type=int, default=None, help="Only every K-th page: a small fixed sample.")
+@click.option("--part", type=click.Choice(evaluation_parts), default="all", show_default=True,
+              help="All pages, or only the tuning sites, or only the held-out third of sites.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def eval_command(dataset_dir: str, systems: tuple[str, ...], limit: int | None, sample: int | None, as_json: bool) -> None:
+def eval_command(dataset_dir: str, systems: tuple[str, ...], limit: int | None, sample: int | None, part: str, as_json: bool) -> None:
     """Score newsdesk beside reference extractors on a dataset (kind recognised from its files)."""
     import logging
 
@@ -176,7 +179,7 @@ def eval_command(dataset_dir: str, systems: tuple[str, ...], limit: int | None, 
 
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
     try:
-        report = run_eval(dataset_dir, systems=list(systems) or None, limit=limit, sample=sample)
+        report = run_eval(dataset_dir, systems=list(systems) or None, limit=limit, sample=sample, part=part)
     except (ValueError, KeyError) as error:
         error_console.print(f"newsdesk eval: {error}")
         sys.exit(2)

@@ -8,10 +8,12 @@ import json
 import re
 import time
 import unicodedata
+import zlib
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
+from urllib.parse import urlsplit
 
 _TOKEN = re.compile(r"\w+")
 
@@ -108,9 +110,22 @@ def load_pages(directory: Path, kind: str) -> list[Page]:
     return sorted(pages, key=lambda page: page.id)
 
 
-def held_out(page_id: str) -> bool:
-    """A fixed third of every dataset, chosen by the page id's bytes, is also scored on its own."""
-    return sum(page_id.encode("utf-8")) % 3 == 0
+_DATED_ID = re.compile(r"_\d{4}_\d{2}_\d{2}$")
+
+
+def site_of(page: Page) -> str:
+    """The site a page comes from: its URL's host, else its id without a trailing date (de_FAZ_2023_04_28)."""
+    if page.url:
+        host = (urlsplit(page.url).hostname or "").lower()
+        if host:
+            return host.removeprefix("www.")
+    return _DATED_ID.sub("", page.id)
+
+
+def held_out(page: Page) -> bool:
+    """A fixed third of every dataset's sites (all their pages), chosen by a hash of the site, is also scored
+    on its own: rules tuned on the other sites must carry over to sites they were never looked at with."""
+    return zlib.crc32(site_of(page).encode("utf-8")) % 3 == 0
 
 
 # --- systems ---------------------------------------------------------------------------------------
@@ -198,10 +213,11 @@ class EvalReport:
     pages: int
     scores: list[SystemScore]
     rows: dict[str, list[dict]] = field(default_factory=dict)  # per system, per page, for error analysis
+    held_out_pages: int = 0
 
     def to_dict(self) -> dict:
         return {
-            "dataset": self.dataset, "kind": self.kind, "pages": self.pages,
+            "dataset": self.dataset, "kind": self.kind, "pages": self.pages, "held_out_pages": self.held_out_pages,
             "systems": [{**asdict(score), "docs_per_second": score.docs_per_second} for score in self.scores],
         }
 
@@ -238,12 +254,18 @@ def score_pages(kind: str, pages: list[Page], predictions: list[Prediction]) -> 
     return metrics, rows
 
 
+PARTS = ("all", "tuning", "held-out")
+
+
 def run_eval(directory: str | Path, *, systems: list[str] | None = None, limit: int | None = None,
-             sample: int | None = None) -> EvalReport:
-    """Score each system on the same pages of one dataset; `sample` keeps every k-th page (a fixed subset)."""
+             sample: int | None = None, part: str = "all") -> EvalReport:
+    """Score each system on the same pages of one dataset; `sample` keeps every k-th page (a fixed subset),
+    `part` the tuning sites or the held-out sites only."""
     directory = Path(directory)
     kind = dataset_kind(directory)
     pages = load_pages(directory, kind)
+    if part != "all":
+        pages = [page for page in pages if held_out(page) == (part == "held-out")]
     if sample and sample > 1:
         pages = pages[::sample]
     if limit:
@@ -261,21 +283,23 @@ def run_eval(directory: str | Path, *, systems: list[str] | None = None, limit: 
             seconds += time.perf_counter() - started
             predictions.append(prediction)
         metrics, rows = score_pages(kind, pages, predictions)
-        held = [i for i, page in enumerate(pages) if held_out(page.id)]
+        held = [i for i, page in enumerate(pages) if held_out(page)]
         held_metrics, _ = score_pages(kind, [pages[i] for i in held], [predictions[i] for i in held])
         scores.append(SystemScore(name, len(pages), errors, seconds, metrics, held_metrics))
         all_rows[name] = rows
-    return EvalReport(str(directory), kind, len(pages), scores, all_rows)
+    return EvalReport(str(directory), kind, len(pages), scores, all_rows, sum(held_out(page) for page in pages))
 
 
 def format_table(report: EvalReport) -> str:
     metric_names = list(report.scores[0].metrics) if report.scores else []
-    header = f"{'system':<16}" + "".join(f"{name:>15}" for name in metric_names) + f"{'docs/s':>9}{'errors':>8}"
+    header = f"{'system':<16}" + "".join(f"{name:>15}" for name in metric_names) + f"{'docs/s':>11}{'errors':>8}"
     lines = [f"{report.dataset} ({report.kind}, {report.pages} pages)", header, "-" * len(header)]
     for score in report.scores:
         lines.append(f"{score.system:<16}" + "".join(f"{score.metrics[name]:>15.3f}" for name in metric_names)
-                     + f"{score.docs_per_second:>9.1f}{score.errors:>8}")
-    lines.append("held-out third (fixed by page id):")
+                     + f"{score.docs_per_second:>11.1f}{score.errors:>8}")
+    if report.held_out_pages in (0, report.pages):
+        return "\n".join(lines)
+    lines.append(f"held-out sites (a fixed third by site hash, {report.held_out_pages} pages):")
     for score in report.scores:
         lines.append(f"{score.system:<16}" + "".join(f"{score.held_out_metrics.get(name, 0.0):>15.3f}" for name in metric_names))
     return "\n".join(lines)
