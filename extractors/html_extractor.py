@@ -16,7 +16,9 @@ from lxml import etree
 
 from extractors.article import Removal
 from extractors.errors import ExtractionError
-from extractors.metadata import choose_authors, choose_title, clean_title, read_metadata
+from extractors.blocks import segment
+from extractors.body import choose_blocks
+from extractors.metadata import PageMetadata, choose_authors, choose_title, clean_title, read_metadata
 from extractors.text_cleaner import TextCues, strip_boilerplate_lines
 
 # Below this many characters trafilatura's body is treated as a miss and boilerpy3 is asked too.
@@ -79,6 +81,19 @@ def outlet_from_host(url: str | None) -> str | None:
     return parts[0] if parts else None
 
 
+def page_titles(declared: PageMetadata) -> list[str]:
+    """The titles a page declares for itself (<title>, og:title): the headline block repeats them."""
+    return [title for title in (declared.titles.get("title"), declared.titles.get("og")) if title]
+
+
+def trafilatura_body(tree: lxml.html.HtmlElement, url: str | None) -> str:
+    """trafilatura's body text for the page (its fast cascade: the body voter is the fallback). It prunes
+    the tree it is given, so it runs after segmentation."""
+    result = trafilatura.bare_extraction(tree, url=url, fast=True, with_metadata=False, include_comments=False,
+                                         include_tables=True)
+    return (result.text if result else "") or ""
+
+
 def extract_html(html: str, url: str | None) -> HtmlExtraction:
     tree = parse_html(html)
     declared = read_metadata(tree)  # before trafilatura, which may prune the tree it is given
@@ -88,15 +103,20 @@ def extract_html(html: str, url: str | None) -> HtmlExtraction:
     article_type = next((kind for kind in declared.types if kind.lower().endswith(("article", "posting", "report"))), None)
     page_type = article_type or declared.first_meta("og:type") or (declared.types[0] if declared.types else None)
 
-    result = trafilatura.bare_extraction(
-        tree, url=url, with_metadata=False, include_comments=False, include_tables=True
-    )
-    text = (result.text if result else "") or ""
+    blocks = segment(tree)
+    choice = choose_blocks(blocks, page_titles(declared), lambda: trafilatura_body(tree, url))
+    text = "\n".join(block.text for block in choice.kept)
+    overruled = [Removal(block.text, "body voter: page furniture (trafilatura kept it)") for block in choice.overruled]
+    if len(text) < MIN_BODY_CHARS:
+        trafilatura_text = choice.trafilatura_text if choice.trafilatura_text is not None else trafilatura_body(tree, url)
+        if len(trafilatura_text) > len(text):
+            text, overruled = trafilatura_text, []
     if len(text) < MIN_BODY_CHARS:
         fallback = boilerpy_extractors.ArticleExtractor(raise_on_failure=False).get_content(html) or ""
         if len(fallback.strip()) > len(text):
             text = fallback
     paragraphs, removed, cues = strip_boilerplate_lines(text.split("\n"))
+    removed = overruled + removed
 
     # trafilatura's metadata heuristics (htmldate, byline and site-name guesses) cost as much as its body
     # extraction; each runs only for a field the page's own declarations leave open.

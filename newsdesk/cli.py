@@ -186,6 +186,33 @@ def eval_command(dataset_dir: str, systems: tuple[str, ...], limit: int | None, 
     click.echo(json.dumps(report.to_dict(), indent=2) if as_json else format_table(report))
 
 
+@main.command("train-body")
+@click.argument("dataset_dirs", nargs=-1, required=True, type=click.Path(file_okay=False, exists=True))
+@click.option("--part", type=click.Choice(["tuning", "all"]), default="tuning", show_default=True,
+              help="Train on the tuning sites only (keeps `eval --part held-out` honest), or on every page.")
+@click.option("--threshold", type=float, default=0.5, show_default=True, help="Keep blocks scored at least this.")
+@click.option("--out", type=click.Path(dir_okay=False), default=None, help="Where to write the model (default: the shipped one).")
+def train_body_command(dataset_dirs: tuple[str, ...], part: str, threshold: float, out: str | None) -> None:
+    """Train the body voter on dev sets with gold (needs scikit-learn: pip install -e '.[train]')."""
+    import logging
+
+    from newsdesk.body_training import MODEL_PATH, train_body_model
+
+    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+    target = Path(out) if out else MODEL_PATH
+    try:
+        trained_on = train_body_model([Path(path) for path in dataset_dirs], part=part, threshold=threshold, out=target)
+    except ImportError as error:
+        error_console.print(f"newsdesk train-body: {error.name} is missing; install it with: pip install -e '.[train]'")
+        sys.exit(2)
+    except ValueError as error:
+        error_console.print(f"newsdesk train-body: {error}")
+        sys.exit(2)
+    for name, counts in trained_on["datasets"].items():
+        console.print(f"{name}: {counts['pages']} pages, {counts['labelled_blocks']} labelled blocks")
+    console.print(f"model written to {target}")
+
+
 @main.group()
 def jobs() -> None:
     """Scheduled crawl jobs from a TOML jobs file."""

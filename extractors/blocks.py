@@ -1,0 +1,188 @@
+"""Page segmentation: one parsed HTML tree into text blocks (paragraphs, headings, list items, cells), each
+with the layout facts a reader would use to tell article text from page furniture.
+
+A block is the text between two block-level boundaries, as in jusText and boilerpipe. The body voter
+(extractors.body) scores blocks; nothing here decides what is kept.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from lxml import etree
+
+from extractors.rules import blocks as block_rules
+
+_SPACES = re.compile(r"\s+")
+_NAME_WORDS = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")
+_REGION_INDEX = {name: i for i, name in enumerate(block_rules.REGIONS)}
+_LINK, _LIST, _TABLE, _QUOTE = "a", frozenset({"ul", "ol", "dl", "menu"}), "table", frozenset({"blockquote", "q"})
+
+
+@dataclass
+class Block:
+    """One run of text between block-level boundaries, with where it sits in the page."""
+
+    index: int
+    text: str
+    tag: str  # the innermost block-level element holding the text: p, h2, li, td, div...
+    link_chars: int  # characters of text inside <a>
+    depth: int  # element depth of that holder
+    ancestors: tuple[int, ...]  # serial numbers of the elements enclosing the holder, outermost first
+    regions: tuple[int, ...]  # per region of block_rules.REGIONS: how many enclosing elements open it
+    in_list: bool
+    in_table: bool
+    in_quote: bool
+
+    @property
+    def link_density(self) -> float:
+        return self.link_chars / len(self.text) if self.text else 0.0
+
+    @property
+    def container(self) -> int:
+        """The holder's parent element, shared by sibling blocks."""
+        return self.ancestors[-1]
+
+    @property
+    def in_heading(self) -> bool:
+        return self.tag in block_rules.HEADING_TAGS
+
+
+def element_regions(tag: str, attributes: list[tuple[str, str]]) -> tuple[int, ...]:
+    """The page regions an element opens (indexes into REGIONS), from its tag and its class, id, role and
+    itemprop names."""
+    names = " ".join(value for name, value in attributes if name in _NAMING_ATTRIBUTES)
+    if not names and tag not in block_rules.REGION_TAGS:
+        return ()
+    return _regions_named(tag if tag in block_rules.REGION_TAGS else "", names)
+
+
+_NAMING_ATTRIBUTES = frozenset({"class", "id", "role", "itemprop"})
+
+
+@lru_cache(maxsize=8192)
+def _regions_named(tag: str, names: str) -> tuple[int, ...]:
+    regions = {_REGION_INDEX[block_rules.REGION_TAGS[tag]]} if tag else set()
+    words = [word.lower() for word in _NAME_WORDS.split(names) if word]
+    for i, word in enumerate(words):
+        region = _word_region(word)
+        if region is None and i + 1 < len(words):
+            region = _word_region(word + words[i + 1])
+        if region is not None:
+            regions.add(region)
+    return tuple(sorted(regions))
+
+
+@lru_cache(maxsize=16384)
+def _word_region(word: str) -> int | None:
+    match = block_rules.REGION_NAMES.fullmatch(word)
+    return _REGION_INDEX[match.lastgroup] if match else None
+
+
+class _Holder:
+    """An open block-level element while walking the tree."""
+
+    __slots__ = ("tag", "depth", "parts", "link_chars", "ancestors")
+
+    def __init__(self, tag: str, depth: int, ancestors: tuple[int, ...]) -> None:
+        self.tag, self.depth, self.ancestors = tag, depth, ancestors
+        self.parts: list[str] = []
+        self.link_chars = 0
+
+
+# Per tag: (bounds a block?, link, list, table, quote); tags not listed are inline text.
+_TAG_ROLES: dict[str, tuple[bool, int, int, int, int]] = {
+    tag: (tag in block_rules.BLOCK_TAGS, int(tag == _LINK), int(tag in _LIST), int(tag == _TABLE), int(tag in _QUOTE))
+    for tag in block_rules.BLOCK_TAGS | {_LINK, _TABLE} | _LIST | _QUOTE
+}
+_INLINE = (False, 0, 0, 0, 0)
+
+
+def segment(tree: etree._Element) -> list[Block]:
+    """The page's text blocks in document order (scripts, styles, form controls and hidden parts left out)."""
+    blocks: list[Block] = []
+    holders: list[_Holder] = []
+    # Per open element: (tag's roles, regions it opens); None for a skipped element.
+    opened: list[tuple[tuple[bool, int, int, int, int], tuple[int, ...]] | None] = []
+    serials: list[int] = [0]  # serial numbers of the open elements, outermost first
+    region_counts = [0] * len(block_rules.REGIONS)
+    counts = [0, 0, 0, 0]  # open links, lists, tables, quotes
+    serial = 0
+    skipped, region_tags, role_of = block_rules.SKIPPED_TAGS, block_rules.REGION_TAGS, _TAG_ROLES.get
+
+    def flush(holder: _Holder) -> None:
+        text = _SPACES.sub(" ", "".join(holder.parts)).strip()
+        link_chars, holder.parts, holder.link_chars = holder.link_chars, [], 0
+        if text and any(ch.isalnum() for ch in text):
+            blocks.append(Block(len(blocks), text, holder.tag, min(link_chars, len(text)), holder.depth,
+                                holder.ancestors, tuple(region_counts), counts[1] > 0, counts[2] > 0, counts[3] > 0))
+
+    walker = etree.iterwalk(tree, events=("start", "end"))
+    for event, element in walker:
+        tag = element.tag
+        if event == "start":
+            if not isinstance(tag, str):  # comments and processing instructions
+                continue
+            if "}" in tag:
+                tag = tag.rpartition("}")[2]
+            attributes = element.items()
+            if tag in skipped or (attributes and _hidden(attributes)):
+                walker.skip_subtree()
+                opened.append(None)
+                continue
+            regions = element_regions(tag, attributes) if attributes or tag in region_tags else ()
+            for region in regions:
+                region_counts[region] += 1
+            roles = role_of(tag, _INLINE)
+            if roles is not _INLINE:
+                counts[0] += roles[1]
+                counts[1] += roles[2]
+                counts[2] += roles[3]
+                counts[3] += roles[4]
+                if roles[0]:
+                    if holders and holders[-1].parts:
+                        flush(holders[-1])
+                    holders.append(_Holder(tag, len(serials), tuple(serials)))
+            elif tag == "br" and holders:
+                holders[-1].parts.append("\n")
+            serial += 1
+            serials.append(serial)
+            opened.append((roles, regions))
+            text = element.text
+        else:
+            if isinstance(tag, str):
+                entry = opened.pop()
+                if entry is not None:
+                    serials.pop()
+                    roles, regions = entry
+                    if roles is not _INLINE:
+                        if roles[0]:
+                            holder = holders.pop()
+                            if holder.parts:
+                                flush(holder)
+                        counts[0] -= roles[1]
+                        counts[1] -= roles[2]
+                        counts[2] -= roles[3]
+                        counts[3] -= roles[4]
+                    for region in regions:
+                        region_counts[region] -= 1
+            text = element.tail
+        if text and holders:
+            holder = holders[-1]
+            holder.parts.append(text)
+            if counts[0]:
+                holder.link_chars += len(text.strip())
+    while holders:
+        flush(holders.pop())
+    return blocks
+
+
+def _hidden(attributes: list[tuple[str, str]]) -> bool:
+    for name, value in attributes:
+        if name == "hidden" or (name == "aria-hidden" and value == "true"):
+            return True
+        if name == "style" and block_rules.HIDDEN_STYLE.search(value):
+            return True
+    return False

@@ -1,0 +1,339 @@
+"""The body voter: decides, block by block, what of a page is the article.
+
+Two votes are weighed by small learned models (gradient-boosted trees, as data in extractors/models/):
+the page's own layout — each block's text (length, stopwords, sentence punctuation, links), its place
+(furniture or story regions, lists, headings, captions), its neighbours and readability's container
+score — and, where the layout alone leaves a page in doubt, trafilatura's choice of text. Pages the
+layout settles are never handed to trafilatura: its answer could not change the result.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from extractors.blocks import Block
+from extractors.language import stopwords_for
+from extractors.rules import blocks as block_rules
+from extractors.rules import lines as line_rules
+
+MODEL_PATH = Path(__file__).with_name("models") / "body_model.json"
+
+_WORD = re.compile(r"[^\W\d_]+")
+_DIGIT = re.compile(r"\d")
+_SENTENCE_MARKS = re.compile(r"[.!?…。！？؟।]")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+# Languages whose stoplists are tried for a page's stopword feature (the best-matching list is used).
+_CANDIDATE_LANGUAGES = ("en", "de", "fr", "es", "it", "nl", "pt", "pl", "sv", "da", "no", "tr", "ro", "cs", "fi", "hu", "ru")
+_TAGS = ("p", "div", "li", "td", "h", "section", "figcaption")
+_TAG_COLUMNS = {name: tuple(1.0 if name == other else 0.0 for other in _TAGS) for name in _TAGS}
+_NO_TAG = (0.0,) * len(_TAGS)
+
+LAYOUT_FEATURES = [
+    "log_chars", "log_words", "link_density", "stopword_density", "sentence_end", "sentence_marks_per_word",
+    "commas_per_word", "digit_share", "capitalised_share",
+    "in_heading", "in_list", "in_table", "in_quote",
+    *(f"region_{name}" for name in block_rules.REGIONS),
+    *(f"tag_{name}" for name in _TAGS),
+    "position", "text_position", "container_link_density", "log_container_size", "repeats_on_page", "is_title",
+    "previous_link_density", "next_link_density", "previous_log_chars", "next_log_chars", "log_relative_length",
+    "depth", "in_top_container", "best_ancestor_score", "log_top_container_score",
+]
+TRAFILATURA_FEATURES = [
+    "trafilatura_kept", "neighbours_kept", "container_kept", "log_distance_to_kept", "before_first_kept",
+    "after_last_kept", "page_kept_share",
+]
+
+
+def _normalize(text: str) -> str:
+    return " ".join(text.split())
+
+
+@lru_cache(maxsize=1)
+def _stopword_languages() -> dict[str, tuple[int, ...]]:
+    """Each stopword of the candidate languages, with the candidates it belongs to."""
+    languages: dict[str, list[int]] = {}
+    for i, code in enumerate(_CANDIDATE_LANGUAGES):
+        for word in stopwords_for(code):
+            languages.setdefault(word, []).append(i)
+    return {word: tuple(codes) for word, codes in languages.items()}
+
+
+def page_stopwords(blocks: list[Block]) -> frozenset[str]:
+    """The stoplist of the language the page's longer blocks are written in (by stopword share)."""
+    words: list[str] = []
+    for block in sorted(blocks, key=lambda block: -len(block.text))[:12]:
+        words.extend(_WORD.findall(block.text.lower()))
+        if len(words) > 400:
+            break
+    counts = [0] * len(_CANDIDATE_LANGUAGES)
+    languages = _stopword_languages()
+    for word in words:
+        for i in languages.get(word, ()):
+            counts[i] += 1
+    if not any(counts):
+        return frozenset()
+    return stopwords_for(_CANDIDATE_LANGUAGES[counts.index(max(counts))])
+
+
+def layout_features(blocks: list[Block], titles: list[str]) -> list[list[float]]:
+    """One row of LAYOUT_FEATURES per block. `titles` are the page's declared titles (<title>, og:title),
+    which the headline block repeats."""
+    title_keys = [key for key in (" ".join(_WORD.findall(title.lower())) for title in titles) if key]
+    stopwords = page_stopwords(blocks)
+    count = len(blocks)
+    seen: dict[str, int] = {}
+    containers: dict[int, list[int]] = {}
+    for block in blocks:
+        seen[block.text] = seen.get(block.text, 0) + 1
+        containers.setdefault(block.container, []).append(block.index)
+    container_links = {key: sum(blocks[i].link_density for i in members) / len(members) for key, members in containers.items()}
+    total_chars = sum(len(block.text) for block in blocks) or 1
+    lengths = sorted(len(block.text) for block in blocks)
+    median_length = lengths[len(lengths) // 2] if lengths else 1
+
+    # readability's vote: paragraphs score their parent fully and their grandparent by half; the best
+    # scored element is the story's container.
+    container_score: dict[int, float] = {}
+    for block in blocks:
+        chars = len(block.text)
+        if chars < 25 or block.link_density > 0.5:
+            continue
+        score = 1 + block.text.count(",") + min(chars // 100, 3)
+        ancestors = block.ancestors
+        container_score[ancestors[-1]] = container_score.get(ancestors[-1], 0.0) + score
+        if len(ancestors) > 1:
+            container_score[ancestors[-2]] = container_score.get(ancestors[-2], 0.0) + score / 2
+    top_score = max(container_score.values(), default=0.0)
+    top_container = max(container_score, key=container_score.__getitem__) if container_score else -1
+
+    rows = []
+    chars_before = 0
+    for i, block in enumerate(blocks):
+        text = block.text
+        chars = len(text)
+        words = _WORD.findall(text.lower())
+        # Chinese and Japanese run words together: such text has few, very long "words".
+        cjk = len(_CJK.findall(text)) if not words or chars > 12 * len(words) else 0
+        word_count = len(words) + cjk // 2
+        per_word = 1 / (word_count or 1)
+        spaced = text.split()
+        previous = blocks[i - 1] if i > 0 else None
+        following = blocks[i + 1] if i + 1 < count else None
+        key = " ".join(words) if chars < 400 else ""
+        rows.append([
+            math.log1p(chars),
+            math.log1p(word_count),
+            block.link_density,
+            sum(1 for word in words if word in stopwords) / len(words) if words else 0.0,
+            1.0 if line_rules.SENTENCE_END.search(text) else 0.0,
+            len(_SENTENCE_MARKS.findall(text)) * per_word,
+            text.count(",") * per_word,
+            len(_DIGIT.findall(text)) / chars,
+            sum(1 for word in spaced if word[:1].isupper()) / (len(spaced) or 1),
+            float(block.in_heading), float(block.in_list), float(block.in_table), float(block.in_quote),
+            *block.regions,
+            *_TAG_COLUMNS.get("h" if block.in_heading else block.tag, _NO_TAG),
+            i / count,
+            chars_before / total_chars,
+            container_links[block.container],
+            math.log1p(len(containers[block.container])),
+            min(seen[text], 5),
+            1.0 if key and any(key == title or (len(key) > 20 and key in title) for title in title_keys) else 0.0,
+            previous.link_density if previous else 1.0,
+            following.link_density if following else 1.0,
+            math.log1p(len(previous.text)) if previous else 0.0,
+            math.log1p(len(following.text)) if following else 0.0,
+            math.log1p(chars / median_length),
+            min(block.depth, 40) / 40,
+            1.0 if top_container in block.ancestors else 0.0,
+            max((container_score.get(serial, 0.0) for serial in block.ancestors), default=0.0) / top_score if top_score else 0.0,
+            math.log1p(top_score),
+        ])
+        chars_before += chars
+    return rows
+
+
+def kept_share(block_text: str, chosen: str) -> float:
+    """1.0 when the block's text is in the chosen (whitespace-normalized) text, 0.5 when its start or end
+    is, else 0."""
+    text = _normalize(block_text)
+    if text in chosen:
+        return 1.0
+    if len(text) > 60 and (text[:40] in chosen or text[-40:] in chosen):
+        return 0.5
+    return 0.0
+
+
+def trafilatura_features(blocks: list[Block], trafilatura_text: str) -> list[list[float]]:
+    """One row of TRAFILATURA_FEATURES per block: whether trafilatura kept it, its neighbours, its container."""
+    chosen = _normalize(trafilatura_text)
+    count = len(blocks)
+    kept = [kept_share(block.text, chosen) if chosen else 0.0 for block in blocks]
+    first_kept = next((i for i, value in enumerate(kept) if value), count)
+    last_kept = max((i for i, value in enumerate(kept) if value), default=-1)
+    containers: dict[int, list[float]] = {}
+    for block, value in zip(blocks, kept):
+        containers.setdefault(block.container, []).append(value)
+    container_kept = {key: sum(values) / len(values) for key, values in containers.items()}
+    page_kept_share = sum(kept) / count if count else 0.0
+    distance = [50] * count
+    last = None
+    for i in range(count):
+        if kept[i]:
+            last = i
+        if last is not None:
+            distance[i] = i - last
+    last = None
+    for i in range(count - 1, -1, -1):
+        if kept[i]:
+            last = i
+        if last is not None:
+            distance[i] = min(distance[i], last - i)
+    rows = []
+    for i, block in enumerate(blocks):
+        low, high = max(0, i - 2), min(count, i + 3)
+        neighbours = high - low - 1
+        rows.append([
+            kept[i],
+            (sum(kept[low:high]) - kept[i]) / neighbours if neighbours else 0.0,
+            container_kept[block.container],
+            math.log1p(distance[i]),
+            1.0 if i < first_kept else 0.0,
+            1.0 if i > last_kept else 0.0,
+            page_kept_share,
+        ])
+    return rows
+
+
+@dataclass(frozen=True)
+class TreeModel:
+    """Gradient-boosted decision trees (binary log-loss), written by `newsdesk train-body`.
+
+    Each tree is laid out as a complete binary tree of the model's depth (a leaf above the bottom is
+    repeated down to it), so every block of a page walks every tree at once, one level per step.
+    """
+
+    features: list[str]
+    baseline: float
+    depth: int
+    split_feature: np.ndarray  # (trees * inner nodes): feature column tested
+    split_value: np.ndarray  # (trees * inner nodes): go right when the feature is above this
+    leaf_value: np.ndarray  # (trees * leaves)
+
+    @property
+    def trees(self) -> int:
+        return len(self.leaf_value) >> self.depth
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "TreeModel":
+        nodes, depth = data["nodes"], data["depth"]
+        inner, leaves = (1 << depth) - 1, 1 << depth
+        trees = len(data["roots"])
+        split_feature = np.zeros((trees, inner), dtype=np.int64)
+        split_value = np.full((trees, inner), np.inf)
+        leaf_value = np.zeros((trees, leaves))
+
+        def place(tree: int, node: int, position: int, level: int) -> None:
+            if level == depth:
+                leaf_value[tree, position - inner] = nodes["value"][node]
+            elif nodes["is_leaf"][node]:  # an early leaf: both children repeat it (split +inf goes left)
+                place(tree, node, 2 * position + 1, level + 1)
+                place(tree, node, 2 * position + 2, level + 1)
+            else:
+                split_feature[tree, position] = nodes["feature"][node]
+                split_value[tree, position] = nodes["split"][node]
+                place(tree, nodes["left"][node], 2 * position + 1, level + 1)
+                place(tree, nodes["right"][node], 2 * position + 2, level + 1)
+
+        for tree, root in enumerate(data["roots"]):
+            place(tree, root, 0, 0)
+        return cls(data["features"], data["baseline"], depth, split_feature.ravel(), split_value.ravel(), leaf_value.ravel())
+
+    def probabilities(self, rows: list[list[float]]) -> np.ndarray:
+        if not rows:
+            return np.zeros(0)
+        matrix = np.asarray(rows, dtype=np.float64)
+        count, width = matrix.shape
+        values = matrix.ravel()
+        row_offsets = np.arange(count)[:, None] * width
+        inner = (1 << self.depth) - 1
+        tree_inner = np.arange(self.trees)[None, :] * inner
+        position = np.zeros((count, self.trees), dtype=np.int64)
+        for _level in range(self.depth):
+            node = tree_inner + position
+            go_right = values[row_offsets + self.split_feature[node]] > self.split_value[node]
+            position = 2 * position + 1 + go_right
+        leaves = np.arange(self.trees)[None, :] * (inner + 1) + position - inner
+        raw = self.baseline + self.leaf_value[leaves].sum(axis=1)
+        return 1.0 / (1.0 + np.exp(-raw))
+
+
+@dataclass(frozen=True)
+class BodyModels:
+    """The layout model, the layout-plus-trafilatura model, and when the first hands over to the second."""
+
+    layout: TreeModel
+    combined: TreeModel
+    threshold: float  # a block is kept when its probability reaches this
+    doubt_band: tuple[float, float]  # probabilities in this band are in doubt
+    doubt_share: float  # ask trafilatura when text in doubt reaches this share of the text kept
+    trained_on: dict = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path = MODEL_PATH) -> "BodyModels":
+        data = json.loads(path.read_text(encoding="utf-8"))
+        layout, combined = TreeModel.from_dict(data["layout"]), TreeModel.from_dict(data["combined"])
+        if layout.features != LAYOUT_FEATURES or combined.features != LAYOUT_FEATURES + TRAFILATURA_FEATURES:
+            raise ValueError(f"{path} was trained on other features; run `newsdesk train-body` again")
+        return cls(layout, combined, data["threshold"], tuple(data["doubt_band"]), data["doubt_share"], data.get("trained_on", {}))
+
+    def in_doubt(self, blocks: list[Block], probabilities: np.ndarray) -> bool:
+        low, high = self.doubt_band
+        lengths = np.fromiter((len(block.text) for block in blocks), dtype=np.float64, count=len(blocks))
+        doubtful = lengths[(probabilities > low) & (probabilities < high)].sum()
+        kept = lengths[probabilities >= self.threshold].sum()
+        return doubtful >= self.doubt_share * max(kept, 1.0)
+
+
+@lru_cache(maxsize=1)
+def body_models() -> BodyModels:
+    return BodyModels.load()
+
+
+@dataclass
+class BodyChoice:
+    """The voter's decision for one page."""
+
+    kept: list[Block]  # the article's blocks, in page order
+    overruled: list[Block] = field(default_factory=list)  # blocks trafilatura kept that the voter judged furniture
+    trafilatura_text: str | None = None  # trafilatura's body, when it was asked
+
+
+def choose_blocks(blocks: list[Block], titles: list[str], ask_trafilatura: Callable[[], str]) -> BodyChoice:
+    """The article's blocks. `ask_trafilatura` runs trafilatura on the page; it is called only when the
+    layout vote leaves the page in doubt."""
+    if not blocks:
+        return BodyChoice([])
+    models = body_models()
+    rows = layout_features(blocks, titles)
+    probabilities = models.layout.probabilities(rows)
+    if not models.in_doubt(blocks, probabilities):
+        return BodyChoice([block for block, probability in zip(blocks, probabilities) if probability >= models.threshold])
+    trafilatura_text = ask_trafilatura()
+    votes = trafilatura_features(blocks, trafilatura_text)
+    probabilities = models.combined.probabilities([row + vote for row, vote in zip(rows, votes)])
+    choice = BodyChoice([], [], trafilatura_text)
+    for block, vote, probability in zip(blocks, votes, probabilities):
+        if probability >= models.threshold:
+            choice.kept.append(block)
+        elif vote[0]:
+            choice.overruled.append(block)
+    return choice

@@ -1,0 +1,71 @@
+"""Layout rules as data for page segmentation (extractors.blocks): which elements bound a block, which are
+never text, and which class/id names mark page furniture or article text.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Elements that start and end a block of text (HTML's block-level and table elements).
+BLOCK_TAGS = frozenset({
+    "html", "body", "p", "div", "section", "article", "main", "header", "footer", "nav", "aside", "h1", "h2", "h3",
+    "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "table", "thead", "tbody", "tfoot", "tr", "td", "th",
+    "caption", "blockquote", "pre", "figure", "figcaption", "form", "fieldset", "legend", "address", "center",
+    "hr", "details", "summary", "menu", "dialog", "hgroup", "picture", "video", "audio",
+})
+
+HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+# Elements whose content is never article text: code, styles, embedded objects, form controls, SVG.
+SKIPPED_TAGS = frozenset({
+    "head", "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed", "canvas",
+    "select", "option", "button", "input", "textarea", "label", "map", "area", "source", "track",
+})
+
+# Inline style that hides an element from readers.
+HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+
+# HTML5 elements and the region they open.
+REGION_TAGS = {"nav": "navigation", "menu": "navigation", "header": "header", "footer": "footer", "aside": "sidebar",
+               "form": "form", "dialog": "overlay", "article": "story", "main": "story", "figure": "caption",
+               "figcaption": "caption"}
+
+# Regions named by class, id, role or itemprop words, across CMSs and languages. Matched against each
+# word of a name split at "-", "_" and camelCase, and against each pair of adjacent words joined
+# ("most-read" -> "mostread"); one named group per region; a name may open several ("article-footer").
+REGION_NAMES = re.compile(
+    # menus, navigation, breadcrumbs, pagination, skip links
+    r"(?P<navigation>nav(?:bar|igation)?|menu\w*|breadcrumb\w*|crumbs|pagination|pager|skiplink\w*|toc)"
+    # page header and masthead
+    r"|(?P<header>header|masthead|topbar)"
+    # page footer, copyright, imprint, legal
+    r"|(?P<footer>footer|foot|copyright|impressum|imprint|legal|disclaimer)"
+    # sidebars and widgets
+    r"|(?P<sidebar>sidebar|aside|widget\w*|rail|marginal\w*)"
+    # teaser and related lists: "related", "recommended", "more stories", "most read", "trending"
+    r"|(?P<teasers>related\w*|recommend\w*|teaser\w*|more(?:stories|articles|news)|most(?:read|popular|viewed)"
+    r"|meistgelesen\w*|trending|popular|outbrain|taboola|alsoread|readmore|weiterlesen|mehrzumthema)"
+    # share and social bars
+    r"|(?P<share>share\w*|sharing|social\w*|follow\w*|shariff)"
+    # reader comments
+    r"|(?P<comments>comment\w*|kommentar\w*|respond|reply|replies|discussion|disqus|leserbrief\w*)"
+    # newsletter, subscription, paywall, promotion, advertising
+    r"|(?P<promotion>newsletter\w*|subscri\w*|signup|paywall|premium|promo\w*|advert\w*|ads?|adslot\w*"
+    r"|anzeige\w*|banner\w*|sponsor\w*|affiliate|commercial|marketing)"
+    # cookie and consent banners, pop-ups, modals
+    r"|(?P<overlay>cookie\w*|consent\w*|gdpr|popup|modal\w*|overlay|lightbox)"
+    # captions, image credits, galleries, media
+    r"|(?P<caption>caption\w*|credit\w*|figure|gallery|slideshow|slider|carousel|media|photo\w*|image\w*|img|video\w*)"
+    # bylines, author boxes and bios, dates, article meta
+    r"|(?P<byline>byline\w*|author\w*|bio|biography|dateline|date|time|timestamp|meta|published|posted)"
+    # tags and topics
+    r"|(?P<tags>tags?|tagcloud|taglist|keywords?|topics?|categor\w*|themen)"
+    # the story's own container
+    r"|(?P<story>article\w*|story\w*|content\w*|entry\w*|post\w*|text|body\w*|main|richtext|rte|paragraph\w*"
+    r"|artikel\w*|beitrag\w*|inhalt\w*|cuerpo|corpo|contenu\w*|texte)",
+    re.IGNORECASE,
+)
+
+# The regions, in a fixed order (feature columns of the body voter).
+REGIONS = ("navigation", "header", "footer", "sidebar", "teasers", "share", "comments", "promotion", "overlay",
+           "caption", "byline", "tags", "story", "form")
