@@ -313,7 +313,8 @@ class BodyChoice:
     """The voter's decision for one page."""
 
     kept: list[Block]  # the article's blocks, in page order
-    overruled: list[Block] = field(default_factory=list)  # blocks trafilatura kept that the voter judged furniture
+    dropped: list[Block] = field(default_factory=list)  # the rest, in page order
+    overruled: list[Block] = field(default_factory=list)  # dropped blocks that trafilatura had kept
     trafilatura_text: str | None = None  # trafilatura's body, when it was asked
 
 
@@ -325,15 +326,33 @@ def choose_blocks(blocks: list[Block], titles: list[str], ask_trafilatura: Calla
     models = body_models()
     rows = layout_features(blocks, titles)
     probabilities = models.layout.probabilities(rows)
-    if not models.in_doubt(blocks, probabilities):
-        return BodyChoice([block for block, probability in zip(blocks, probabilities) if probability >= models.threshold])
-    trafilatura_text = ask_trafilatura()
-    votes = trafilatura_features(blocks, trafilatura_text)
-    probabilities = models.combined.probabilities([row + vote for row, vote in zip(rows, votes)])
-    choice = BodyChoice([], [], trafilatura_text)
-    for block, vote, probability in zip(blocks, votes, probabilities):
-        if probability >= models.threshold:
-            choice.kept.append(block)
-        elif vote[0]:
-            choice.overruled.append(block)
+    choice = BodyChoice([])
+    if models.in_doubt(blocks, probabilities):
+        choice.trafilatura_text = ask_trafilatura()
+        votes = trafilatura_features(blocks, choice.trafilatura_text)
+        probabilities = models.combined.probabilities([row + vote for row, vote in zip(rows, votes)])
+        choice.overruled = [block for block, vote, probability in zip(blocks, votes, probabilities)
+                            if vote[0] and probability < models.threshold]
+    for block, probability in zip(blocks, probabilities):
+        (choice.kept if probability >= models.threshold else choice.dropped).append(block)
     return choice
+
+
+# The furniture a dropped block is named after, most specific first (see block_rules.REGIONS).
+_FURNITURE_NAMES = [("comments", "reader comments"), ("teasers", "teaser list"), ("overlay", "cookie or pop-up notice"),
+                    ("promotion", "promotion or newsletter box"), ("share", "share bar"), ("caption", "caption or media credit"),
+                    ("byline", "byline or article meta"), ("tags", "tags"), ("navigation", "navigation"),
+                    ("header", "page header"), ("footer", "page footer"), ("sidebar", "sidebar"), ("form", "form")]
+_FURNITURE_COLUMNS = [(block_rules.REGIONS.index(region), name) for region, name in _FURNITURE_NAMES]
+
+
+def furniture_name(block: Block) -> str:
+    """What a dropped block is, as far as its place on the page tells."""
+    if block.tag == "h1":
+        return "headline"
+    for column, name in _FURNITURE_COLUMNS:
+        if block.regions[column]:
+            return name
+    if block.link_density > 0.5:
+        return "links"
+    return "not article text"

@@ -17,7 +17,7 @@ from lxml import etree
 from extractors.article import Removal
 from extractors.errors import ExtractionError
 from extractors.blocks import segment
-from extractors.body import choose_blocks
+from extractors.body import BodyChoice, choose_blocks, furniture_name
 from extractors.metadata import PageMetadata, choose_authors, choose_title, clean_title, read_metadata
 from extractors.text_cleaner import TextCues, strip_boilerplate_lines
 
@@ -94,6 +94,26 @@ def trafilatura_body(tree: lxml.html.HtmlElement, url: str | None) -> str:
     return (result.text if result else "") or ""
 
 
+# Dropped blocks shorter than this are counted, not listed: menus and link lists would swamp the record.
+MIN_LISTED_WORDS = 6
+
+
+def dropped_blocks(choice: BodyChoice) -> list[Removal]:
+    """The record of what the body voter left out: each sizeable block with what it was, short ones counted."""
+    overruled = {block.index for block in choice.overruled}
+    removals, short = [], 0
+    for block in choice.dropped:
+        if block.index in overruled:
+            removals.append(Removal(block.text, f"page furniture: {furniture_name(block)} (trafilatura kept it)"))
+        elif len(block.text.split()) >= MIN_LISTED_WORDS:
+            removals.append(Removal(block.text, f"page furniture: {furniture_name(block)}"))
+        else:
+            short += 1
+    if short:
+        removals.append(Removal(f"{short} short blocks (menu items, links, labels)", "page furniture: short blocks"))
+    return removals
+
+
 def extract_html(html: str, url: str | None) -> HtmlExtraction:
     tree = parse_html(html)
     declared = read_metadata(tree)  # before trafilatura, which may prune the tree it is given
@@ -106,17 +126,17 @@ def extract_html(html: str, url: str | None) -> HtmlExtraction:
     blocks = segment(tree)
     choice = choose_blocks(blocks, page_titles(declared), lambda: trafilatura_body(tree, url))
     text = "\n".join(block.text for block in choice.kept)
-    overruled = [Removal(block.text, "body voter: page furniture (trafilatura kept it)") for block in choice.overruled]
+    dropped = dropped_blocks(choice)
     if len(text) < MIN_BODY_CHARS:
         trafilatura_text = choice.trafilatura_text if choice.trafilatura_text is not None else trafilatura_body(tree, url)
         if len(trafilatura_text) > len(text):
-            text, overruled = trafilatura_text, []
+            text, dropped = trafilatura_text, []
     if len(text) < MIN_BODY_CHARS:
         fallback = boilerpy_extractors.ArticleExtractor(raise_on_failure=False).get_content(html) or ""
         if len(fallback.strip()) > len(text):
             text = fallback
     paragraphs, removed, cues = strip_boilerplate_lines(text.split("\n"))
-    removed = overruled + removed
+    removed = dropped + removed
 
     # trafilatura's metadata heuristics (htmldate, byline and site-name guesses) cost as much as its body
     # extraction; each runs only for a field the page's own declarations leave open.

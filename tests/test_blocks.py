@@ -1,0 +1,63 @@
+"""Page segmentation: blocks, their text, links and the regions around them."""
+
+from __future__ import annotations
+
+import lxml.html
+
+from extractors.blocks import segment
+from extractors.rules.blocks import REGIONS
+
+
+def blocks_of(html: str):
+    return segment(lxml.html.document_fromstring(html))
+
+
+def region(block, name: str) -> int:
+    return block.regions[REGIONS.index(name)]
+
+
+def test_blocks_follow_block_level_boundaries_and_keep_inline_text_together():
+    blocks = blocks_of("<html><body><div>Intro <b>bold</b> text<p>First <a href='/x'>linked</a> para.</p>"
+                       "tail of the div</div><ul><li>One</li><li>Two</li></ul></body></html>")
+    assert [block.text for block in blocks] == ["Intro bold text", "First linked para.", "tail of the div", "One", "Two"]
+    assert [block.tag for block in blocks] == ["div", "p", "div", "li", "li"]
+    first_para = blocks[1]
+    assert first_para.link_chars == len("linked")
+    assert blocks[3].in_list and not first_para.in_list
+
+
+def test_scripts_styles_forms_controls_and_hidden_elements_are_not_text():
+    blocks = blocks_of("<html><head><title>T</title></head><body><script>var x = 'no';</script><style>p{}</style>"
+                       "<p>Visible text.</p><p style='display: none'>Hidden text.</p><div hidden>Also hidden</div>"
+                       "<p aria-hidden='true'>Icon label</p><button>Click</button><select><option>Opt</option></select>"
+                       "<!-- a comment --><p>After the comment.</p></body></html>")
+    assert [block.text for block in blocks] == ["Visible text.", "After the comment."]
+
+
+def test_regions_are_named_by_tag_class_and_id_including_compound_and_camel_case_names():
+    blocks = blocks_of("<html><body>"
+                       "<nav><a href='/'>Home</a></nav>"
+                       "<div class='article-body'><p>Story text.</p></div>"
+                       "<aside class='c-most-read'><p>Teaser</p></aside>"
+                       "<div id='relatedArticles'><p>Other story</p></div>"
+                       "<div class='share_buttons'><p>Share</p></div>"
+                       "<footer><p>Imprint</p></footer></body></html>")
+    by_text = {block.text: block for block in blocks}
+    assert region(by_text["Home"], "navigation") == 1
+    assert region(by_text["Story text."], "story") == 1 and region(by_text["Story text."], "navigation") == 0
+    assert region(by_text["Teaser"], "sidebar") == 1 and region(by_text["Teaser"], "teasers") == 1  # aside + "most-read"
+    assert region(by_text["Other story"], "teasers") == 1
+    assert region(by_text["Share"], "share") == 1
+    assert region(by_text["Imprint"], "footer") == 1
+
+
+def test_sibling_paragraphs_share_a_container_and_know_their_ancestors():
+    blocks = blocks_of("<html><body><div><p>A</p><p>B</p></div><div><p>C</p></div></body></html>")
+    a, b, c = blocks
+    assert a.container == b.container != c.container
+    assert a.ancestors[:-1] == c.ancestors[:-1]  # both divs hang off the same body
+
+
+def test_line_breaks_stay_inside_a_block_and_whitespace_is_collapsed():
+    blocks = blocks_of("<html><body><p>Line one<br>line   two\n\n  end</p></body></html>")
+    assert [block.text for block in blocks] == ["Line one line two end"]

@@ -1,0 +1,118 @@
+"""The body voter: what it keeps and drops on a furniture-heavy page, when it asks trafilatura, and the
+tree model it runs (checked against scikit-learn's own predictions)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import lxml.html
+import numpy as np
+
+from conftest import FIXTURES
+from extractors import body
+from extractors import extract
+from extractors.blocks import segment
+from extractors.body import LAYOUT_FEATURES, TreeModel, body_models, choose_blocks, layout_features
+
+PAGE = (FIXTURES / "pages" / "wind-farm.html").read_bytes()
+ARTICLE_PARAGRAPHS = [
+    "Plans for a sixty-turbine wind farm twelve miles off the coast",
+    "enough electricity to power around 400,000 homes",
+    "Fishing organisations had argued that the turbines",
+    "The approval comes with conditions.",
+    "We have listened carefully to the concerns raised",
+    "The chair of the regional fishermen's association",
+]
+FURNITURE = [
+    "We use cookies", "Manage settings", "Business", "Home »", "By Callum Reid", "Facebook", "Photo: Courier archive",
+    "Sign up to our daily newsletter", "Get the day's top stories", "Read more:", "Seabird numbers recover", "Tags:",
+    "About the author", "environment correspondent", "thoughts on", "Good news for the harbour", "Leave a Reply",
+    "Most Read", "Council tax to rise", "ferry timetable", "All rights reserved", "Privacy policy",
+]
+
+
+def test_every_paragraph_of_the_story_is_kept_and_the_furniture_around_it_dropped():
+    article = extract(PAGE, "https://courier.example/environment/2025/06/wind-farm")
+    for paragraph in ARTICLE_PARAGRAPHS:
+        assert paragraph in article.body
+    assert "Conditions attached" in article.body, "a subheading inside the story is story text"
+    for furniture in FURNITURE:
+        assert furniture not in article.body, furniture
+    assert article.body.index("Plans for") < article.body.index("Conditions attached") < article.body.index("The chair")
+
+
+def test_what_was_dropped_is_recorded_with_what_it_was():
+    article = extract(PAGE, "https://courier.example/environment/2025/06/wind-farm")
+    reasons = {removal.text: removal.reason for removal in article.removed}
+    assert reasons["Sign up to our daily newsletter"] == "page furniture: promotion or newsletter box"
+    assert reasons["Good news for the harbour, we need the jobs more than anything else right now."] == "page furniture: reader comments"
+    assert reasons["Council tax to rise by five per cent as budget gap widens"] == "page furniture: teaser list"
+    assert any(reason == "page furniture: short blocks" and text.endswith("short blocks (menu items, links, labels)")
+               for text, reason in reasons.items()), "menu items are counted, not listed one by one"
+
+
+def _blocks_and_titles():
+    tree = lxml.html.document_fromstring(PAGE.decode("utf-8"))
+    return segment(tree), ["Offshore wind farm gets green light despite fishing industry objections"]
+
+
+def test_trafilatura_is_asked_only_when_the_layout_leaves_the_page_in_doubt(monkeypatch):
+    blocks, titles = _blocks_and_titles()
+    asked = []
+
+    def ask() -> str:
+        asked.append(True)
+        return "\n".join(block.text for block in blocks if "turbine" in block.text)
+
+    models = body_models()
+    monkeypatch.setattr(body, "body_models", lambda: dataclasses.replace(models, doubt_share=float("inf")))
+    settled = choose_blocks(blocks, titles, ask)
+    assert not asked and settled.trafilatura_text is None
+
+    monkeypatch.setattr(body, "body_models", lambda: dataclasses.replace(models, doubt_share=0.0))
+    doubted = choose_blocks(blocks, titles, ask)
+    assert asked == [True] and "turbine" in doubted.trafilatura_text
+    assert len(doubted.kept) + len(doubted.dropped) == len(blocks)
+    assert {block.index for block in doubted.overruled} <= {block.index for block in doubted.dropped}
+
+
+def test_doubt_is_the_share_of_kept_text_whose_probability_is_in_the_band():
+    blocks, _titles = _blocks_and_titles()
+    models = dataclasses.replace(body_models(), doubt_band=(0.2, 0.8), doubt_share=0.5, threshold=0.5)
+    chosen = np.zeros(len(blocks))
+    chosen[0] = 0.9  # one block kept with confidence
+    assert not models.in_doubt(blocks, chosen)
+    chosen[1:] = 0.5  # everything else uncertain: far more text in doubt than kept
+    assert models.in_doubt(blocks, chosen)
+
+
+def test_the_headline_block_is_recognised_by_the_page_titles():
+    blocks, titles = _blocks_and_titles()
+    rows = layout_features(blocks, titles)
+    column = LAYOUT_FEATURES.index("is_title")
+    flagged = [block.text for block, row in zip(blocks, rows) if row[column]]
+    assert flagged == ["Offshore wind farm gets green light despite fishing industry objections"]
+
+
+def test_readability_container_vote_marks_the_story_container():
+    blocks, titles = _blocks_and_titles()
+    rows = layout_features(blocks, titles)
+    column = LAYOUT_FEATURES.index("in_top_container")
+    in_top = {block.text[:30] for block, row in zip(blocks, rows) if row[column]}
+    assert any(text.startswith("Plans for a sixty-turbine") for text in in_top)
+    assert not any(text.startswith("Council tax") or text.startswith("Good news") for text in in_top)
+
+
+def test_the_exported_trees_predict_exactly_what_scikit_learn_predicts():
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    from newsdesk.body_training import export_trees
+
+    generator = np.random.default_rng(0)
+    features = generator.normal(size=(600, 4))
+    labels = ((features[:, 0] > 0.2) & (features[:, 1] < 0.5) | (features[:, 3] > 1.5)).astype(int)
+    model = HistGradientBoostingClassifier(max_iter=30, max_depth=4, max_leaf_nodes=9, early_stopping=False,
+                                                   random_state=0).fit(features, labels)
+    trees = TreeModel.from_dict(export_trees(model, ["a", "b", "c", "d"]))
+    probe = generator.normal(size=(200, 4))
+    assert np.allclose(trees.probabilities(probe.tolist()), model.predict_proba(probe)[:, 1])
