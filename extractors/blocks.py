@@ -171,9 +171,13 @@ def segment(tree: etree._Element) -> list[Block]:
             text = element.tail
         if text and holders:
             holder = holders[-1]
-            holder.parts.append(text)
-            if counts[0]:
-                holder.link_chars += len(text.strip())
+            if text.isspace():
+                if holder.parts:  # whitespace separates words, but never starts a block
+                    holder.parts.append(" ")
+            else:
+                holder.parts.append(text)
+                if counts[0]:
+                    holder.link_chars += len(text.strip())
     while holders:
         flush(holders.pop())
     return blocks

@@ -114,6 +114,13 @@ def layout_features(blocks: list[Block], titles: list[str]) -> list[list[float]]
     top_score = max(container_score.values(), default=0.0)
     top_container = max(container_score, key=container_score.__getitem__) if container_score else -1
 
+    # Per distinct ancestry (siblings share one): inside the top container? the best score among ancestors.
+    ancestry: dict[tuple[int, ...], tuple[float, float]] = {}
+    for block in blocks:
+        if block.ancestors not in ancestry:
+            best = max((container_score.get(serial, 0.0) for serial in block.ancestors), default=0.0)
+            ancestry[block.ancestors] = (1.0 if top_container in block.ancestors else 0.0, best / top_score if top_score else 0.0)
+
     rows = []
     chars_before = 0
     for i, block in enumerate(blocks):
@@ -153,8 +160,7 @@ def layout_features(blocks: list[Block], titles: list[str]) -> list[list[float]]
             math.log1p(len(following.text)) if following else 0.0,
             math.log1p(chars / median_length),
             min(block.depth, 40) / 40,
-            1.0 if top_container in block.ancestors else 0.0,
-            max((container_score.get(serial, 0.0) for serial in block.ancestors), default=0.0) / top_score if top_score else 0.0,
+            *ancestry[block.ancestors],
             math.log1p(top_score),
         ])
         chars_before += chars
