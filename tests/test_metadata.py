@@ -7,8 +7,9 @@ import json
 import lxml.html
 
 import extractors.html_extractor as html_extractor
+import extractors.language as language
 from extractors import extract
-from extractors.language import confirm_declared_language
+from extractors.language import confirm_declared_language, detect_language
 from extractors.metadata import PageMetadata, choose_authors, choose_title, clean_title, find_bylines, read_metadata, title_date
 from extractors.text_cleaner import split_author_names
 
@@ -16,6 +17,13 @@ GERMAN = ("Die Stadt hat am Montag beschlossen, dass die neue Brücke über den 
           "wird, weil die Kosten in den letzten Monaten stark gestiegen sind und der Rat noch auf eine Prüfung "
           "wartet. Der Bürgermeister sagte, man werde die Bürger in einer Versammlung informieren, sobald die "
           "Zahlen vorliegen, und er sei sicher, dass die Brücke am Ende gebaut werde. ") * 2
+ENGLISH = ("The city council decided on Monday that the new bridge over the river will only be built next year, "
+           "because the costs have risen sharply in the last few months and the council is still waiting for a "
+           "review. The mayor said that the citizens would be informed at a meeting as soon as the figures are "
+           "available, and that he was sure the bridge would be built in the end. ") * 2
+NORWEGIAN = ("Bystyret vedtok mandag at den nye brua over elva først skal bygges neste år, fordi kostnadene har steget "
+             "kraftig de siste månedene og rådet fortsatt venter på en gjennomgang. Ordføreren sa at innbyggerne "
+             "skal få vite mer på et møte så snart tallene er klare, og at han er sikker på at brua blir bygget. ") * 2
 
 
 def page_with(body: str, head: str = "") -> lxml.html.HtmlElement:
@@ -185,3 +193,12 @@ def test_a_dotted_or_iso_date_in_the_title_dates_a_page_that_declares_none():
     assert extract(page, "https://tagblatt.example/a", content_type="text/html").published == "2023-04-28"
     declared = page.replace("</head>", '<meta property="article:published_time" content="2023-04-27T18:00:00+02:00"></head>')
     assert extract(declared, "https://tagblatt.example/a", content_type="text/html").published.startswith("2023-04-27")
+
+
+def test_a_clear_stopword_lead_names_the_language_and_close_relatives_are_left_to_langdetect(monkeypatch):
+    asked = []
+    monkeypatch.setattr(language, "detect", lambda sample: asked.append(sample) or "no")
+    assert detect_language(GERMAN) == "de" and detect_language(ENGLISH) == "en"
+    assert not asked
+    assert detect_language(NORWEGIAN) == "no"  # Bokmål, Nynorsk and Danish stopwords overlap: langdetect decides
+    assert asked
