@@ -11,7 +11,7 @@ import extractors.language as language
 from extractors import extract
 from extractors.language import confirm_declared_language, detect_language
 from extractors.metadata import PageMetadata, choose_authors, choose_title, clean_title, find_bylines, read_metadata, title_date
-from extractors.text_cleaner import split_author_names
+from extractors.text_cleaner import date_banner, split_author_names
 
 GERMAN = ("Die Stadt hat am Montag beschlossen, dass die neue Brücke über den Fluss erst im nächsten Jahr gebaut "
           "wird, weil die Kosten in den letzten Monaten stark gestiegen sind und der Rat noch auf eine Prüfung "
@@ -202,3 +202,8 @@ def test_a_clear_stopword_lead_names_the_language_and_close_relatives_are_left_t
     assert not asked
     assert detect_language(NORWEGIAN) == "no"  # Bokmål, Nynorsk and Danish stopwords overlap: langdetect decides
     assert asked
+
+
+def test_a_date_banner_needs_a_year():
+    assert date_banner("Montag, 3. Mai 2024, 14:05 Uhr") == "2024-05-03T14:05"
+    assert date_banner("Aktualisiert am 3. Mai um 14:05 Uhr") is None

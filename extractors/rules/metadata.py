@@ -52,6 +52,9 @@ DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         rf"(?<![\d.])(?P<day>[0-3]?\d)[./](?P<month>[01]?\d)[./](?P<year>(?:19|20)\d{{2}})(?!\d){_TIME}")),
 ]
 
+# Every DATE_PATTERN has a four-digit year; a line without one is not tried against them (most lines).
+DATE_YEAR = re.compile(r"(?:19|20)\d{2}")
+
 # A line is a date banner (page furniture) when, besides the date, only these words remain:
 # weekday names, "date", "published", "updated", "Stand", "aktualisiert", time-zone labels, section names.
 DATE_BANNER_FILLER = re.compile(
