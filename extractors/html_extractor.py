@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import lxml.html
 import trafilatura
 from htmldate import find_date
-from trafilatura.metadata import examine_meta, extract_author, extract_meta_json, extract_sitename, extract_title
+from trafilatura.metadata import extract_sitename, extract_title
 from trafilatura.settings import set_date_params
 from boilerpy3 import extractors as boilerpy_extractors
 from lxml import etree
@@ -18,7 +18,8 @@ from extractors.article import Removal
 from extractors.errors import ExtractionError
 from extractors.blocks import segment
 from extractors.body import BodyChoice, choose_blocks, furniture_name
-from extractors.metadata import PageMetadata, choose_authors, choose_title, clean_title, read_metadata
+from extractors.metadata import (PageMetadata, choose_authors, choose_title, clean_title, find_bylines, read_metadata,
+                                 title_date)
 from extractors.text_cleaner import TextCues, strip_boilerplate_lines
 
 # Below this many characters trafilatura's body is treated as a miss and boilerpy3 is asked too.
@@ -117,7 +118,7 @@ def dropped_blocks(choice: BodyChoice) -> list[Removal]:
 def extract_html(html: str, url: str | None) -> HtmlExtraction:
     tree = parse_html(html)
     declared = read_metadata(tree)  # before trafilatura, which may prune the tree it is given
-    canonical = next(iter(tree.xpath('//link[@rel="canonical"]/@href')), None) or declared.first_meta("og:url")
+    canonical = declared.canonical_url or declared.first_meta("og:url")
     density = link_density(tree)
     site_name = declared.first_meta("og:site_name", "application-name")
     article_type = next((kind for kind in declared.types if kind.lower().endswith(("article", "posting", "report"))), None)
@@ -138,8 +139,8 @@ def extract_html(html: str, url: str | None) -> HtmlExtraction:
     paragraphs, removed, cues = strip_boilerplate_lines(text.split("\n"))
     removed = dropped + removed
 
-    # trafilatura's metadata heuristics (htmldate, byline and site-name guesses) cost as much as its body
-    # extraction; each runs only for a field the page's own declarations leave open.
+    # Metadata heuristics (byline elements, htmldate, trafilatura's site-name guess) run only for a field
+    # the page's own declarations leave open.
     sitename = None if (site_name or declared.publisher) else extract_sitename(tree)
     if sitename and re.fullmatch(r"[\d.:]+|localhost(?::\d+)?", sitename):
         sitename = None  # a bare host or IP address is not an outlet's name
@@ -147,17 +148,12 @@ def extract_html(html: str, url: str | None) -> HtmlExtraction:
     host = (urlsplit(url).hostname or "") if url else ""
     site_names = [site_name, declared.publisher, sitename, cues.outlet, host, outlet_from_host(url)]
     title = choose_title(declared, site_names) or clean_title(extract_title(tree), site_names)
-    authors = choose_authors(declared.authors, site_names)
-    if not authors:
-        found = extract_meta_json(tree, examine_meta(tree)).author  # trafilatura's reading of meta and JSON-LD
-        authors = choose_authors({"trafilatura": [found] if found else []}, site_names)
-    if not authors:
-        found = extract_author(tree)  # trafilatura's byline-element heuristics, the costliest source
-        authors = choose_authors({"trafilatura": [found] if found else [], "text": cues.authors}, site_names)
-    # Dates the page declares beat heuristics; a date seen in the body text is the last resort.
-    # htmldate's quick search (markup, URL); its extensive search of the page text costs more than
-    # it adds, since a date in the article text is read by the text cues anyway.
-    cues.published = declared.published or find_date(tree, url=url, **set_date_params(False)) or cues.published
+    authors = choose_authors(declared.authors, site_names) or choose_authors({**find_bylines(tree), "text": cues.authors}, site_names)
+    # Dates the page declares (markup, then a date in its title) beat htmldate's quick search (markup,
+    # URL); a date seen in the body text is the last resort. htmldate's extensive search of the page text
+    # costs more than it adds, since a date in the article text is read by the text cues anyway.
+    cues.published = (declared.published or title_date(declared) or find_date(tree, url=url, **set_date_params(False))
+                      or cues.published)
     cues.outlet = outlet
     return HtmlExtraction(
         title=title, paragraphs=paragraphs, removed=removed, cues=cues, canonical_url=canonical,

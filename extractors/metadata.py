@@ -1,5 +1,9 @@
 """Article metadata from HTML: headline, publication date and authors, from the page's own declarations
-(JSON-LD, <meta>, <time>, byline elements) before heuristics (trafilatura/htmldate) and text cues."""
+(JSON-LD, <meta>, <time>, byline elements) before heuristics (htmldate) and text cues.
+
+The page is read in two passes at most: `read_metadata` walks only the declaring elements (meta, script,
+title, h1, time, link); `find_bylines` walks every element once, and only for pages whose declarations
+name no author."""
 
 from __future__ import annotations
 
@@ -10,10 +14,12 @@ import unicodedata
 from dataclasses import dataclass, field
 
 import lxml.html
+from lxml import etree
+from trafilatura.json_metadata import normalize_authors
 
 from extractors.rules import html as html_rules
 from extractors.rules.metadata import WIRE_SERVICES
-from extractors.text_cleaner import looks_like_person_name, split_author_names
+from extractors.text_cleaner import looks_like_person_name, parse_date, split_author_names
 
 _ISO_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?)(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})?)?")
 _SPACES = re.compile(r"\s+")
@@ -27,38 +33,35 @@ class PageMetadata:
     authors: dict[str, list[str]] = field(default_factory=dict)  # byline strings by source (see AUTHOR_SOURCES)
     publisher: str | None = None
     types: list[str] = field(default_factory=list)  # every JSON-LD @type on the page, in order
-    meta: dict[str, list[str]] = field(default_factory=dict)  # <meta> contents by name/property/itemprop
+    meta: dict[str, list[str]] = field(default_factory=dict)  # <meta> contents by lower-cased name/property/itemprop
+    canonical_url: str | None = None  # <link rel=canonical>
 
     def first_meta(self, *names: str) -> str | None:
-        """The first non-empty <meta> content declared under any of `names`, in the order given."""
+        """The first non-empty <meta> content declared under any of `names` (any case), in the order given."""
         for name in names:
-            values = self.meta.get(name)
+            values = self.meta.get(name.lower())
             if values:
                 return values[0]
         return None
 
 
-def meta_index(tree: lxml.html.HtmlElement) -> dict[str, list[str]]:
-    """Every <meta> content by its name, property, itemprop and (lower-cased) http-equiv: one pass over the tree."""
-    index: dict[str, list[str]] = {}
-    for element in tree.iter("meta"):
-        content = (element.get("content") or "").strip()
-        if not content:
-            continue
-        for attribute in ("property", "name", "itemprop"):
-            key = element.get(attribute)
-            if key:
-                index.setdefault(key.strip(), []).append(content)
-        if element.get("http-equiv"):
-            index.setdefault(element.get("http-equiv").strip().lower(), []).append(content)
-    return index
+def _index_meta(element: lxml.html.HtmlElement, index: dict[str, list[str]]) -> None:
+    """File a <meta> content under its name, property, itemprop and http-equiv, lower-cased."""
+    content = (element.get("content") or "").strip()
+    if not content:
+        return
+    for attribute in ("property", "name", "itemprop", "http-equiv"):
+        key = element.get(attribute)
+        if key:
+            index.setdefault(key.strip().lower(), []).append(content)
 
 
 def _text(element) -> str:
     return _SPACES.sub(" ", element.text_content()).replace("\u00ad", "").strip()
 
 
-def json_ld_nodes(tree: lxml.html.HtmlElement) -> list[dict]:
+def json_ld_nodes(scripts: list[str]) -> list[dict]:
+    """Every JSON object in the page's JSON-LD scripts, @graph and mainEntity members included."""
     nodes: list[dict] = []
 
     def collect(node) -> None:
@@ -70,7 +73,7 @@ def json_ld_nodes(tree: lxml.html.HtmlElement) -> list[dict]:
             collect(node.get("@graph"))
             collect(node.get("mainEntity"))
 
-    for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
+    for script in scripts:
         try:
             collect(json.loads(script, strict=False))
         except ValueError:
@@ -102,22 +105,36 @@ def iso_date(value: str | None) -> str | None:
     return f"{date}T{time}{(zone or '').replace('Z', '+00:00')}"
 
 
-def _person_names(value) -> list[str]:
-    """Names from a JSON-LD author value: Person nodes or strings; organisations are not people."""
+def _person_names(value, nodes_by_id: dict[str, dict]) -> list[str]:
+    """Names from a JSON-LD author value: Person nodes or strings; organisations are not people. A node
+    that is only a reference ({"@id": ".../#/schema/person/..."}, as Yoast SEO writes them) is looked up
+    among the page's other nodes."""
     items = value if isinstance(value, list) else [value]
     names: list[str] = []
     for item in items:
+        if isinstance(item, dict) and "name" not in item and isinstance(item.get("@id"), str):
+            item = nodes_by_id.get(item["@id"], item)
         if isinstance(item, dict):
             if "organization" in _types(item) or "newsmediaorganization" in _types(item):
                 continue
             name = item.get("name")
-            if not isinstance(name, str) and isinstance(item.get("familyName"), str):
+            if not isinstance(name, (str, list)) and isinstance(item.get("familyName"), str):
                 name = f"{item.get('givenName') or ''} {item['familyName']}".strip()
-            if isinstance(name, str):
-                names.extend(split_author_names(name))
+            for text in name if isinstance(name, list) else [name]:
+                if isinstance(text, str):
+                    names.extend(split_author_names(_plain_name(text)))
         elif isinstance(item, str):
-            names.extend(split_author_names(item))
+            names.extend(split_author_names(_plain_name(item)))
     return names
+
+
+def _plain_name(text: str) -> str:
+    """A JSON-LD name as a byline: markup taken off ('<a href=...>Jane Doe</a>'), a login name spelled
+    out ('jane.doe' -> 'Jane Doe')."""
+    text = html_rules.MARKUP_TAG.sub("", html.unescape(text)) if "<" in text or "&" in text else text
+    if html_rules.LOGIN_NAME.fullmatch(text.strip()):
+        return " ".join(part.capitalize() for part in re.split(r"[._]", text.strip()))
+    return text
 
 
 _FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "oe", "å": "aa"})
@@ -180,6 +197,15 @@ def clean_title(title: str | None, site_names: list[str | None]) -> str | None:
     return parts[0] + "".join(separator + part for separator, part in zip(separators, parts[1:]))
 
 
+def title_date(metadata: PageMetadata) -> str | None:
+    """The date a page puts in its title ("Headline | DW | 28.04.2023"), when it is unambiguous."""
+    for source in ("og", "title", "twitter"):
+        for segment in html_rules.TITLE_SEPARATOR.split(metadata.titles.get(source) or ""):
+            if html_rules.TITLE_DATE.fullmatch(segment.strip()):
+                return parse_date(segment)
+    return None
+
+
 def choose_authors(candidates: dict[str, list[str]], site_names: list[str | None]) -> list[str]:
     """The first author source (in AUTHOR_SOURCES order) that names a person once sites and desks are cleaned off."""
     site_keys = {_key(name) for name in site_names if name} - {""}
@@ -203,20 +229,43 @@ def choose_title(metadata: PageMetadata, site_names: list[str | None]) -> str | 
     return None
 
 
+_DECLARING_TAGS = ("meta", "script", "title", "h1", "time", "link")
+
+
 def read_metadata(tree: lxml.html.HtmlElement) -> PageMetadata:
-    nodes = json_ld_nodes(tree)
+    """What the page declares about itself, from one walk over its declaring elements."""
+    metadata = PageMetadata()
+    scripts: list[str] = []
+    headings: list[lxml.html.HtmlElement] = []
+    times: list[lxml.html.HtmlElement] = []
+    document_title = None
+    for element in tree.iter(*_DECLARING_TAGS):
+        tag = element.tag
+        if tag == "meta":
+            _index_meta(element, metadata.meta)
+        elif tag == "script":
+            if element.text and (element.get("type") or "").strip().lower() == "application/ld+json":
+                scripts.append(element.text)
+        elif tag == "h1":
+            headings.append(element)
+        elif tag == "time":
+            if element.get("datetime"):
+                times.append(element)
+        elif tag == "title":
+            parent = element.getparent()
+            if document_title is None and parent is not None and parent.tag == "head":
+                document_title = element
+        elif tag == "link":
+            if metadata.canonical_url is None and element.get("href") and "canonical" in (element.get("rel") or "").lower().split():
+                metadata.canonical_url = element.get("href")
+
+    nodes = json_ld_nodes(scripts)
     articles = _article_nodes(nodes)
-    metadata = PageMetadata(meta=meta_index(tree))
     for node in nodes:
         declared = node.get("@type")
         metadata.types.extend(value for value in (declared if isinstance(declared, list) else [declared]) if isinstance(value, str))
 
-    for xpath in html_rules.HEADLINE_XPATHS:
-        candidates = [_text(element) for element in tree.xpath(xpath)]
-        candidates = [text for text in candidates if 2 <= len(text.split()) <= 40]
-        if candidates:
-            metadata.headline = candidates[0]
-            break
+    metadata.headline = _visible_headline(tree, headings)
     for node in articles:
         if isinstance(node.get("headline"), str) and node["headline"].strip():
             metadata.titles["json-ld"] = node["headline"]
@@ -227,7 +276,6 @@ def read_metadata(tree: lxml.html.HtmlElement) -> PageMetadata:
             metadata.titles[source] = value
     if metadata.headline:
         metadata.titles["h1"] = metadata.headline
-    document_title = next(iter(tree.xpath("//head/title")), None)
     if document_title is not None and document_title.text_content().strip():
         metadata.titles["title"] = document_title.text_content()
 
@@ -242,22 +290,20 @@ def read_metadata(tree: lxml.html.HtmlElement) -> PageMetadata:
             if metadata.published:
                 break
     if not metadata.published:
-        times = tree.xpath("//article//time/@datetime") or tree.xpath("//time/@datetime")
-        metadata.published = next((iso_date(value) for value in times if iso_date(value)), None)
+        in_article = [element for element in times if any(ancestor.tag == "article" for ancestor in element.iterancestors())]
+        metadata.published = next((iso_date(element.get("datetime")) for element in in_article + times
+                                   if iso_date(element.get("datetime"))), None)
 
+    nodes_by_id = {node["@id"]: node for node in nodes if isinstance(node.get("@id"), str)}
     for node in articles:
-        if node.get("author") and _person_names(node["author"]):
-            metadata.authors["json-ld"] = _person_names(node["author"])
+        names = _person_names(node["author"], nodes_by_id) if node.get("author") else []
+        if names:
+            metadata.authors["json-ld"] = names
             break
     for name in html_rules.AUTHOR_META_NAMES:
         values = metadata.meta.get(name, [])
         if any(split_author_names(value) for value in values):
             metadata.authors["meta"] = values
-            break
-    for xpath in html_rules.BYLINE_XPATHS if "json-ld" not in metadata.authors else ():  # only asked when JSON-LD names nobody
-        texts = [_text(element) for element in tree.xpath(xpath)[:5]]
-        if any(split_author_names(text) for text in texts):
-            metadata.authors["byline"] = texts
             break
 
     for node in articles:
@@ -266,3 +312,132 @@ def read_metadata(tree: lxml.html.HtmlElement) -> PageMetadata:
             metadata.publisher = publisher["name"].strip()
             break
     return metadata
+
+
+def _visible_headline(tree: lxml.html.HtmlElement, headings: list[lxml.html.HtmlElement]) -> str | None:
+    """The page's own headline: the first headline-sized <h1> in a HEADLINE_CONTAINERS element, else the
+    itemprop=headline element, else the first headline-sized <h1> anywhere."""
+    def headline_sized(elements) -> str | None:
+        return next((text for text in map(_text, elements) if 2 <= len(text.split()) <= 40), None)
+
+    for container in html_rules.HEADLINE_CONTAINERS:
+        inside = [element for element in headings if any(ancestor.tag == container for ancestor in element.iterancestors())]
+        headline = headline_sized(inside)
+        if headline:
+            return headline
+    return headline_sized(tree.xpath(html_rules.HEADLINE_ITEMPROP)) or headline_sized(headings)
+
+
+# --- byline elements ---------------------------------------------------------------------------------
+
+_BYLINE_ELEMENTS = frozenset().union(*(rule.elements for rule in html_rules.BYLINE_RULES))
+
+
+def _attributes(element) -> dict[str, str]:
+    return {name: value for name, value in element.items() if name in html_rules.BYLINE_ATTRIBUTES}
+
+
+def _matches(rule_tags: frozenset[str] | None, rule_attributes: dict[str, re.Pattern[str]], tag: str,
+             attributes: dict[str, str]) -> bool:
+    if rule_tags is not None and tag not in rule_tags:
+        return False
+    return any(name in attributes and pattern.search(attributes[name]) for name, pattern in rule_attributes.items())
+
+
+def _is_discarded(element) -> bool:
+    """True for an element whose bylines belong to something else (see BYLINE_DISCARD_ATTRIBUTES)."""
+    tag = element.tag
+    if tag in html_rules.BYLINE_DISCARD_TAGS:
+        return True
+    return tag in html_rules.BYLINE_DISCARD_CONTAINER_TAGS and _matches(
+        None, html_rules.BYLINE_DISCARD_ATTRIBUTES, tag, _attributes(element))
+
+
+def find_bylines(tree: lxml.html.HtmlElement) -> dict[str, list[str]]:
+    """Byline texts by author source (see BYLINE_RULES and BYLINE_LABEL), from one walk over the page.
+    Elements in or inside a discarded region (comments, sidebars, figures, ...) are not read, and
+    discarded regions inside a byline (its <time>, say) are left out of its text."""
+    candidates: list = []  # elements with an attribute a BYLINE_RULE may match
+    labelled: list = []
+    hinted, hint = html_rules.BYLINE_HINTED_ATTRIBUTES, html_rules.BYLINE_HINT.search
+    body = tree.find("body")  # a byline is something the reader sees
+    for element in (body if body is not None else tree).iter(etree.Element):
+        tag, lead = element.tag, element.text
+        if (lead and len(lead) <= 200 and tag not in html_rules.BYLINE_LABEL_EXCLUDED_TAGS
+                and html_rules.BYLINE_LABEL.fullmatch(lead.strip())):
+            labelled.append(element)
+        if tag in _BYLINE_ELEMENTS:
+            candidates.append(element)
+            continue
+        for name, value in element.items():
+            if (name in hinted and hint(value)) or name in html_rules.BYLINE_UNHINTED_ATTRIBUTES:
+                candidates.append(element)
+                break
+
+    verdicts: dict = {}  # discarded region or not, per element, asked once
+
+    def discarded(element) -> bool:
+        if element not in verdicts:
+            verdicts[element] = _is_discarded(element)
+        return verdicts[element]
+
+    def kept(element) -> bool:
+        return not discarded(element) and not any(discarded(ancestor) for ancestor in element.iterancestors())
+
+    matched: dict[str, list] = {rule.source: [] for rule in html_rules.BYLINE_RULES}
+    for element in candidates:
+        if not kept(element):
+            continue
+        tag, attributes = element.tag, _attributes(element)
+        if attributes.get("itemprop") == html_rules.MICRODATA_NAME and any(
+                ancestor.get("itemprop") == html_rules.MICRODATA_AUTHOR for ancestor in element.iterancestors()):
+            matched[html_rules.MICRODATA_SOURCE].append(element)
+        for rule in html_rules.BYLINE_RULES:
+            if tag in rule.elements or _matches(rule.tags, rule.attributes, tag, attributes):
+                matched[rule.source].append(element)
+
+    found: dict[str, list[str]] = {}
+    for rule in html_rules.BYLINE_RULES:
+        texts = [text for text in (_text_outside(element, discarded) for element in matched[rule.source])
+                 if 2 < len(text) < html_rules.BYLINE_MAX_CHARS]
+        if texts and rule.first_only:
+            texts = [normalize_authors(None, texts[0]) or ""]
+        if texts:
+            found[rule.source] = texts[:5]
+    label_texts = [text for text in (_labelled_byline(element, discarded) for element in labelled if kept(element)) if text]
+    if label_texts:
+        found["byline label"] = label_texts[:5]
+    return found
+
+
+def _text_outside(element, discarded) -> str:
+    """The element's text without the text of discarded elements inside it (their tails stay)."""
+    pieces: list[str] = []
+
+    def collect(node) -> None:
+        if node.text:
+            pieces.append(node.text)
+        for child in node:
+            if isinstance(child.tag, str) and not discarded(child):
+                collect(child)
+            if child.tail:
+                pieces.append(child.tail)
+
+    collect(element)
+    return _SPACES.sub(" ", " ".join(pieces)).replace("\u00ad", "").strip()
+
+
+def _labelled_byline(element, discarded) -> str | None:
+    """The names after a byline label: the rest of the element ("Von: <a>Bill McCarthy</a>"), or of its
+    parent when the label stands in an element of its own ("<strong>Autor</strong> Roman Goncharenko")."""
+    for holder in (element, element.getparent()):
+        if holder is None:
+            return None
+        text = _text_outside(holder, discarded)
+        if len(text) >= html_rules.BYLINE_MAX_CHARS:
+            return None
+        label = html_rules.BYLINE_LABEL.match(text)
+        rest = text[label.end():].strip() if label else ""
+        if rest:
+            return rest
+    return None

@@ -114,7 +114,7 @@ def _iso_from_match(match: re.Match[str]) -> str | None:
 
 def date_banner(text: str) -> str | None:
     """The date of a line that is only a date banner ("Monday, September 16, 2024"), else None."""
-    if len(text) > 90:
+    if len(text) > 90 or not cue_rules.DATE_YEAR.search(text):
         return None
     for _name, pattern in cue_rules.DATE_PATTERNS:
         match = pattern.search(text)

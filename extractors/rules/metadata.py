@@ -52,6 +52,9 @@ DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         rf"(?<![\d.])(?P<day>[0-3]?\d)[./](?P<month>[01]?\d)[./](?P<year>(?:19|20)\d{{2}})(?!\d){_TIME}")),
 ]
 
+# Every DATE_PATTERN has a four-digit year; a line without one is not tried against them (most lines).
+DATE_YEAR = re.compile(r"(?:19|20)\d{2}")
+
 # A line is a date banner (page furniture) when, besides the date, only these words remain:
 # weekday names, "date", "published", "updated", "Stand", "aktualisiert", time-zone labels, section names.
 DATE_BANNER_FILLER = re.compile(
@@ -63,24 +66,28 @@ DATE_BANNER_FILLER = re.compile(
 # "par Jean Dupont", "door Jan Jansen". The name part is checked separately for name shape.
 BYLINE_LINE = re.compile(r"^\s*(?:by|von|par|por|di|door|av|af|przez|autor(?:in)?:?|text:|written by|reporting by)\s+(?P<names>.{3,120}?)\s*$", _I)
 
-# Separators between several author names in one byline.
+# Separators between several author names in one byline. (Not a spaced dash: it joins organisation
+# names more often than people, "GESE - La Estrella de Panamá", "Landesanstalt für Wald und Forst - LWF".)
 AUTHOR_SEPARATORS = re.compile(r"\s*(?:,|;|\s&\s|\band\b|\bund\b|\bet\b|\by\b|\be\b|\ben\b|\bog\b|\boch\b|\bi\b)\s*", _I)
 
 # A label in front of the names, taken off before splitting: "Autor Monika Bolliger", "Autorin/Autor: Jane
-# Doe", "Text: Jane Doe", "By Jane Doe", "Von Jane Doe".
+# Doe", "Text: Jane Doe", "By Jane Doe", "Von Jane Doe", "Auteur : Jean Dupont", "Autores: Ana García".
 AUTHOR_LABEL = re.compile(
-    r"^\s*(?:(?:autorin|autor|autoren|author|authors|text|texte|von|by|par|por|di|door|av|av:)\b\s*[/:]?\s*)+(?=\S)", _I)
+    r"^\s*(?:(?:autorin|autor|autoren|author|authors|auteur|auteurs|autora|autores|autore|autori|text|texte|von|by|par|por"
+    r"|di|door|av|av:)\b\s*[/:]?\s*)+(?=\S)", _I)
 
 # A capitalised "Von"/"By" after a kicker or section: "Capital Von Jemima Kelly" -> "Jemima Kelly". The
 # lower-case particle of a name ("Ursula von der Leyen") is left alone.
 AUTHOR_LABEL_INSIDE = re.compile(r"^.{1,40}?\s(?:Von|VON|By|BY)\s+(?=\S)")
 
-# An author's desk initials in brackets after the name: "Elena Oberholzer (obe)", "Jane Doe (jd)".
-AUTHOR_INITIALS = re.compile(r"\s*\((?:[a-zäöü]{2,4}|[A-ZÄÖÜ]{2,4})\)")
+# An author's desk initials in brackets after the name: "Elena Oberholzer (obe)", "Jane Doe (jd)",
+# "Corina Gall (cog.)".
+AUTHOR_INITIALS = re.compile(r"\s*\((?:[a-zäöü]{2,4}|[A-ZÄÖÜ]{2,4})\.?\)")
 
 # Words that, inside a byline, are roles or places rather than names: "Jane Doe, Senior Reporter".
 AUTHOR_ROLE_WORDS = re.compile(
-    r"\b(?:reporter|correspondent|editor|redakteur(?:in)?|korrespondent(?:in)?|staff|writer|autor(?:in)?|journalist(?:in)?"
+    r"\b(?:reporter|correspondent|editor|redakteur(?:in)?|korrespondent(?:in)?|staff|writer|autor(?:in)?|autoren|autorinnen"
+    r"|authors?|auteurs?|autora|autores|autore|autori|journalist(?:in)?"
     r"|contributor|columnist|redaktion|newsroom|desk|team|bureau|in|aus|from|für|for|updated|aktualisiert)\b", _I)
 
 # Outlet cues in the text itself. Group "outlet" names the publisher of the page.
