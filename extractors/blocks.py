@@ -50,20 +50,13 @@ class Block:
         return self.tag in block_rules.HEADING_TAGS
 
 
-def element_regions(tag: str, attributes: list[tuple[str, str]]) -> tuple[int, ...]:
-    """The page regions an element opens (indexes into REGIONS), from its tag and its class, id, role and
-    itemprop names."""
-    names = " ".join(value for name, value in attributes if name in _NAMING_ATTRIBUTES)
-    if not names and tag not in block_rules.REGION_TAGS:
-        return ()
-    return _regions_named(tag if tag in block_rules.REGION_TAGS else "", names)
-
-
 _NAMING_ATTRIBUTES = frozenset({"class", "id", "role", "itemprop"})
 
 
 @lru_cache(maxsize=8192)
 def _regions_named(tag: str, names: str) -> tuple[int, ...]:
+    """The page regions an element opens (indexes into REGIONS), from its tag and its class, id, role and
+    itemprop names."""
     regions = {_REGION_INDEX[block_rules.REGION_TAGS[tag]]} if tag else set()
     words = [word.lower() for word in _NAME_WORDS.split(names) if word]
     for i, word in enumerate(words):
@@ -127,12 +120,18 @@ def segment(tree: etree._Element) -> list[Block]:
                 continue
             if "}" in tag:
                 tag = tag.rpartition("}")[2]
-            attributes = element.items()
-            if tag in skipped or (attributes and _hidden(attributes)):
+            names = ""
+            hidden = tag in skipped
+            for name, value in element.items():
+                if name in _NAMING_ATTRIBUTES:
+                    names = f"{names} {value}" if names else value
+                elif name in _HIDING_ATTRIBUTES:
+                    hidden = hidden or _hides(name, value)
+            if hidden:
                 walker.skip_subtree()
                 opened.append(None)
                 continue
-            regions = element_regions(tag, attributes) if attributes or tag in region_tags else ()
+            regions = _regions_named(tag if tag in region_tags else "", names) if names or tag in region_tags else ()
             for region in regions:
                 region_counts[region] += 1
             roles = role_of(tag, _INLINE)
@@ -183,10 +182,11 @@ def segment(tree: etree._Element) -> list[Block]:
     return blocks
 
 
-def _hidden(attributes: list[tuple[str, str]]) -> bool:
-    for name, value in attributes:
-        if name == "hidden" or (name == "aria-hidden" and value == "true"):
-            return True
-        if name == "style" and block_rules.HIDDEN_STYLE.search(value):
-            return True
-    return False
+_HIDING_ATTRIBUTES = frozenset({"hidden", "aria-hidden", "style"})
+
+
+def _hides(name: str, value: str) -> bool:
+    """Whether this attribute hides its element from readers."""
+    if name == "style":
+        return bool(block_rules.HIDDEN_STYLE.search(value))
+    return name == "hidden" or value == "true"

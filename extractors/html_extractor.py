@@ -16,7 +16,7 @@ from lxml import etree
 
 from extractors.article import Removal
 from extractors.errors import ExtractionError
-from extractors.blocks import segment
+from extractors.blocks import Block, segment
 from extractors.body import BodyChoice, choose_blocks, furniture_name
 from extractors.metadata import (PageMetadata, choose_authors, choose_title, clean_title, find_bylines, read_metadata,
                                  title_date)
@@ -55,19 +55,10 @@ def parse_html(html: str) -> lxml.html.HtmlElement:
     return tree
 
 
-_ANCHOR_TEXT = etree.XPath("//body//a//text()", smart_strings=False)
-
-
-def link_density(tree: lxml.html.HtmlElement) -> float:
-    """Share of the page's words that sit inside links (list pages are mostly links, articles are not)."""
-    body = tree.find("body")
-    if body is None:
-        return 0.0
-    total = len(body.text_content().split())
-    if not total:
-        return 0.0
-    linked = len(" ".join(_ANCHOR_TEXT(tree)).split())
-    return min(1.0, linked / total)
+def link_density(blocks: list[Block]) -> float:
+    """Share of the page's visible text that sits inside links (list pages are mostly links, articles are not)."""
+    total = sum(len(block.text) for block in blocks)
+    return min(1.0, sum(block.link_chars for block in blocks) / total) if total else 0.0
 
 
 def outlet_from_host(url: str | None) -> str | None:
@@ -119,12 +110,12 @@ def extract_html(html: str, url: str | None) -> HtmlExtraction:
     tree = parse_html(html)
     declared = read_metadata(tree)  # before trafilatura, which may prune the tree it is given
     canonical = declared.canonical_url or declared.first_meta("og:url")
-    density = link_density(tree)
     site_name = declared.first_meta("og:site_name", "application-name")
     article_type = next((kind for kind in declared.types if kind.lower().endswith(("article", "posting", "report"))), None)
     page_type = article_type or declared.first_meta("og:type") or (declared.types[0] if declared.types else None)
 
     blocks = segment(tree)
+    density = link_density(blocks)
     choice = choose_blocks(blocks, page_titles(declared), lambda: trafilatura_body(tree, url))
     text = "\n".join(block.text for block in choice.kept)
     dropped = dropped_blocks(choice)

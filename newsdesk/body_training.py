@@ -26,8 +26,9 @@ _TOKEN = re.compile(r"\w+")
 # boundaries that are hard; gold-body pages label every block, most of them easy.
 KIND_WEIGHTS = {"snippets": 1.0, "news-metadata": 0.3}
 
-# Gradient boosting settings: small trees, bounded depth (the depth bounds the inference loop).
-TREE_SETTINGS = {"max_iter": 200, "learning_rate": 0.1, "max_leaf_nodes": 15, "max_depth": 6,
+# Gradient boosting settings: small trees, bounded depth (the depth bounds the inference loop). 120 trees at
+# a 0.15 learning rate scored as 200 at 0.1 in cross-validation over the tuning sites, at 60% of the cost.
+TREE_SETTINGS = {"max_iter": 120, "learning_rate": 0.15, "max_leaf_nodes": 15, "max_depth": 6,
                  "l2_regularization": 1.0, "early_stopping": False, "random_state": 0}
 
 
