@@ -1,10 +1,13 @@
-"""Shared test fixtures: paths to the repository's seeds and fixtures, and a fresh corpus per test."""
+"""Shared test fixtures: paths to the repository's seeds and fixtures, a fresh corpus per test, a crawler stub,
+and a runner that measures a command's peak memory."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
+import json
 import sqlite3
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -66,6 +69,20 @@ def crawler_stub(tmp_path: Path):
     yield make
     for stub in made:
         stub.close()
+
+
+# Runs a command and reports the peak RSS of it and its descendants (ru_maxrss of the largest one, in KiB),
+# measured in a process of its own so earlier commands of the test session do not count.
+_MEASURE = ("import json, resource, subprocess, sys; code = subprocess.call(sys.argv[1:]);"
+            " print(json.dumps([code, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss]), file=sys.stderr)")
+
+
+def run_measuring_memory(command: list[str], timeout: float = 600) -> tuple[subprocess.CompletedProcess, int]:
+    """Run `command`; return its CompletedProcess (its own exit code and output) and its peak RSS in KiB."""
+    result = subprocess.run([sys.executable, "-c", _MEASURE, *command], capture_output=True, text=True, timeout=timeout)
+    stderr, _, last_line = result.stderr.rstrip("\n").rpartition("\n")
+    code, peak_kib = json.loads(last_line)
+    return subprocess.CompletedProcess(command, code, result.stdout, stderr), peak_kib
 
 
 def query(db: Path, sql: str) -> list[sqlite3.Row]:

@@ -134,10 +134,13 @@ def test_a_page_is_handed_on_whole_and_only_its_in_site_links_are_followed(spide
     assert {request.priority for request in requests} == {0}
 
 
-def test_non_html_responses_are_passed_over_but_mislabelled_pages_are_not(spider):
+def test_non_html_responses_are_passed_over_with_a_reason_but_mislabelled_pages_are_not(spider, tmp_path):
     news = spider()
     pdf = response(Response, SITE + "/report.pdf", b"%PDF-1.7 ...", headers={"Content-Type": "application/pdf"})
     assert collect(news.parse_page(pdf)) == []
+    news.crawler.close()
+    assert [tuple(row) for row in query(tmp_path / "corpus.db", "select url, stage, reason from failures")] == [
+        (SITE + "/report.pdf", "fetch", "not an HTML page (Content-Type application/pdf)")]
     mislabelled = response(Response, SITE + "/story", b"<!DOCTYPE html><html><body><p>Text</p></body></html>",
                            headers={"Content-Type": "application/octet-stream"})
     assert isinstance(collect(news.parse_page(mislabelled))[0], FetchedPage)
