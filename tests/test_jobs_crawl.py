@@ -130,3 +130,28 @@ def test_scheduler_runs_a_job_repeatedly_and_stops_on_sigterm(site, tmp_path):
     statuses = [row[0] for row in query(db, "select status from crawl_runs")]
     assert "running" not in statuses and set(statuses) <= {"ok", "interrupted"}
     assert query(db, "select count(*) from articles")[0][0] == len(site.articles)
+
+
+def test_sigterm_stops_a_run_after_the_pages_in_flight_are_stored(site, tmp_path):
+    jobs, db = write_jobs(tmp_path, site.base_url, delay=0.15), tmp_path / "corpus.db"
+    process = subprocess.Popen([str(BIN / "newsdesk"), "jobs", "run", "loopback", "--jobs", str(jobs), "--db", str(db)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 120
+    stored = 0
+    while time.time() < deadline and stored < 5:
+        time.sleep(0.2)
+        try:
+            stored = query(db, "select count(*) from articles")[0][0] if db.exists() else 0
+        except sqlite3.OperationalError:
+            stored = 0
+    process.send_signal(signal.SIGTERM)
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 130, out + err
+    assert "Traceback" not in out + err
+    article_paths = {article["path"] for article in site.articles}
+    served = {record.path for record in site.request_log if record.path in article_paths and record.status == 200}
+    stored_urls = {row[0] for row in query(db, "select url from articles")}
+    assert len(stored_urls) < len(site.articles), "stopped mid-crawl"
+    assert {site.base_url + path for path in served} <= stored_urls, "every page fetched before the stop was stored"
+    assert [tuple(row) for row in query(db, "select status, articles_new from crawl_runs")] == [("interrupted", len(stored_urls))]
+    assert query(db, "PRAGMA integrity_check")[0][0] == "ok"
