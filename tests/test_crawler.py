@@ -120,6 +120,17 @@ def test_allowed_domains_are_followed_by_links_and_redirects(site, tmp_path):
     assert rows(db, "select count(*) as n from articles")[0]["n"] == len(site.articles), "its non-article pages are not stored"
 
 
+def test_a_scrapyd_deploy_finds_the_project_settings():
+    # scrapyd-deploy builds an egg from the package metadata; scrapyd reads the settings module from this entry point.
+    from configparser import ConfigParser
+    from importlib.metadata import entry_points
+
+    assert [(point.name, point.value) for point in entry_points(group="scrapy")] == [("settings", "crawler.settings")]
+    config = ConfigParser()
+    config.read(ROOT / "scrapy.cfg")
+    assert config["settings"]["default"] == "crawler.settings" and config["deploy"]["project"] == "newsdesk"
+
+
 def test_the_spider_runs_under_plain_scrapy_from_the_repository_root(site, tmp_path):
     listed = subprocess.run([str(BIN / "scrapy"), "list"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert listed.returncode == 0 and listed.stdout.split() == ["news"], listed.stderr
