@@ -3,14 +3,17 @@ specific reason; no traceback; bounded memory; a consistent corpus afterwards.""
 
 from __future__ import annotations
 
+import gzip
+import os
 import sqlite3
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
 from conftest import run_measuring_memory
-from hostile_inputs import build_corpus
+from hostile_inputs import PARAGRAPH, article_html, build_corpus, paragraphs
 
 BIN = Path(sys.executable).parent
 
@@ -77,3 +80,28 @@ def test_big_inputs_finish_with_bounded_memory_and_the_corpus_is_consistent(repl
     assert integrity == "ok"
     assert peak_kib < 1_000_000, f"peak RSS {peak_kib / 1024:.0f} MiB (the 20 MB page dominates)"
     print(f"peak RSS of the replay: {peak_kib / 1024:.0f} MiB")
+
+
+def test_limits_are_named_settings_with_documented_defaults(tmp_path):
+    from dataclasses import fields
+
+    from extractors.limits import Limits
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    for limit in fields(Limits):
+        assert f"NEWSDESK_{limit.name.upper()}" in readme and f"{limit.default:,}" in readme, limit.name
+    (tmp_path / "big.html").write_text(article_html(paragraphs(PARAGRAPH, 40)), encoding="utf-8")
+    (tmp_path / "packed.html.gz").write_bytes(gzip.compress(article_html(paragraphs(PARAGRAPH, 40)).encode()))
+    (tmp_path / "long.html").write_text(article_html(paragraphs(PARAGRAPH, 4)), encoding="utf-8")
+    environment = {**os.environ, "NEWSDESK_MAX_INPUT_BYTES": "12000", "NEWSDESK_MAX_DECOMPRESSED_BYTES": "5000",
+                   "NEWSDESK_MAX_BODY_CHARS": "600"}
+    db = tmp_path / "corpus.db"
+    result = subprocess.run([str(BIN / "newsdesk"), "replay", str(tmp_path), "--db", str(db)], env=environment,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    connection = sqlite3.connect(db)
+    reasons = {Path(origin).name: reason for origin, reason in connection.execute("select origin, reason from failures")}
+    assert "exceeds the 12,000-byte limit" in reasons["big.html"]
+    assert "expands beyond the 5,000-byte limit" in reasons["packed.html.gz"]
+    body = connection.execute("select body from articles").fetchone()[0]
+    assert 0 < len(body) <= 600 and body.endswith("dauern."), "cut at a paragraph break"
