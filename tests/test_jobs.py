@@ -174,3 +174,11 @@ def test_jobs_history_prints_the_recorded_runs(tmp_path: Path):
     assert cells[1][0:2] == ["1", "loopback"] and cells[1][4:10] == ["ok", "70", "37", "0", "0", "2"]
     missing = newsdesk("jobs", "history", "--db", str(tmp_path / "nothing.db"))
     assert missing.returncode == 1 and not (tmp_path / "nothing.db").exists()
+
+
+def test_the_readme_jobs_file_example_is_valid(tmp_path: Path):
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    example = readme.split("```toml\n", 1)[1].split("```", 1)[0]
+    loopback, example_news = load_jobs(write_jobs(tmp_path, example))
+    assert (loopback.name, loopback.every, loopback.max_pages) == ("loopback", 3600, 3000)
+    assert (example_news.cron, example_news.recrawl_after, example_news.settings) == ("15 */6 * * *", 43200, {"DOWNLOAD_DELAY": 1.0})
