@@ -77,6 +77,12 @@ def test_replay_reports_and_records_bad_inputs_and_goes_on(tmp_path: Path, corpu
         assert f"{name}: {failures[name]['reason']}" in result.stderr + result.stdout, "each failure is shown on screen"
 
 
+def test_the_corpus_defaults_to_data_articles_db(tmp_path: Path):
+    result = run("newsdesk", "replay", str(SEEDS), "--quiet", cwd=tmp_path)
+    assert result.returncode == 0 and result.stdout.strip() == "replay: 5 new, 0 updated, 0 unchanged, 0 failed -> data/articles.db"
+    assert count(tmp_path / "data" / "articles.db", "articles") == 5
+
+
 def test_replay_exits_non_zero_when_nothing_could_be_ingested(tmp_path: Path, corpus: Path):
     (tmp_path / "empty.txt").write_bytes(b"")
     result = run("newsdesk", "replay", str(tmp_path / "empty.txt"), "--db", str(corpus))
