@@ -7,6 +7,7 @@ import json
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -83,6 +84,20 @@ def run_measuring_memory(command: list[str], timeout: float = 600) -> tuple[subp
     stderr, _, last_line = result.stderr.rstrip("\n").rpartition("\n")
     code, peak_kib = json.loads(last_line)
     return subprocess.CompletedProcess(command, code, result.stdout, stderr), peak_kib
+
+
+def wait_for_count(db: Path, sql: str, at_least: int, timeout: float = 120) -> int:
+    """Poll `sql` (a count) on a database another process is writing until it reaches `at_least` or the time
+    is up; returns the last count (0 while the database does not exist yet)."""
+    deadline = time.time() + timeout
+    count = 0
+    while time.time() < deadline and count < at_least:
+        time.sleep(0.1)
+        try:
+            count = query(db, sql)[0][0] if db.exists() else 0
+        except sqlite3.OperationalError:  # the schema is not there yet
+            count = 0
+    return count
 
 
 def query(db: Path, sql: str) -> list[sqlite3.Row]:

@@ -123,23 +123,14 @@ def newsdesk(*args: str) -> subprocess.CompletedProcess:
                           timeout=120, env={**os.environ, "COLUMNS": "200"})
 
 
-JOBS = """
-    [[job]]
-    name = "loopback"
-    start_urls = ["http://127.0.0.1:8000/"]
-    every = "1h"
-    max_pages = 3000
-
-    [[job]]
-    name = "example-news"
-    start_urls = ["https://news.example.org/"]
-    cron = "15 */6 * * *"
-    recrawl_after = "12h"
-"""
+def readme_jobs_example() -> str:
+    """The jobs file shown in the README (two jobs: 'loopback' every hour, 'example-news' on a cron line)."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    return readme.split("```toml\n", 1)[1].split("```", 1)[0]
 
 
 def test_jobs_list_shows_each_job_with_its_schedule(tmp_path: Path):
-    result = newsdesk("jobs", "list", "--jobs", str(write_jobs(tmp_path, JOBS)))
+    result = newsdesk("jobs", "list", "--jobs", str(write_jobs(tmp_path, readme_jobs_example())))
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     loopback = next(line for line in lines if "loopback" in line)
@@ -149,14 +140,14 @@ def test_jobs_list_shows_each_job_with_its_schedule(tmp_path: Path):
 
 
 def test_a_bad_jobs_file_is_refused_naming_the_job_and_field(tmp_path: Path):
-    path = write_jobs(tmp_path, JOBS.replace('every = "1h"', 'every = "5 minutes"'))
+    path = write_jobs(tmp_path, readme_jobs_example().replace('every = "1h"', 'every = "5 minutes"'))
     for command in (["jobs", "list", "--jobs", str(path)], ["jobs", "run", "loopback", "--jobs", str(path)],
                     ["schedule", str(path), "--db", str(tmp_path / "corpus.db")]):
         result = newsdesk(*command)
         assert result.returncode == 2, command
         assert result.stderr.strip() == ("newsdesk: job 'loopback': field 'every': expected a duration like '30m', "
                                          "'6h' or '1d', got '5 minutes'"), command
-    unknown = newsdesk("jobs", "run", "nightly", "--jobs", str(write_jobs(tmp_path, JOBS)))
+    unknown = newsdesk("jobs", "run", "nightly", "--jobs", str(write_jobs(tmp_path, readme_jobs_example())))
     assert unknown.returncode == 2 and "no job named 'nightly' (jobs: loopback, example-news)" in unknown.stderr
 
 
@@ -177,8 +168,6 @@ def test_jobs_history_prints_the_recorded_runs(tmp_path: Path):
 
 
 def test_the_readme_jobs_file_example_is_valid(tmp_path: Path):
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-    example = readme.split("```toml\n", 1)[1].split("```", 1)[0]
-    loopback, example_news = load_jobs(write_jobs(tmp_path, example))
+    loopback, example_news = load_jobs(write_jobs(tmp_path, readme_jobs_example()))
     assert (loopback.name, loopback.every, loopback.max_pages) == ("loopback", 3600, 3000)
     assert (example_news.cron, example_news.recrawl_after, example_news.settings) == ("15 */6 * * *", 43200, {"DOWNLOAD_DELAY": 1.0})

@@ -119,7 +119,7 @@ def test_billion_laughs_entities_are_never_expanded(spider):
 
 
 def test_a_page_is_handed_on_whole_and_only_its_in_site_links_are_followed(spider):
-    page = (f"<html><head><title>Story</title></head><body><p>Text</p><a href='/next.html#top'>next</a>"
+    page = ("<html><head><title>Story</title></head><body><p>Text</p><a href='/next.html#top'>next</a>"
             "<a href='https://elsewhere.example.com/x.html'>other host</a><a href='mailto:desk@example.org'>mail</a>"
             "<a href='https://cdn.news.example.org/y.html'>subdomain</a></body></html>").encode()
     results = collect(spider().parse_page(response(HtmlResponse, SITE + "/story.html", page,
