@@ -16,7 +16,7 @@ from newsdesk.urls import canonical_url, is_http_url
 
 
 class SchemeFilterMiddleware:
-    """Never fetch file:, ftp:, data: or any other non-http(s) URL, whoever asked for it."""
+    """Never fetch file:, ftp:, data: or any other non-http(s) URL, whoever asked for it — a link or a redirect."""
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -28,6 +28,17 @@ class SchemeFilterMiddleware:
         if not is_http_url(request.url):
             self.stats.inc_value("newsdesk/refused/scheme")
             raise IgnoreRequest(f"refused non-http(s) URL {request.url}")
+
+    def process_response(self, request, response, spider=None):
+        # Scrapy does not follow a redirect to another scheme but hands the 3xx on, where it would end as an
+        # unexplained "HTTP 302"; it is a policy refusal like any other non-http(s) URL.
+        location = response.headers.get(b"Location")
+        if 300 <= response.status < 400 and location:
+            target = urljoin(request.url, location.decode("latin-1").strip())
+            if not is_http_url(target):
+                self.stats.inc_value("newsdesk/refused/scheme")
+                raise IgnoreRequest(f"refused redirect to non-http(s) URL {target[:200]}")
+        return response
 
 
 class KnownArticleMiddleware:

@@ -237,7 +237,7 @@ def jobs_list(jobs_file: str) -> None:
     """List the jobs of a jobs file with their schedules."""
     table = Table()
     for column in ("job", "schedule", "start urls", "feeds", "sitemaps", "max pages", "recrawl after"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for job in _load_jobs_or_exit(jobs_file):
         table.add_row(job.name, job.schedule, "\n".join(job.start_urls), "\n".join(job.feeds), "\n".join(job.sitemaps),
                       str(job.max_pages or ""), f"{job.recrawl_after}s" if job.recrawl_after is not None else "")
@@ -269,6 +269,9 @@ def jobs_history(db_path: str, limit: int) -> None:
     """The most recent crawl runs recorded in the corpus."""
     from newsdesk.jobs import run_history
 
+    if not Path(db_path).exists():
+        error_console.print(f"newsdesk jobs history: no corpus at {db_path} (no job has run against it yet)")
+        sys.exit(1)
     store = Store(db_path)
     try:
         runs = run_history(store, limit)
@@ -278,7 +281,7 @@ def jobs_history(db_path: str, limit: int) -> None:
     columns = ("id", "job", "started_at", "finished_at", "status", "pages_fetched", "articles_new", "articles_updated",
                "articles_unchanged", "failures", "error")
     for column in columns:
-        table.add_column(column.replace("_", " "))
+        table.add_column(column.replace("_", " "), overflow="fold")  # wrap, never cut, in narrow terminals and logs
     for run in runs:
         table.add_row(*[str(run[column]) if run[column] is not None else "" for column in columns])
     console.print(table)

@@ -2,7 +2,8 @@
 
 Articles are real news pages (tests/fixtures/site); around them the server builds what a crawler meets on
 a news site: home and section pages with pagination, tag/author/search pages, RSS and Atom feeds, a
-sitemap index with a gzipped news sitemap, robots.txt, redirects to another host, a 404 and a flaky 503.
+sitemap index with a gzipped news sitemap, robots.txt, redirects to another host, a 404 and a flaky 503,
+and each story again under an /amp/ alias URL (listed by /feed-amp.rss).
 Every request is logged so tests can check what a crawler did and did not fetch.
 """
 
@@ -24,6 +25,7 @@ from urllib.parse import parse_qs, urlsplit
 
 DEFAULT_SITE_DIR = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "site"
 TEASERS_PER_PAGE = 5
+AMP_PREFIX = "/amp"  # every article is also served under /amp/<path>, as many news sites do
 SITE_NAME = "Loopback Zeitung"
 
 
@@ -220,10 +222,10 @@ class LoopbackNewsSite:
         entries = "".join(f"<url><loc>{url}</loc></url>" for url in urls)
         return f"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">{entries}</urlset>\n"
 
-    def rss(self) -> str:
+    def rss(self, link_prefix: str = "", tracking: str = "?utm_source=rss&amp;utm_medium=feed") -> str:
         # Feed links carry tracking parameters, as real feeds do: the canonical URL must still identify the story.
         items = "".join(
-            f"<item><title>{html.escape(a.title)}</title><link>{self.base_url}{a.path}?utm_source=rss&amp;utm_medium=feed</link>"
+            f"<item><title>{html.escape(a.title)}</title><link>{self.base_url}{link_prefix}{a.path}{tracking}</link>"
             f"<guid>{self.base_url}{a.path}</guid><pubDate>{email.utils.formatdate(a.modified, usegmt=True)}</pubDate></item>"
             for a in self._newest()[:15])
         return ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel>"
@@ -279,6 +281,9 @@ class LoopbackNewsSite:
                 return 503, {"Retry-After": "1", **html_type}, b"<html><body>Service Unavailable</body></html>"
         if path in self._articles:
             return self._article_response(self._articles[path], request_headers)
+        if path.startswith(AMP_PREFIX + "/") and path[len(AMP_PREFIX):] in self._articles:
+            # The same story under an alias URL; its rel=canonical names the regular path.
+            return self._article_response(self._articles[path[len(AMP_PREFIX):]], request_headers)
         if path == "/":
             return 200, html_type, self.home().encode("utf-8")
         if path == "/robots.txt":
@@ -291,6 +296,8 @@ class LoopbackNewsSite:
             return 200, {"Content-Type": "application/xml"}, self.pages_sitemap().encode("utf-8")
         if path == "/feed.rss":
             return 200, {"Content-Type": "application/rss+xml"}, self.rss().encode("utf-8")
+        if path == "/feed-amp.rss":
+            return 200, {"Content-Type": "application/rss+xml"}, self.rss(link_prefix=AMP_PREFIX, tracking="").encode("utf-8")
         if path == "/feed.atom":
             return 200, {"Content-Type": "application/atom+xml"}, self.atom().encode("utf-8")
         if path == "/redirect-away":

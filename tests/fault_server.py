@@ -1,5 +1,5 @@
 """A loopback HTTP server that misbehaves on purpose, for crawl tests: resets, hangs, slow drips, error
-statuses with Retry-After, redirect loops, wrong Content-Types, truncated chunked bodies, a gzip bomb,
+statuses with Retry-After, redirect loops and redirects to file:, wrong Content-Types, truncated chunked bodies, a gzip bomb,
 "billion laughs" XML and a sitemap of 100,000 URLs. Written on raw sockets so it can break HTTP itself."""
 
 from __future__ import annotations
@@ -33,7 +33,11 @@ EXPECTED = {
     "/binary-as-html": ("failed", "binary content"),
     "/truncated-chunked": ("failed", "fetch failed"),
     "/gzip-bomb": ("failed", "too large"),
+    "/redirect-to-file": ("refused", ""),
 }
+# Statuses and faults a crawler retries (RETRY_HTTP_CODES, timeouts, dropped connections): each of these URLs
+# must be requested once more per allowed retry.
+RETRIED = ["/reset", "/hang", "/error-500", "/busy-503", "/rate-429"]
 
 
 class FaultServer:
@@ -111,6 +115,8 @@ class FaultServer:
             elif path in ("/loop-a", "/loop-b"):
                 target = "/loop-b" if path == "/loop-a" else "/loop-a"
                 self._send(connection, "302 Found", {"Location": self.base_url + target}, b"")
+            elif path == "/redirect-to-file":
+                self._send(connection, "302 Found", {"Location": "file:///etc/passwd"}, b"")
             elif path == "/binary-as-html":
                 self._send(connection, "200 OK", html, b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20)
             elif path == "/truncated-chunked":

@@ -77,6 +77,34 @@ def test_replay_reports_and_records_bad_inputs_and_goes_on(tmp_path: Path, corpu
         assert f"{name}: {failures[name]['reason']}" in result.stderr + result.stdout, "each failure is shown on screen"
 
 
+def test_replay_shows_a_progress_bar_on_a_terminal(corpus: Path):
+    import pty
+
+    terminal, terminal_end = pty.openpty()
+    process = subprocess.Popen([str(BIN / "newsdesk"), "replay", str(SEEDS), "--db", str(corpus)],
+                               stdout=subprocess.PIPE, stderr=terminal_end, env={**os.environ, "COLUMNS": "120"})
+    os.close(terminal_end)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(terminal, 65536)
+        except OSError:  # the terminal closes with the process
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(terminal)
+    assert process.wait(timeout=120) == 0
+    assert b"replay" in shown and b"5/5" in shown, shown[-500:]
+    assert process.stdout.read().decode().strip() == f"replay: 5 new, 0 updated, 0 unchanged, 0 failed -> {corpus}"
+
+
+def test_the_corpus_defaults_to_data_articles_db(tmp_path: Path):
+    result = run("newsdesk", "replay", str(SEEDS), "--quiet", cwd=tmp_path)
+    assert result.returncode == 0 and result.stdout.strip() == "replay: 5 new, 0 updated, 0 unchanged, 0 failed -> data/articles.db"
+    assert count(tmp_path / "data" / "articles.db", "articles") == 5
+
+
 def test_replay_exits_non_zero_when_nothing_could_be_ingested(tmp_path: Path, corpus: Path):
     (tmp_path / "empty.txt").write_bytes(b"")
     result = run("newsdesk", "replay", str(tmp_path / "empty.txt"), "--db", str(corpus))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import query
+from conftest import ROOT, query
 from extractors import extract
 from newsdesk.loopback_site import LoopbackNewsSite
 
@@ -62,6 +62,8 @@ def test_crawl_never_requests_disallowed_or_other_host_urls(first_crawl):
     assert "/moved.html" not in paths and "/elsewhere.html" not in paths
     failures = rows(db, "select url, reason from failures")
     assert not [row for row in failures if "offsite.invalid" in (row["url"] or "") or "mailto" in (row["url"] or "")]
+    for discovery in ("/robots.txt", "/sitemap_index.xml", "/sitemaps/news.xml.gz", "/sitemaps/pages.xml"):
+        assert discovery in paths, f"{discovery}: robots.txt Sitemap line -> sitemap index -> (gzipped) sitemaps"
     user_agents = {record.headers.get("User-Agent", "") for record in site.request_log}
     assert all(agent.startswith("newsdesk/") and "contact" in agent for agent in user_agents)
 
@@ -89,17 +91,57 @@ def test_second_crawl_requests_no_known_article_again(site, tmp_path):
     assert rows(db, "select count(*) as n from articles")[0]["n"] == len(site.articles)
 
 
-def test_feed_links_with_tracking_parameters_resolve_to_the_canonical_article(site, tmp_path):
+def test_an_article_is_known_by_its_canonical_url_and_every_url_it_was_fetched_under(site, tmp_path):
     db = tmp_path / "corpus.db"
-    result = crawl(db, "--feed", site.base_url + "/feed.rss", "--max-pages", "40")
+    result = crawl(db, "--feed", site.base_url + "/feed-amp.rss")
     assert result.returncode == 0, result.stderr
-    urls = [row["url"] for row in rows(db, "select url from articles")]
-    assert len(urls) == 15 and not [url for url in urls if "utm_" in url]
+    urls = {row["url"] for row in rows(db, "select url from articles")}
+    assert len(urls) == 15 and not [url for url in urls if "/amp/" in url], "stored under rel=canonical, not the alias"
+    aliases = rows(db, "select url, article_id from fetched_urls where url like '%/amp/%'")
+    assert len(aliases) == 15 and all(row["article_id"] for row in aliases), "the alias URLs are remembered too"
     site.clear_log()
-    crawl(db, "--feed", site.base_url + "/feed.atom")
-    assert rows(db, "select count(*) as n from articles")[0]["n"] == 15, "the Atom feed names the same stories"
-    article_paths = {article["path"] for article in site.articles}
-    assert not [record.path for record in site.request_log if record.path in article_paths]
+    # The RSS feed names the same stories by canonical URL plus tracking parameters, the Atom feed by canonical
+    # URL, the AMP feed by the alias again: none of them is fetched a second time.
+    second = crawl(db, "--feed", site.base_url + "/feed.rss", "--feed", site.base_url + "/feed.atom",
+                   "--feed", site.base_url + "/feed-amp.rss")
+    assert second.returncode == 0, second.stderr
+    fetched = [record.path for record in site.request_log]
+    assert not [path for path in fetched if path.endswith(".html")], fetched
+    assert "30 known articles skipped" in second.stdout, "15 by canonical URL, 15 by alias"
+    assert rows(db, "select count(*) as n from articles")[0]["n"] == 15
+
+
+def test_allowed_domains_are_followed_by_links_and_redirects(site, tmp_path):
+    db = tmp_path / "corpus.db"
+    result = crawl(db, site.base_url + "/", "--allow-domain", "localhost")
+    assert result.returncode == 0, result.stderr
+    other_host = {record.path for record in site.request_log if record.host.startswith("localhost")}
+    assert {"/moved.html", "/elsewhere.html"} <= other_host, "the redirect and the link to the allowed host were followed"
+    assert rows(db, "select count(*) as n from articles")[0]["n"] == len(site.articles), "its non-article pages are not stored"
+
+
+def test_a_scrapyd_deploy_finds_the_project_settings():
+    # scrapyd-deploy builds an egg from the package metadata; scrapyd reads the settings module from this entry point.
+    from configparser import ConfigParser
+    from importlib.metadata import entry_points
+
+    assert [(point.name, point.value) for point in entry_points(group="scrapy")] == [("settings", "crawler.settings")]
+    config = ConfigParser()
+    config.read(ROOT / "scrapy.cfg")
+    assert config["settings"]["default"] == "crawler.settings" and config["deploy"]["project"] == "newsdesk"
+
+
+def test_the_spider_runs_under_plain_scrapy_from_the_repository_root(site, tmp_path):
+    listed = subprocess.run([str(BIN / "scrapy"), "list"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert listed.returncode == 0 and listed.stdout.split() == ["news"], listed.stderr
+    db = tmp_path / "corpus.db"
+    result = subprocess.run([str(BIN / "scrapy"), "crawl", "news", "-a", f"start_urls={site.base_url}/",
+                             "-s", f"NEWSDESK_DB={db}", "-s", "CLOSESPIDER_PAGECOUNT=25", *FAST],
+                            cwd=ROOT, capture_output=True, text=True, timeout=240)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    stored = rows(db, "select url, source from articles")
+    assert len(stored) >= 5 and {row["source"] for row in stored} == {"crawl"}
+    assert {row["url"] for row in stored} <= {article["url"] for article in site.articles}
 
 
 def test_page_budget_goes_to_sitemap_articles_before_link_following(site, tmp_path):

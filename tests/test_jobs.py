@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -14,6 +15,7 @@ from newsdesk.jobs import (
     JobAlreadyRunning, JobLock, JobsFileError, finish_run, load_jobs, mark_interrupted_runs,
     parse_duration, run_history, start_run,
 )
+from newsdesk.store import Store
 
 
 def write_jobs(tmp_path: Path, text: str) -> Path:
@@ -114,3 +116,58 @@ def test_runs_are_recorded_and_stale_running_rows_marked_interrupted(store):
     assert history[stale]["status"] == "interrupted" and history[stale]["finished_at"]
     assert history[run_id]["status"] == "ok"
     assert (history[run_id]["pages_fetched"], history[run_id]["articles_new"]) == (12, 3)
+
+
+def newsdesk(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(Path(sys.executable).parent / "newsdesk"), *args], capture_output=True, text=True,
+                          timeout=120, env={**os.environ, "COLUMNS": "200"})
+
+
+def readme_jobs_example() -> str:
+    """The jobs file shown in the README (two jobs: 'loopback' every hour, 'example-news' on a cron line)."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    return readme.split("```toml\n", 1)[1].split("```", 1)[0]
+
+
+def test_jobs_list_shows_each_job_with_its_schedule(tmp_path: Path):
+    result = newsdesk("jobs", "list", "--jobs", str(write_jobs(tmp_path, readme_jobs_example())))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    loopback = next(line for line in lines if "loopback" in line)
+    assert "every 3600s" in loopback and "http://127.0.0.1:8000/" in loopback and "3000" in loopback
+    example = next(line for line in lines if "example-news" in line)
+    assert "cron 15 */6 * * *" in example and "43200s" in example
+
+
+def test_a_bad_jobs_file_is_refused_naming_the_job_and_field(tmp_path: Path):
+    path = write_jobs(tmp_path, readme_jobs_example().replace('every = "1h"', 'every = "5 minutes"'))
+    for command in (["jobs", "list", "--jobs", str(path)], ["jobs", "run", "loopback", "--jobs", str(path)],
+                    ["schedule", str(path), "--db", str(tmp_path / "corpus.db")]):
+        result = newsdesk(*command)
+        assert result.returncode == 2, command
+        assert result.stderr.strip() == ("newsdesk: job 'loopback': field 'every': expected a duration like '30m', "
+                                         "'6h' or '1d', got '5 minutes'"), command
+    unknown = newsdesk("jobs", "run", "nightly", "--jobs", str(write_jobs(tmp_path, readme_jobs_example())))
+    assert unknown.returncode == 2 and "no job named 'nightly' (jobs: loopback, example-news)" in unknown.stderr
+
+
+def test_jobs_history_prints_the_recorded_runs(tmp_path: Path):
+    db = tmp_path / "corpus.db"
+    corpus = Store(db)
+    finish_run(corpus, start_run(corpus, "loopback"), "ok", CrawlReport(pages_fetched=70, articles_new=37, failures=2))
+    start_run(corpus, "loopback")
+    corpus.close()
+    result = newsdesk("jobs", "history", "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    rows = [line.split("│") for line in result.stdout.splitlines() if "loopback" in line]
+    cells = [[cell.strip() for cell in row if cell.strip()] for row in rows]
+    assert cells[0][0:2] == ["2", "loopback"] and "running" in cells[0], "the newest run first"
+    assert cells[1][0:2] == ["1", "loopback"] and cells[1][4:10] == ["ok", "70", "37", "0", "0", "2"]
+    missing = newsdesk("jobs", "history", "--db", str(tmp_path / "nothing.db"))
+    assert missing.returncode == 1 and not (tmp_path / "nothing.db").exists()
+
+
+def test_the_readme_jobs_file_example_is_valid(tmp_path: Path):
+    loopback, example_news = load_jobs(write_jobs(tmp_path, readme_jobs_example()))
+    assert (loopback.name, loopback.every, loopback.max_pages) == ("loopback", 3600, 3000)
+    assert (example_news.cron, example_news.recrawl_after, example_news.settings) == ("15 */6 * * *", 43200, {"DOWNLOAD_DELAY": 1.0})

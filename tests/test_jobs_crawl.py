@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -13,7 +12,7 @@ import time
 from pathlib import Path
 
 
-from conftest import query
+from conftest import query, wait_for_count
 
 BIN = Path(sys.executable).parent
 
@@ -72,17 +71,7 @@ def test_sigkilled_run_loses_nothing_and_the_next_run_completes(site, tmp_path):
     jobs, db = write_jobs(tmp_path, site.base_url, delay=0.15), tmp_path / "corpus.db"
     process = subprocess.Popen([str(BIN / "newsdesk"), "jobs", "run", "loopback", "--jobs", str(jobs), "--db", str(db)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    deadline = time.time() + 120
-    stored_before_kill = 0
-    while time.time() < deadline:
-        if db.exists():
-            try:
-                stored_before_kill = query(db, "select count(*) from articles")[0][0]
-            except sqlite3.OperationalError:
-                stored_before_kill = 0
-        if stored_before_kill >= 5:
-            break
-        time.sleep(0.2)
+    stored_before_kill = wait_for_count(db, "select count(*) from articles", 5)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
     assert 5 <= stored_before_kill < len(site.articles), "killed mid-crawl"
@@ -113,15 +102,7 @@ def test_scheduler_runs_a_job_repeatedly_and_stops_on_sigterm(site, tmp_path):
     jobs, db = write_jobs(tmp_path, site.base_url, every="1s"), tmp_path / "corpus.db"
     scheduler = subprocess.Popen([str(BIN / "newsdesk"), "schedule", str(jobs), "--db", str(db)],
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.time() + 180
-    finished = 0
-    while time.time() < deadline and finished < 2:
-        time.sleep(0.5)
-        if db.exists():
-            try:
-                finished = query(db, "select count(*) from crawl_runs where status = 'ok'")[0][0]
-            except sqlite3.OperationalError:
-                pass
+    finished = wait_for_count(db, "select count(*) from crawl_runs where status = 'ok'", 2, timeout=180)
     scheduler.send_signal(signal.SIGTERM)
     out, err = scheduler.communicate(timeout=120)
     assert finished >= 2, out + err
@@ -130,3 +111,21 @@ def test_scheduler_runs_a_job_repeatedly_and_stops_on_sigterm(site, tmp_path):
     statuses = [row[0] for row in query(db, "select status from crawl_runs")]
     assert "running" not in statuses and set(statuses) <= {"ok", "interrupted"}
     assert query(db, "select count(*) from articles")[0][0] == len(site.articles)
+
+
+def test_sigterm_stops_a_run_after_the_pages_in_flight_are_stored(site, tmp_path):
+    jobs, db = write_jobs(tmp_path, site.base_url, delay=0.15), tmp_path / "corpus.db"
+    process = subprocess.Popen([str(BIN / "newsdesk"), "jobs", "run", "loopback", "--jobs", str(jobs), "--db", str(db)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    wait_for_count(db, "select count(*) from articles", 5)
+    process.send_signal(signal.SIGTERM)
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 130, out + err
+    assert "Traceback" not in out + err
+    article_paths = {article["path"] for article in site.articles}
+    served = {record.path for record in site.request_log if record.path in article_paths and record.status == 200}
+    stored_urls = {row[0] for row in query(db, "select url from articles")}
+    assert len(stored_urls) < len(site.articles), "stopped mid-crawl"
+    assert {site.base_url + path for path in served} <= stored_urls, "every page fetched before the stop was stored"
+    assert [tuple(row) for row in query(db, "select status, articles_new from crawl_runs")] == [("interrupted", len(stored_urls))]
+    assert query(db, "PRAGMA integrity_check")[0][0] == "ok"

@@ -7,10 +7,9 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-from conftest import SEEDS
+from conftest import SEEDS, wait_for_count
 from newsdesk.loopback_site import LoopbackNewsSite
 
 BIN = Path(sys.executable).parent
@@ -76,14 +75,7 @@ def test_a_replay_killed_mid_write_leaves_a_consistent_database(tmp_path):
     make_captures(tmp_path / "captures", 400)
     process = subprocess.Popen([str(BIN / "newsdesk"), "replay", str(tmp_path / "captures"), "--db", str(db)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    deadline = time.time() + 120
-    count = 0
-    while time.time() < deadline and count < 30:
-        time.sleep(0.1)
-        try:
-            count = sqlite3.connect(db).execute("select count(*) from articles").fetchone()[0]
-        except sqlite3.OperationalError:
-            count = 0
+    wait_for_count(db, "select count(*) from articles", 30)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
     connection = sqlite3.connect(db)

@@ -175,8 +175,9 @@ class NewsSpider(scrapy.Spider):
             return
         content_type = response.headers.get(b"Content-Type", b"").lower()
         if content_type and not any(kind in content_type for kind in _HTML_TYPES) and not _HTML_START.match(response.body[:1024]):
-            # Servers mislabel pages; only a body that does not look like HTML either is passed over.
-            self.crawler.stats.inc_value("newsdesk/skipped_not_html")
+            # Servers mislabel pages; only a body that does not look like HTML either is passed over, and recorded
+            # so that every fetched URL is accounted for.
+            self._fetch_failed(response.request, f"not an HTML page (Content-Type {content_type.decode('latin-1').split(';')[0].strip()})")
             return
         yield FetchedPage(url=response.url, status=response.status, headers=headers, body=response.body, fetched_urls=chain)
         for url in page_links(response.body, response.url):
@@ -199,6 +200,9 @@ class NewsSpider(scrapy.Spider):
             reason = _readable_refusal(message)
         else:
             reason = _readable_fetch_error(failure.value)
+        self._fetch_failed(request, reason)
+
+    def _fetch_failed(self, request, reason: str) -> None:
         self.crawler.stats.inc_value("newsdesk/fetch_failed")
         # Record the failure under the URL the crawl asked for, not the last hop of its redirects.
         url = (request.meta.get("redirect_urls") or [request.url])[0]
