@@ -18,9 +18,9 @@ from extractors.article import Removal
 from extractors.errors import ExtractionError
 from extractors.blocks import Block, segment
 from extractors.body import BodyChoice, choose_blocks, furniture_name
-from extractors.metadata import (PageMetadata, choose_authors, choose_title, clean_title, find_bylines, read_metadata,
-                                 title_date)
-from extractors.text_cleaner import TextCues, strip_boilerplate_lines
+from extractors.metadata import (PageMetadata, choose_authors, choose_title, clean_outlet, clean_title, find_bylines,
+                                 read_metadata, title_date)
+from extractors.text_cleaner import TextCues, read_text_cues, strip_boilerplate_lines
 
 # Below this many characters trafilatura's body is treated as a miss and boilerpy3 is asked too.
 MIN_BODY_CHARS = 250
@@ -106,11 +106,30 @@ def dropped_blocks(choice: BodyChoice) -> list[Removal]:
     return removals
 
 
+# Bylines and dates sit just above a story, credit lines just below it: the body voter drops them as
+# furniture, but their metadata is read from the dropped blocks this close to the story's first and last
+# kept blocks (short ones only: a byline is not a paragraph).
+CUES_BEFORE_STORY, CUES_AFTER_STORY, MAX_CUE_CHARS = 6, 4, 300
+
+
+def cue_candidates(choice: BodyChoice) -> list[str]:
+    """Dropped blocks near and inside the story, in page order, whose lines may carry bylines or credits."""
+    if not choice.kept:
+        return []
+    first, last = choice.kept[0].index - CUES_BEFORE_STORY, choice.kept[-1].index + CUES_AFTER_STORY
+    return [block.text for block in choice.dropped if first <= block.index <= last and len(block.text) <= MAX_CUE_CHARS]
+
+
+def _comparable(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
 def extract_html(html: str, url: str | None) -> HtmlExtraction:
     tree = parse_html(html)
     declared = read_metadata(tree)  # before trafilatura, which may prune the tree it is given
     canonical = declared.canonical_url or declared.first_meta("og:url")
-    site_name = declared.first_meta("og:site_name", "application-name")
+    site_name = clean_outlet(declared.first_meta("og:site_name", "application-name"))
+    publisher = clean_outlet(declared.publisher)
     article_type = next((kind for kind in declared.types if kind.lower().endswith(("article", "posting", "report"))), None)
     page_type = article_type or declared.first_meta("og:type") or (declared.types[0] if declared.types else None)
 
@@ -129,15 +148,16 @@ def extract_html(html: str, url: str | None) -> HtmlExtraction:
             text = fallback
     paragraphs, removed, cues = strip_boilerplate_lines(text.split("\n"))
     removed = dropped + removed
+    cues.fill_from(read_text_cues(cue_candidates(choice)))
 
     # Metadata heuristics (byline elements, htmldate, trafilatura's site-name guess) run only for a field
     # the page's own declarations leave open.
-    sitename = None if (site_name or declared.publisher) else extract_sitename(tree)
+    sitename = None if (site_name or publisher) else extract_sitename(tree)
     if sitename and re.fullmatch(r"[\d.:]+|localhost(?::\d+)?", sitename):
         sitename = None  # a bare host or IP address is not an outlet's name
-    outlet = site_name or declared.publisher or sitename or cues.outlet or outlet_from_host(url)
+    outlet = site_name or publisher or sitename or cues.outlet or outlet_from_host(url)
     host = (urlsplit(url).hostname or "") if url else ""
-    site_names = [site_name, declared.publisher, sitename, cues.outlet, host, outlet_from_host(url)]
+    site_names = [site_name, publisher, sitename, cues.outlet, host, outlet_from_host(url)]
     title = choose_title(declared, site_names) or clean_title(extract_title(tree), site_names)
     authors = choose_authors(declared.authors, site_names) or choose_authors({**find_bylines(tree), "text": cues.authors}, site_names)
     # Dates the page declares (markup, then a date in its title) beat htmldate's quick search (markup,
@@ -146,6 +166,8 @@ def extract_html(html: str, url: str | None) -> HtmlExtraction:
     cues.published = (declared.published or title_date(declared) or find_date(tree, url=url, **set_date_params(False))
                       or cues.published)
     cues.outlet = outlet
+    if paragraphs and title and _comparable(paragraphs[0]) == _comparable(title):
+        removed.insert(0, Removal(paragraphs.pop(0), "headline (it is the article's title)"))
     return HtmlExtraction(
         title=title, paragraphs=paragraphs, removed=removed, cues=cues, canonical_url=canonical,
         page_type=page_type, link_density=density, authors=authors,

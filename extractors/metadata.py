@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from urllib.parse import urlsplit
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -176,6 +177,18 @@ def clean_authors(names: list[str], site_names: list[str | None]) -> list[str]:
         if name not in cleaned:
             cleaned.append(name)
     return cleaned
+
+
+def clean_outlet(name: str | None) -> str | None:
+    """A declared site or publisher name as readers know it: entities decoded, a URL given as the name
+    ("https://www.example.at") reduced to its host."""
+    if not name:
+        return None
+    name = _SPACES.sub(" ", html.unescape(name)).strip()
+    if re.match(r"https?://", name, re.IGNORECASE):
+        host = urlsplit(name).hostname or ""
+        name = host.removeprefix("www.")
+    return name or None
 
 
 def clean_title(title: str | None, site_names: list[str | None]) -> str | None:

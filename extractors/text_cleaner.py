@@ -58,6 +58,15 @@ class TextCues:
     outlet: str | None = None
     credits: list[str] = field(default_factory=list)
 
+    def fill_from(self, other: "TextCues") -> None:
+        """Take what `other` read for the fields still open here; credits are added to."""
+        if self.byline is None and other.byline:
+            self.byline = other.byline
+            self.authors = self.authors or other.authors
+        self.published = self.published or other.published
+        self.outlet = self.outlet or other.outlet
+        self.credits.extend(credit for credit in other.credits if credit not in self.credits)
+
 
 @dataclass
 class TextExtraction:
@@ -477,6 +486,13 @@ def _is_subheading(lines: list[Line], position: int) -> bool:
     after = next((lines[i] for i in range(position + 1, len(lines)) if lines[i].kind == BODY), None)
     return bool(before and after and before.features and after.features
                 and before.features.quality != "short" and after.features.quality == "good")
+
+
+def read_text_cues(texts: list[str]) -> TextCues:
+    """The metadata cues (byline, date banner, credit and outlet lines) in lines that are not body text."""
+    cues = TextCues()
+    read_cues([Line(index=i, text=normalize_line(text)) for i, text in enumerate(texts) if normalize_line(text)], cues)
+    return cues
 
 
 def strip_boilerplate_lines(paragraphs: list[str]) -> tuple[list[str], list[Removal], TextCues]:

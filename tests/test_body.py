@@ -116,3 +116,27 @@ def test_the_exported_trees_predict_exactly_what_scikit_learn_predicts():
     trees = TreeModel.from_dict(export_trees(model, ["a", "b", "c", "d"]))
     probe = generator.normal(size=(200, 4))
     assert np.allclose(trees.probabilities(probe.tolist()), model.predict_proba(probe)[:, 1])
+
+
+def test_the_headline_is_the_title_not_the_first_paragraph_and_the_dropped_byline_still_names_the_author():
+    page = (FIXTURES / "pages" / "harbour-bridge.html").read_bytes()
+    article = extract(page, "https://coastalherald.example/news/2024/03/harbour-bridge-approved")
+    assert article.title == "City council approves new harbour bridge after decade of debate"
+    assert article.body.startswith("The city council voted on Wednesday evening")
+    assert article.byline == "Maria Lindqvist"
+    assert any(removal.reason == "headline (it is the article's title)" for removal in article.removed)
+
+
+def test_credit_and_byline_lines_around_the_story_are_read_though_they_are_not_body():
+    story = "".join(f"<p>{sentence} The harbour authority said the new schedule would be reviewed in the autumn, "
+                    f"after the first full season of the extended service had been assessed by the council.</p>"
+                    for sentence in ("Ferries will run every twenty minutes from May.", "Fares stay the same for residents.",
+                                     "Operators must publish delays online.", "Two new vessels join the fleet in June."))
+    page = ("<html><head><title>Ferry timetable extended for the summer</title></head><body>"
+            "<nav><a href='/'>Home</a> <a href='/news'>News</a></nav><article><h1>Ferry timetable extended for the summer</h1>"
+            f"<div class='meta'><p>By Anna Berg</p></div>{story}<p class='credit'>Reuters</p></article>"
+            "<aside class='related'><h3>Related</h3><p><a href='/x'>Other story by Jane Roe</a></p></aside></body></html>")
+    article = extract(page.encode(), "https://harbour.example/news/ferry")
+    assert "Ferries will run every twenty minutes" in article.body and "Reuters" not in article.body
+    assert article.byline == "Anna Berg" and article.authors == ["Anna Berg"]
+    assert article.credits == ["Reuters"]

@@ -207,3 +207,12 @@ def test_a_clear_stopword_lead_names_the_language_and_close_relatives_are_left_t
 def test_a_date_banner_needs_a_year():
     assert date_banner("Montag, 3. Mai 2024, 14:05 Uhr") == "2024-05-03T14:05"
     assert date_banner("Aktualisiert am 3. Mai um 14:05 Uhr") is None
+
+
+def test_declared_outlet_names_are_decoded_and_a_url_given_as_name_becomes_its_host():
+    from extractors.metadata import clean_outlet
+
+    assert clean_outlet("Freie Presse - Verlag GmbH &amp; Co. KG") == "Freie Presse - Verlag GmbH & Co. KG"
+    assert clean_outlet("https://www.kleinezeitung.at") == "kleinezeitung.at"
+    assert clean_outlet("  The   Coastal Herald ") == "The Coastal Herald"
+    assert clean_outlet("") is None and clean_outlet(None) is None
