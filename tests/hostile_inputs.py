@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import os
 import random
+import re
 import shutil
 import zlib
 from pathlib import Path
@@ -28,7 +29,12 @@ def article_html(body: str, title: str = "Der Stadtrat beschließt die Sanierung
 
 
 def paragraphs(text: str, count: int = 3) -> str:
-    return "".join(f"<p>{text}</p>" for _ in range(count))
+    """`count` paragraphs from the sentences of `text`, each starting one sentence further on, so no
+    paragraph repeats another (a repeated paragraph is dropped as a repeated line)."""
+    sentences = [sentence for sentence in re.split(r"(?<=[.!?。])\s*", text) if sentence]
+    joiner = "" if any("\u3040" <= ch <= "\u9fff" for ch in text) else " "
+    return "".join(f"<p>{joiner.join(sentences[i % len(sentences):] + sentences[:i % len(sentences)])}</p>"
+                   for i in range(count))
 
 
 def _png() -> bytes:
