@@ -54,7 +54,7 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", r
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([\w.:-]+)""", re.IGNORECASE)
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 # Control characters other than tab, newline, carriage return and form feed: text has almost none.
-_CONTROL_BYTES = [code for code in range(32) if code not in (9, 10, 12, 13, 27)]
+_CONTROL_BYTES = bytes(code for code in range(32) if code not in (9, 10, 12, 13, 27))
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
@@ -138,7 +138,7 @@ def decode_bytes(data: bytes, content_type: str | None = None) -> DecodedText:
         raise ExtractionError("binary content (many NUL bytes), not text", stage="decode")
 
     # Text in any encoding has almost no C0 control bytes besides whitespace; binary data has about 11%.
-    control_bytes = sum(sample.count(bytes([code])) for code in _CONTROL_BYTES)
+    control_bytes = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     if control_bytes > max(16, len(sample) // 50):
         raise ExtractionError("binary content (unrecognised format, many control bytes), not text", stage="decode")
 

@@ -33,10 +33,11 @@ TREE_SETTINGS = {"max_iter": 120, "learning_rate": 0.15, "max_leaf_nodes": 15, "
 
 
 # When the layout model hands a page to trafilatura: when blocks holding this share of the kept text have
-# probabilities in this band. Chosen by cross-validation over the tuning sites: asking trafilatura on
-# about half the pages scores as well as asking it on all of them.
+# probabilities in this band. Chosen by cross-validation over the tuning sites (snippet F1 when asked on
+# 100% / 54% / 43% / 36% of pages: 0.937 / 0.938 / 0.936 / 0.935): asking on fewer than half the pages
+# costs almost nothing, and each page not asked saves trafilatura's time.
 DOUBT_BAND = (0.15, 0.85)
-DOUBT_SHARE = 0.1
+DOUBT_SHARE = 0.15
 
 
 @dataclass
