@@ -10,22 +10,28 @@ import asyncio
 import multiprocessing
 import os
 import signal
+from datetime import datetime, timezone
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from scrapy import signals
 
-from extractors import Document
+from extractors import Document, warm_up
 from crawler.corpus import corpus_for
 from crawler.items import FetchedPage
 from newsdesk.ingest import Extraction, Ingestor, extract_stage
 
 
-def _ignore_stop_signals() -> None:
+def _start_worker() -> None:
     # Ctrl-C and SIGTERM are for the crawl process, which stops gracefully and then closes the pool;
     # a worker dying on them would lose the pages in flight.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    warm_up()
+
+
+def _worker_ready() -> bool:
+    return True
 
 
 class IngestPipeline:
@@ -37,6 +43,7 @@ class IngestPipeline:
         self.workers = (os.cpu_count() or 1) if configured < 0 else configured
         self.timeout = crawler.settings.getfloat("NEWSDESK_EXTRACT_TIMEOUT")
         self.pool: ProcessPoolExecutor | None = None
+        crawler.signals.connect(self.start_pool, signal=signals.spider_opened)
         crawler.signals.connect(self.close_pool, signal=signals.spider_closed)
 
     @classmethod
@@ -46,8 +53,16 @@ class IngestPipeline:
     def _pool(self) -> ProcessPoolExecutor:
         if self.pool is None:
             self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                            initializer=_ignore_stop_signals)
+                                            initializer=_start_worker)
         return self.pool
+
+    def start_pool(self, spider=None) -> None:
+        """Start every worker now, so they load the extractor while the crawl reads robots.txt, feeds and
+        sitemaps, instead of when the first page arrives."""
+        if self.workers:
+            pool = self._pool()
+            for _ in range(self.workers):
+                pool.submit(_worker_ready)
 
     def close_pool(self, spider=None) -> None:
         if self.pool is not None:
@@ -94,4 +109,10 @@ class IngestPipeline:
                             fetched_urls=item.fetched_urls)
         result = self.ingestor.store_extraction(document, await self._extract(document))
         self.stats.inc_value(f"newsdesk/{result.status}")
+        if result.status in ("new", "updated", "unchanged"):
+            # When storing began and last happened: the crawl's sustained rate, apart from its start-up.
+            now = datetime.now(timezone.utc)
+            if self.stats.get_value("newsdesk/first_stored_at") is None:
+                self.stats.set_value("newsdesk/first_stored_at", now)
+            self.stats.set_value("newsdesk/last_stored_at", now)
         return item

@@ -8,7 +8,8 @@ from extractors.article import Article, Document
 from extractors.decoding import decode_bytes
 from extractors.errors import ExtractionError
 from extractors.html_extractor import extract_html
-from extractors.language import confirm_declared_language, detect_language
+from extractors.body import body_models
+from extractors.language import confirm_declared_language, detect_language, load_language_profiles
 from extractors.limits import LIMITS
 from extractors.text_cleaner import clean_text_capture
 
@@ -27,6 +28,13 @@ def looks_like_html(text: str, content_type: str | None = None) -> bool:
     if _HTML_START.match(head):
         return True
     return len(_HTML_TAGS.findall(head)) >= 5
+
+
+def warm_up() -> None:
+    """Load now what extraction would load on its first page (the body models, the language profiles), e.g.
+    in a worker process while the crawl is still fetching its first pages."""
+    body_models()
+    load_language_profiles()
 
 
 def extract(content: bytes | str | Document, url: str | None = None, *, content_type: str | None = None) -> Article:

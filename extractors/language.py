@@ -8,6 +8,7 @@ from functools import lru_cache
 
 import justext
 from langdetect import DetectorFactory, LangDetectException, detect
+from langdetect.detector_factory import init_factory
 
 # langdetect is random by default; a fixed seed makes the same text always get the same language.
 DetectorFactory.seed = 0
@@ -113,6 +114,11 @@ def language_by_stopwords(text: str) -> str | None:
     if leader in STOPWORD_DECIDED and count >= STOPWORD_MIN_SHARE * len(words) and count >= STOPWORD_MARGIN * runner_up:
         return leader
     return None
+
+
+def load_language_profiles() -> None:
+    """Load langdetect's language profiles now (it loads them on first use, which takes a moment)."""
+    init_factory()
 
 
 def detect_language(text: str) -> str | None:

@@ -19,11 +19,13 @@ class CrawlReport:
     failures: int = 0
     finish_reason: str = ""
     elapsed_seconds: float = 0.0
+    storing_seconds: float = 0.0  # from the first article stored to the last
 
     @classmethod
     def from_stats(cls, stats: dict[str, Any]) -> "CrawlReport":
         started, finished = stats.get("start_time"), stats.get("finish_time")
         elapsed = (finished - started).total_seconds() if started and finished else float(stats.get("elapsed_time_seconds", 0) or 0)
+        first, last = stats.get("newsdesk/first_stored_at"), stats.get("newsdesk/last_stored_at")
         return cls(
             pages_fetched=stats.get("downloader/response_count", 0),
             articles_new=stats.get("newsdesk/new", 0),
@@ -36,11 +38,18 @@ class CrawlReport:
             failures=stats.get("newsdesk/failed", 0) + stats.get("newsdesk/fetch_failed", 0),
             finish_reason=str(stats.get("finish_reason", "")),
             elapsed_seconds=elapsed,
+            storing_seconds=(last - first).total_seconds() if first and last else 0.0,
         )
 
     @property
     def articles_stored(self) -> int:
         return self.articles_new + self.articles_updated + self.articles_unchanged
+
+    @property
+    def sustained_docs_per_second(self) -> float:
+        """Articles stored per second once storing has begun (start-up, robots.txt, feeds and sitemaps
+        and the workers' loading excluded): the articles after the first over the time to the last."""
+        return (self.articles_stored - 1) / self.storing_seconds if self.storing_seconds > 0 else 0.0
 
     def progress_line(self) -> str:
         return (f"{self.pages_fetched} pages fetched, {self.articles_stored} articles stored "
@@ -54,4 +63,5 @@ class CrawlReport:
                 f"{self.skipped_known} known articles skipped; {self.refused} requests refused by policy; {self.failures} failed")
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {**asdict(self), "articles_stored": self.articles_stored,
+                "sustained_docs_per_second": round(self.sustained_docs_per_second, 2)}

@@ -11,7 +11,7 @@ from urllib.parse import urljoin
 
 from extractors import Article, Document, ExtractionError, extract
 from extractors.rules.lines import NON_ARTICLE_PAGES
-from newsdesk.store import Store
+from newsdesk.store import Store, compress_raw
 from newsdesk.urls import canonical_url, is_http_url, looks_like_listing_url
 
 # An extracted body shorter than this is not an article (an empty shell, a teaser, a login wall).
@@ -93,6 +93,7 @@ class Extraction:
     stage: str | None = None  # set when the input failed or was skipped
     reason: str | None = None
     skipped: bool = False  # a crawled list/navigation page: not an article, not a failure
+    compressed_raw: bytes | None = None  # the raw input as the store keeps it, made where extraction ran
 
 
 def extract_stage(document: Document, articles_only: bool = False) -> Extraction:
@@ -120,7 +121,8 @@ def extract_stage(document: Document, articles_only: bool = False) -> Extraction
         identity = urljoin(document.url or "", article.canonical_url) if article.canonical_url else document.url
         if identity and is_http_url(identity):
             article.url = canonical_url(identity)
-    return Extraction(article=article)
+    # Compressing the raw page here keeps it off the crawl's one storing process when this runs in a worker.
+    return Extraction(article=article, compressed_raw=compress_raw(document.content))
 
 
 class Ingestor:
@@ -141,15 +143,17 @@ class Ingestor:
             return IngestResult("skipped", origin, reason=extraction.reason, stage=extraction.stage, article=article)
         if article is None:
             return self._fail(document, origin, extraction.stage or "extract", extraction.reason or "extraction failed")
-        raw_id = self.store.save_raw(document)
         problem = validate(article)
         if problem:
+            self.store.save_raw(document, extraction.compressed_raw)  # kept even so: nothing fetched is lost
             return self._fail(document, origin, "validate", problem, article=article)
         try:
-            outcome = self.store.save_article(article, document, raw_id)
-            for url in {document.url, article.url, *document.fetched_urls} - {None, ""}:
-                self.store.record_fetch(url, outcome.article_id, etag=document.header("ETag"),
-                                        last_modified=document.header("Last-Modified"))
+            with self.store.transaction():  # the raw input, the article and its URLs: one short transaction
+                raw_id = self.store.save_raw(document, extraction.compressed_raw)
+                outcome = self.store.save_article(article, document, raw_id)
+                for url in {document.url, article.url, *document.fetched_urls} - {None, ""}:
+                    self.store.record_fetch(url, outcome.article_id, etag=document.header("ETag"),
+                                            last_modified=document.header("Last-Modified"))
         except Exception as error:
             return self._fail(document, origin, "store", f"could not store: {type(error).__name__}: {_one_line(error)}")
         return IngestResult(outcome.status, origin, article_id=outcome.article_id, title=article.title, article=article)

@@ -31,6 +31,11 @@ def utc_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def compress_raw(content: bytes) -> bytes:
+    """How raw inputs are kept: zlib-compressed (decompress with zlib.decompress)."""
+    return zlib.compress(content, RAW_COMPRESSION_LEVEL)
+
+
 def sha256(data: bytes | str) -> str:
     if isinstance(data, str):
         data = data.encode("utf-8")
@@ -130,8 +135,9 @@ class Store:
 
     # --- writes ----------------------------------------------------------------------------------
 
-    def save_raw(self, document: Document) -> int:
-        """Keep the raw input (compressed) once; returns its id. The same bytes again reuse the row."""
+    def save_raw(self, document: Document, compressed: bytes | None = None) -> int:
+        """Keep the raw input (compressed) once; returns its id. The same bytes again reuse the row.
+        `compressed` is compress_raw(document.content) when a worker process has already made it."""
         raw_hash = sha256(document.content)
         with self.transaction():
             existing = self._raw_id(raw_hash)
@@ -141,7 +147,7 @@ class Store:
                 "raw_hash": raw_hash, "url": document.url, "origin": document.origin, "source": document.source,
                 "content_type": document.content_type or document.header("Content-Type"),
                 "headers": json.dumps(document.headers), "size": len(document.content),
-                "content": zlib.compress(document.content, RAW_COMPRESSION_LEVEL), "fetched_at": utc_now(),
+                "content": compressed if compressed is not None else compress_raw(document.content), "fetched_at": utc_now(),
             }).last_pk
 
     def _raw_id(self, raw_hash: str) -> int | None:

@@ -35,3 +35,13 @@ def test_progress_line_and_summary_say_pages_articles_and_errors():
 
 def test_an_empty_crawl_reports_zeros():
     assert CrawlReport.from_stats({}).progress_line() == "0 pages fetched, 0 articles stored (0 new, 0 updated, 0 unchanged), 0 errors"
+
+
+def test_sustained_rate_counts_from_the_first_article_stored_to_the_last():
+    first = datetime(2024, 2, 20, 9, 0, 10)
+    report = CrawlReport.from_stats({**STATS, "newsdesk/first_stored_at": first,
+                                     "newsdesk/last_stored_at": first + timedelta(seconds=20)})
+    assert report.storing_seconds == 20.0
+    assert report.sustained_docs_per_second == 60 / 20, "the 60 articles stored after the first, over 20 seconds"
+    assert report.to_dict()["sustained_docs_per_second"] == 3.0 and report.to_dict()["articles_stored"] == 61
+    assert CrawlReport.from_stats(STATS).sustained_docs_per_second == 0.0, "nothing stored: no rate"

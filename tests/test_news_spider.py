@@ -153,3 +153,12 @@ def test_page_links_resolve_against_base_and_drop_fragments_and_other_schemes():
     assert page_links(page, "https://news.example.org/") == ["https://news.example.org/section/story.html",
                                                             "https://news.example.org/map.html"]
     assert page_links(b"", "https://news.example.org/") == []
+
+
+def test_page_links_come_from_markup_only_with_entities_decoded():
+    page = (b"<html><head><script>var next = '<a href=\"/from-script\">x</a>';</script>"
+            b"<style>a[href='/from-style'] {}</style></head><body><!-- <a href='/commented-out'>old</a> -->"
+            b"<a class='x' href=\"/search?q=bridge&amp;page=2\">next</a><A HREF=/bare>bare</A>"
+            b"<a data-href='/not-a-link' title='t'>no href</a><p>a href='/in-text'</p></body></html>")
+    assert page_links(page, "https://news.example.org/a/") == ["https://news.example.org/search?q=bridge&page=2",
+                                                              "https://news.example.org/bare"]

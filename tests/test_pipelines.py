@@ -4,6 +4,7 @@ that crashes or hangs its worker costs one failures row, not the crawl."""
 from __future__ import annotations
 
 import asyncio
+import zlib
 import os
 import signal
 import time
@@ -50,6 +51,10 @@ def test_pages_are_extracted_in_workers_and_stored(pipeline, tmp_path):
     assert ingest.pool is not None, "extraction ran in the worker pool"
     assert ingest.stats.get_value("newsdesk/new") == 1
     assert [row[0] for row in query(tmp_path / "corpus.db", "select url from articles")] == ["https://news.example.org/2024/bridge.html"]
+    first, last = ingest.stats.get_value("newsdesk/first_stored_at"), ingest.stats.get_value("newsdesk/last_stored_at")
+    assert first is not None and first == last, "the storing window opens with the first article stored"
+    raw = query(tmp_path / "corpus.db", "select content, size from raw_documents")[0]
+    assert len(zlib.decompress(raw["content"])) == raw["size"], "the worker's compressed copy is what the store keeps"
 
 
 @pytest.mark.parametrize("worker, reason", [
