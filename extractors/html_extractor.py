@@ -20,7 +20,7 @@ from extractors.blocks import Block, segment
 from extractors.body import BodyChoice, choose_blocks, furniture_name
 from extractors.metadata import (PageMetadata, choose_authors, choose_title, clean_outlet, clean_title, find_bylines,
                                  read_metadata, title_date)
-from extractors.text_cleaner import TextCues, read_text_cues, strip_boilerplate_lines
+from extractors.text_cleaner import TextCues, comparable_text, read_text_cues, strip_boilerplate_lines
 
 # Below this many characters trafilatura's body is treated as a miss and boilerpy3 is asked too.
 MIN_BODY_CHARS = 250
@@ -120,10 +120,6 @@ def cue_candidates(choice: BodyChoice) -> list[str]:
     return [block.text for block in choice.dropped if first <= block.index <= last and len(block.text) <= MAX_CUE_CHARS]
 
 
-def _comparable(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.lower()))
-
-
 def extract_html(html: str, url: str | None) -> HtmlExtraction:
     tree = parse_html(html)
     declared = read_metadata(tree)  # before trafilatura, which may prune the tree it is given
@@ -166,7 +162,7 @@ def extract_html(html: str, url: str | None) -> HtmlExtraction:
     cues.published = (declared.published or title_date(declared) or find_date(tree, url=url, **set_date_params(False))
                       or cues.published)
     cues.outlet = outlet
-    if paragraphs and title and _comparable(paragraphs[0]) == _comparable(title):
+    if paragraphs and title and comparable_text(paragraphs[0]) == comparable_text(title):
         removed.insert(0, Removal(paragraphs.pop(0), "headline (it is the article's title)"))
     return HtmlExtraction(
         title=title, paragraphs=paragraphs, removed=removed, cues=cues, canonical_url=canonical,

@@ -81,7 +81,8 @@ def normalize_line(text: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
 
 
-def _comparable(text: str) -> str:
+def comparable_text(text: str) -> str:
+    """`text` as compared for sameness: lower-cased words only ("Bridge, approved!" ~ "bridge approved")."""
     return " ".join(_WORD.findall(text.lower()))
 
 
@@ -257,7 +258,7 @@ def read_cues(lines: list[Line], cues: TextCues) -> None:
     about_outlet: str | None = None
     for line in lines:
         text = line.text
-        key = _comparable(text)
+        key = comparable_text(text)
         if key and key in seen:
             _mark(line, "repeated line")
             continue
@@ -307,7 +308,7 @@ def read_cues(lines: list[Line], cues: TextCues) -> None:
 
 def line_rules_about_blurb(text: str, outlet: str) -> bool:
     match = cue_rules.ABOUT_BLURB.match(text)
-    return bool(match and _comparable(match.group("outlet")).endswith(_comparable(outlet)))
+    return bool(match and comparable_text(match.group("outlet")).endswith(comparable_text(outlet)))
 
 
 def _mark(line: Line, reason: str) -> None:
@@ -462,13 +463,13 @@ def clean_text_capture(text: str) -> TextExtraction:
 
 def _mark_title_echoes(lines: list[Line], title: str, title_line: Line | None) -> None:
     """Breadcrumbs ending in the headline, and page-title lines ("Headline - Site"), are not article text."""
-    key = _comparable(title)
+    key = comparable_text(title)
     if not key:
         return
     for line in lines:
         if line is title_line or line.kind == NOISE:
             continue
-        other = _comparable(line.text)
+        other = comparable_text(line.text)
         if other == key:
             _mark(line, "repeated headline")
         elif other.endswith(key) and len(other) - len(key) < 60:
