@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from scrapy import signals
 
-from newsdesk.store import Store
+from newsdesk.corpus.store import Store
 
 
 class _CorpusHandle:

@@ -7,7 +7,7 @@ import sys
 from scrapy import signals
 from twisted.internet import task
 
-from newsdesk.crawl_report import CrawlReport
+from crawler.report import CrawlReport
 
 
 class CrawlProgress:

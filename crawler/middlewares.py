@@ -12,7 +12,7 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 
 from crawler.corpus import corpus_for
-from newsdesk.urls import canonical_url, is_http_url
+from newsdesk.corpus.urls import canonical_url, is_http_url
 
 
 class SchemeFilterMiddleware:

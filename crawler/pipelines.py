@@ -19,7 +19,7 @@ from scrapy import signals
 from extractors import Document, warm_up
 from crawler.corpus import corpus_for
 from crawler.items import FetchedPage
-from newsdesk.ingest import Extraction, Ingestor, extract_stage
+from newsdesk.corpus.ingest import Extraction, Ingestor, extract_stage
 
 
 def _start_worker() -> None:

@@ -14,6 +14,8 @@ import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Callable
 
@@ -24,6 +26,9 @@ from extractors.language import stopwords_for
 from extractors.rules import blocks as block_rules
 from extractors.rules import lines as line_rules
 
+# The shipped model is package data, read through importlib.resources so that an egg or zip (scrapyd deploys
+# eggs) loads it as well as a checkout or wheel does. MODEL_PATH is where `newsdesk train-body` writes it.
+MODEL_RESOURCE = resources.files("extractors") / "models" / "body_model.json"
 MODEL_PATH = Path(__file__).with_name("models") / "body_model.json"
 
 _WORD = re.compile(r"[^\W\d_]+")
@@ -294,7 +299,7 @@ class BodyModels:
     trained_on: dict = field(default_factory=dict)
 
     @classmethod
-    def load(cls, path: Path = MODEL_PATH) -> "BodyModels":
+    def load(cls, path: Path | Traversable = MODEL_RESOURCE) -> "BodyModels":
         data = json.loads(path.read_text(encoding="utf-8"))
         layout, combined = TreeModel.from_dict(data["layout"]), TreeModel.from_dict(data["combined"])
         if layout.features != LAYOUT_FEATURES or combined.features != LAYOUT_FEATURES + TRAFILATURA_FEATURES:

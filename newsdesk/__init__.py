@@ -1,4 +1,8 @@
-"""newsdesk: crawl and replay news into a clean SQLite corpus. This package holds the ingest core, the
-store, replay and the command line; extraction lives in `extractors`, the Scrapy project in `crawler`."""
+"""newsdesk: crawl and replay news into a clean SQLite corpus.
+
+Layers, each depending only on those before it: `extractors` (the extraction library, a package of its
+own) <- `newsdesk.corpus` (store, ingest, URL identity, replay, re-extraction) <- `crawler` (the Scrapy
+project) and `newsdesk.ops` (crawl runner, jobs, scheduler) <- `newsdesk.cli`. `newsdesk.devtools`
+(evaluation, training, benchmarks, the demo site) sits beside them."""
 
 __version__ = "0.1.0"

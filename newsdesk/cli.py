@@ -14,10 +14,10 @@ from rich.table import Table
 from rich.text import Text
 
 from extractors import ExtractionError, extract
-from newsdesk.evaluation import PARTS as evaluation_parts
-from newsdesk.ingest import Ingestor, IngestResult
-from newsdesk.replay import ReplayInput, find_inputs, replay_inputs
-from newsdesk.store import DEFAULT_DB, Store
+from newsdesk.corpus.ingest import Ingestor, IngestResult
+from newsdesk.corpus.replay import ReplayInput, find_inputs, replay_inputs
+from newsdesk.corpus.store import DEFAULT_DB, Store
+from newsdesk.devtools.evaluation import PARTS as evaluation_parts
 
 console = Console(highlight=False, soft_wrap=True)
 error_console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -153,7 +153,7 @@ def stats(db_path: str, as_json: bool) -> None:
 @click.option("--all", "everything", is_flag=True, help="Re-extract every article, not only those from older extractor versions.")
 def reextract_command(db_path: str, everything: bool) -> None:
     """Run the current extractor again over the raw inputs kept in the corpus."""
-    from newsdesk.reextract import reextract
+    from newsdesk.corpus.reextract import reextract
 
     store = Store(db_path)
     try:
@@ -175,7 +175,7 @@ def eval_command(dataset_dir: str, systems: tuple[str, ...], limit: int | None, 
     """Score newsdesk beside reference extractors on a dataset (kind recognised from its files)."""
     import logging
 
-    from newsdesk.evaluation import format_table, run_eval
+    from newsdesk.devtools.evaluation import format_table, run_eval
 
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
     try:
@@ -196,7 +196,7 @@ def train_body_command(dataset_dirs: tuple[str, ...], part: str, threshold: floa
     """Train the body voter on dev sets with gold (needs scikit-learn: pip install -e '.[train]')."""
     import logging
 
-    from newsdesk.body_training import MODEL_PATH, train_body_model
+    from newsdesk.devtools.body_training import MODEL_PATH, train_body_model
 
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
     target = Path(out) if out else MODEL_PATH
@@ -222,7 +222,7 @@ jobs_file_option = click.option("--jobs", "jobs_file", required=True, type=click
 
 
 def _load_jobs_or_exit(jobs_file: str):
-    from newsdesk.jobs import JobsFileError, load_jobs
+    from newsdesk.ops.jobs import JobsFileError, load_jobs
 
     try:
         return load_jobs(jobs_file)
@@ -250,7 +250,7 @@ def jobs_list(jobs_file: str) -> None:
 @db_option
 def jobs_run(name: str, jobs_file: str, db_path: str) -> None:
     """Run one job now (for system cron and systemd timers). Refuses if the job is already running."""
-    from newsdesk.jobs import JobsFileError, find_job, run_job
+    from newsdesk.ops.jobs import JobsFileError, find_job, run_job
 
     try:
         job = find_job(_load_jobs_or_exit(jobs_file), name)
@@ -267,7 +267,7 @@ def jobs_run(name: str, jobs_file: str, db_path: str) -> None:
 @click.option("--limit", default=20, show_default=True)
 def jobs_history(db_path: str, limit: int) -> None:
     """The most recent crawl runs recorded in the corpus."""
-    from newsdesk.jobs import run_history
+    from newsdesk.ops.jobs import run_history
 
     if not Path(db_path).exists():
         error_console.print(f"newsdesk jobs history: no corpus at {db_path} (no job has run against it yet)")
@@ -292,8 +292,8 @@ def jobs_history(db_path: str, limit: int) -> None:
 @db_option
 def schedule(jobs_file: str, db_path: str) -> None:
     """Run the jobs of JOBS_FILE on their schedules until stopped (Ctrl-C or SIGTERM)."""
-    from newsdesk.jobs import JobsFileError
-    from newsdesk.scheduler import JobScheduler
+    from newsdesk.ops.jobs import JobsFileError
+    from newsdesk.ops.scheduler import JobScheduler
 
     try:
         scheduler = JobScheduler(jobs_file, db_path, log=lambda line: console.print(line))
@@ -303,15 +303,71 @@ def schedule(jobs_file: str, db_path: str) -> None:
     scheduler.run()
 
 
-def _register_commands() -> None:
-    from newsdesk.crawl import crawl_command
-    from newsdesk.crawl_bench import bench_crawl_command
+def _parse_setting(pairs: tuple[str, ...]) -> dict[str, str]:
+    settings = {}
+    for pair in pairs:
+        key, _, value = pair.partition("=")
+        if not key or not _:
+            raise click.BadParameter(f"expected NAME=VALUE, got {pair!r}", param_hint="--set")
+        settings[key.strip()] = value
+    return settings
 
-    main.add_command(crawl_command, "crawl")
-    main.add_command(bench_crawl_command, "bench-crawl")
+
+@main.command("crawl")
+@click.argument("start_urls", nargs=-1)
+@click.option("--feed", "feeds", multiple=True, help="RSS or Atom feed to read article links from (repeatable).")
+@click.option("--sitemap", "sitemaps", multiple=True, help="Sitemap or sitemap index (repeatable).")
+@click.option("--max-pages", type=click.IntRange(min=1), default=None, help="Stop after fetching this many pages.")
+@click.option("--allow-domain", "allow_domains", multiple=True, help="Another host the crawl may follow links to (repeatable).")
+@click.option("--recrawl-after", default=None, help="Refetch known articles after this long, e.g. '6h' (default 24h).")
+@click.option("--db", "db_path", default=str(DEFAULT_DB), show_default=True, type=click.Path(dir_okay=False))
+@click.option("--set", "-s", "scrapy_settings", multiple=True, metavar="NAME=VALUE", help="Override a Scrapy setting.")
+@click.option("--json", "as_json", is_flag=True, help="Print the closing report as JSON.")
+def crawl_command(start_urls, feeds, sitemaps, max_pages, allow_domains, recrawl_after, db_path, scrapy_settings, as_json):
+    """Crawl news sites: start pages, feeds and sitemaps, storing articles in the corpus."""
+    from newsdesk.corpus.urls import is_http_url
+    from newsdesk.ops.crawl import CrawlOptions, run_crawl
+    from newsdesk.ops.jobs import parse_duration
+
+    if not (start_urls or feeds or sitemaps):
+        raise click.UsageError("give at least one start URL, --feed or --sitemap")
+    bad = [url for url in (*start_urls, *feeds, *sitemaps) if not is_http_url(url)]
+    if bad:
+        raise click.BadParameter(f"not an http(s) URL: {bad[0]}")
+    try:
+        recrawl_seconds = parse_duration(recrawl_after) if recrawl_after else None
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--recrawl-after") from None
+    options = CrawlOptions(list(start_urls), list(feeds), list(sitemaps), list(allow_domains), max_pages,
+                           recrawl_seconds, _parse_setting(scrapy_settings))
+    report = run_crawl(options, db_path)
+    click.echo(json.dumps(report.to_dict()) if as_json else report.summary())
+    if report.pages_fetched == 0 and report.skipped_known == 0:
+        sys.exit(1)
 
 
-_register_commands()
+@main.command("bench-crawl")
+@click.option("--copies", default=8, show_default=True, help="Serve each article under this many URLs.")
+@click.option("--rounds", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Measure each row this many times and keep the fastest (other load on the machine only slows runs down).")
+def bench_crawl_command(copies: int, rounds: int) -> None:
+    """Measure crawl docs/s against extraction-alone docs/s on the same loopback pages."""
+    from newsdesk.devtools.crawl_bench import bench_crawl
+
+    for line in bench_crawl(copies, rounds):
+        click.echo(line)
+
+
+@main.command("demo-site")
+@click.option("--port", type=int, default=8000, show_default=True, help="Port on 127.0.0.1 (0 picks a free one).")
+def demo_site_command(port: int) -> None:
+    """Serve the bundled demo news site on loopback until Ctrl-C (crawl it with `newsdesk crawl URL`)."""
+    from newsdesk.devtools.loopback_site import LoopbackNewsSite
+
+    site = LoopbackNewsSite(port=port)
+    click.echo(f"serving {len(site.articles)} articles at {site.base_url}/ (Ctrl-C to stop)")
+    site.serve_forever()
+
 
 if __name__ == "__main__":
     main()

@@ -18,7 +18,7 @@ echo
 
 # A live crawl with no network: the bundled site (real German news pages) served on 127.0.0.1.
 log=$(mktemp)
-$BIN/python -m newsdesk.loopback_site --port 0 > "$log" 2>&1 &
+$BIN/newsdesk demo-site --port 0 > "$log" 2>&1 &
 site_pid=$!
 trap 'kill $site_pid 2>/dev/null || true; rm -f "$log"' EXIT
 for _ in $(seq 50); do grep -q "serving" "$log" && break; sleep 0.1; done

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk.crawl import CrawlOptions, crawl_settings
-from newsdesk.loopback_site import LoopbackNewsSite
-from newsdesk.store import Store
+from newsdesk.ops.crawl import CrawlOptions, crawl_settings
+from newsdesk.devtools.loopback_site import LoopbackNewsSite
+from newsdesk.corpus.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

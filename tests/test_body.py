@@ -106,7 +106,7 @@ def test_readability_container_vote_marks_the_story_container():
 def test_the_exported_trees_predict_exactly_what_scikit_learn_predicts():
     from sklearn.ensemble import HistGradientBoostingClassifier
 
-    from newsdesk.body_training import export_trees
+    from newsdesk.devtools.body_training import export_trees
 
     generator = np.random.default_rng(0)
     features = generator.normal(size=(600, 4))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from newsdesk.crawl_report import CrawlReport
+from crawler.report import CrawlReport
 
 STATS = {
     "downloader/response_count": 120, "newsdesk/new": 50, "newsdesk/updated": 3, "newsdesk/unchanged": 8,

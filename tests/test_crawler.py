@@ -11,7 +11,7 @@ import pytest
 
 from conftest import ROOT, query
 from extractors import extract
-from newsdesk.loopback_site import LoopbackNewsSite
+from newsdesk.devtools.loopback_site import LoopbackNewsSite
 
 BIN = Path(sys.executable).parent
 # Loopback answers in microseconds: start AutoThrottle low so tests do not wait on politeness delays.

@@ -6,7 +6,8 @@ import json
 import os
 import subprocess
 
-from conftest import FIXTURES, ROOT, query
+from conftest import ROOT, query
+from newsdesk.devtools.loopback_site import DEFAULT_SITE_DIR
 from test_seed_extraction import EXPECTED, NOISE_LINES, article_lines
 
 
@@ -28,6 +29,6 @@ def test_demo_stores_the_clean_seeds_and_crawls_the_bundled_site(tmp_path):
     assert "Reuters" in json.loads(jack_kim["credits"])
     assert {row["outlet"] for row in seeds.values()} >= {"ANI", "Al Jazeera", "Fox News"}
     crawled = query(db, "select count(*) from articles where source = 'crawl'")[0][0]
-    site_articles = json.loads((FIXTURES / "site" / "site.json").read_text(encoding="utf-8"))
+    site_articles = json.loads((DEFAULT_SITE_DIR / "site.json").read_text(encoding="utf-8"))
     assert crawled == len(site_articles), "the live crawl stored every article of the bundled site"
     assert "Jack Kim" in result.stdout and "crawl finished" in result.stdout

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from newsdesk.evaluation import (
+from newsdesk.devtools.evaluation import (
     Prediction, author_f1, dataset_kind, f1, normalize_title, run_eval, same_day, shingle_precision_recall,
     snippet_counts,
 )
@@ -55,7 +55,7 @@ def test_dataset_kinds_are_recognised_from_their_files(tmp_path: Path):
 
 
 def test_a_system_that_crashes_scores_empty_and_is_counted(tmp_path: Path, monkeypatch):
-    from newsdesk import evaluation
+    from newsdesk.devtools import evaluation
 
     (tmp_path / "gold.json").write_text(json.dumps({"p1": {"body": "one two three four five"}, "p2": {"body": "six seven eight nine"}}))
     (tmp_path / "p1.txt").write_text("one two three four five")

@@ -4,7 +4,7 @@ Documents going through extraction to the store."""
 from __future__ import annotations
 
 from extractors import Article, Document
-from newsdesk.ingest import (
+from newsdesk.corpus.ingest import (
     CONFIDENT_ARTICLE_WORDS, MIN_ARTICLE_WORDS, Ingestor, declares_article, extract_stage, not_an_article, validate,
 )
 from hostile_inputs import PARAGRAPH, article_html, paragraphs

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk.crawl_report import CrawlReport
-from newsdesk.jobs import (
+from crawler.report import CrawlReport
+from newsdesk.ops.jobs import (
     JobAlreadyRunning, JobLock, JobsFileError, finish_run, load_jobs, mark_interrupted_runs,
     parse_duration, run_history, start_run,
 )
-from newsdesk.store import Store
+from newsdesk.corpus.store import Store
 
 
 def write_jobs(tmp_path: Path, text: str) -> Path:
@@ -94,7 +94,7 @@ def test_lock_refuses_a_second_holder_and_frees_on_release(tmp_path: Path):
 def test_lock_held_by_a_killed_process_is_free_again(tmp_path: Path):
     db = tmp_path / "corpus.db"
     holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time; from newsdesk.jobs import JobLock; lock = JobLock(sys.argv[1], 'nightly'); lock.acquire();"
+        "import sys, time; from newsdesk.ops.jobs import JobLock; lock = JobLock(sys.argv[1], 'nightly'); lock.acquire();"
         " print('locked', flush=True); time.sleep(60)"), str(db)], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "locked"

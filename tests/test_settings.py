@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from extractors.limits import LIMITS
-from newsdesk.crawl import CrawlOptions, crawl_settings
+from newsdesk.ops.crawl import CrawlOptions, crawl_settings
 
 
 def test_crawls_are_polite_by_default(tmp_path):

@@ -6,7 +6,7 @@ import json
 import zlib
 
 from extractors import Article, Document
-from newsdesk.store import Store
+from newsdesk.corpus.store import Store
 
 
 def make_article(url: str | None = "https://example.org/a", title: str = "Headline", body: str = "Body text " * 30) -> Article:
@@ -107,8 +107,8 @@ def test_failures_are_recorded_with_stage_and_reason(store: Store):
 
 
 def test_reextract_rebuilds_articles_from_kept_raw_inputs(store: Store, seed_paths):
-    from newsdesk.ingest import Ingestor
-    from newsdesk.reextract import reextract
+    from newsdesk.corpus.ingest import Ingestor
+    from newsdesk.corpus.reextract import reextract
 
     ingestor = Ingestor(store)
     for path in seed_paths:

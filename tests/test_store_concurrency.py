@@ -10,13 +10,13 @@ import sys
 from pathlib import Path
 
 from conftest import SEEDS, wait_for_count
-from newsdesk.loopback_site import LoopbackNewsSite
+from newsdesk.devtools.loopback_site import LoopbackNewsSite
 
 BIN = Path(sys.executable).parent
 WRITER = """
 import sys
 from extractors import Article, Document
-from newsdesk.store import Store
+from newsdesk.corpus.store import Store
 store = Store(sys.argv[1])
 for number in range(int(sys.argv[3])):
     document = Document(content=f"{sys.argv[2]}-{number}".encode(), url=f"https://example.org/{sys.argv[2]}/{number}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsdesk.urls import canonical_url, host_of, is_http_url, looks_like_listing_url
+from newsdesk.corpus.urls import canonical_url, host_of, is_http_url, looks_like_listing_url
 
 
 def test_canonical_url_drops_tracking_parameters_fragment_and_default_port():

@@ -16,7 +16,7 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from crawler.corpus import corpus_for
 from crawler.items import FetchedPage
-from newsdesk.urls import canonical_url, host_of, is_http_url
+from newsdesk.corpus.urls import canonical_url, host_of, is_http_url
 
 # Scheduler priorities: pages named by feeds and sitemaps are fetched before pages found by following links.
 PRIORITY_DISCOVERY = 200  # robots.txt, feeds, sitemaps themselves

@@ -11,8 +11,8 @@ from urllib.parse import urljoin
 
 from extractors import Article, Document, ExtractionError, extract
 from extractors.rules.lines import NON_ARTICLE_PAGES
-from newsdesk.store import Store, compress_raw
-from newsdesk.urls import canonical_url, is_http_url, looks_like_listing_url
+from newsdesk.corpus.store import Store, compress_raw
+from newsdesk.corpus.urls import canonical_url, is_http_url, looks_like_listing_url
 
 # An extracted body shorter than this is not an article (an empty shell, a teaser, a login wall).
 MIN_ARTICLE_WORDS = 40

@@ -6,8 +6,8 @@ import json
 from collections import Counter
 
 from extractors import EXTRACTOR_VERSION, Document
-from newsdesk.ingest import Ingestor
-from newsdesk.store import Store
+from newsdesk.corpus.ingest import Ingestor
+from newsdesk.corpus.store import Store
 
 
 def stored_documents(store: Store, *, only_outdated: bool = True):

@@ -1,6 +1,6 @@
 """A small but realistic news site served on loopback, for the crawler tests and `make demo`.
 
-Articles are real news pages (tests/fixtures/site); around them the server builds what a crawler meets on
+Articles are real news pages (the package data in newsdesk/devtools/site); around them the server builds what a crawler meets on
 a news site: home and section pages with pagination, tag/author/search pages, RSS and Atom feeds, a
 sitemap index with a gzipped news sitemap, robots.txt, redirects to another host, a 404 and a flaky 503,
 and each story again under an /amp/ alias URL (listed by /feed-amp.rss).
@@ -20,10 +20,14 @@ import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-DEFAULT_SITE_DIR = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "site"
+# The site's pages ship as package data, read through importlib.resources so that an installed wheel, egg
+# or zip serves them as well as a checkout does.
+DEFAULT_SITE_DIR = resources.files("newsdesk.devtools") / "site"
 TEASERS_PER_PAGE = 5
 AMP_PREFIX = "/amp"  # every article is also served under /amp/<path>, as many news sites do
 SITE_NAME = "Loopback Zeitung"
@@ -72,11 +76,11 @@ def _page(title: str, body: str, *, og_type: str = "website", canonical: str = "
 class LoopbackNewsSite:
     """Serve the site on 127.0.0.1 in a background thread: `with LoopbackNewsSite() as site: site.base_url`."""
 
-    def __init__(self, site_dir: str | Path = DEFAULT_SITE_DIR, host: str = "127.0.0.1", port: int = 0,
+    def __init__(self, site_dir: str | Path | Traversable = DEFAULT_SITE_DIR, host: str = "127.0.0.1", port: int = 0,
                  flaky_failures: int = 1, copies: int = 1):
         """`copies` > 1 serves each regular article again under further paths with their own canonical URL
         (a bigger site for benchmarks)."""
-        self.site_dir = Path(site_dir)
+        self.site_dir = Path(site_dir) if isinstance(site_dir, str) else site_dir
         self.flaky_failures = flaky_failures
         self._flaky_served = 0
         self._lock = threading.Lock()
@@ -112,6 +116,15 @@ class LoopbackNewsSite:
     def other_host_url(self) -> str:
         """The same server under another host name: a crawler of base_url must not go there."""
         return f"http://localhost:{self.port}"
+
+    def serve_forever(self) -> None:
+        """Serve in this thread until interrupted (Ctrl-C)."""
+        try:
+            self._server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self._server.server_close()
 
     def start(self) -> "LoopbackNewsSite":
         self._thread = threading.Thread(target=self._server.serve_forever, name="loopback-site", daemon=True)
@@ -331,16 +344,13 @@ class LoopbackNewsSite:
 
 
 def main() -> None:
+    """`python -m newsdesk.devtools.loopback_site`; the same as `newsdesk demo-site`."""
     parser = argparse.ArgumentParser(description="Serve the bundled news site on loopback.")
     parser.add_argument("--port", type=int, default=8000, help="0 picks a free port")
-    parser.add_argument("--site-dir", default=str(DEFAULT_SITE_DIR))
     arguments = parser.parse_args()
-    site = LoopbackNewsSite(arguments.site_dir, port=arguments.port)
+    site = LoopbackNewsSite(port=arguments.port)
     print(f"serving {len(site.articles)} articles at {site.base_url}/ (Ctrl-C to stop)", flush=True)
-    try:
-        site._server.serve_forever()
-    except KeyboardInterrupt:
-        pass
+    site.serve_forever()
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from newsdesk.jobs import JobSpec, load_jobs
+from newsdesk.ops.jobs import JobSpec, load_jobs
 
 # How long a running child gets to store its in-flight items after SIGTERM before it is killed.
 CHILD_STOP_GRACE_SECONDS = 60

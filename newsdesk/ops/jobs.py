@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from newsdesk.crawl_report import CrawlReport
-from newsdesk.store import Store, utc_now
+from crawler.report import CrawlReport
+from newsdesk.corpus.store import Store, utc_now
 
 _DURATION_PART = re.compile(r"(\d+)\s*([smhdw])")
 _DURATION = re.compile(r"^\s*(?:\d+\s*[smhdw]\s*)+$")
@@ -225,7 +225,7 @@ class JobRunResult:
 
 def run_job(job: JobSpec, db_path: str | Path) -> JobRunResult:
     """One run of `job` now: take the job's lock, record the run in crawl_runs, crawl, record the outcome."""
-    from newsdesk.crawl import CrawlOptions, run_crawl
+    from newsdesk.ops.crawl import CrawlOptions, run_crawl
 
     lock = JobLock(db_path, job.name)
     try:

@@ -18,7 +18,7 @@ from extractors.body import LAYOUT_FEATURES, MODEL_PATH, TRAFILATURA_FEATURES, l
 from extractors.decoding import decode_bytes
 from extractors.html_extractor import page_titles, parse_html, trafilatura_body
 from extractors.metadata import read_metadata
-from newsdesk.evaluation import Page, dataset_kind, held_out, load_pages
+from newsdesk.devtools.evaluation import Page, dataset_kind, held_out, load_pages
 
 _TOKEN = re.compile(r"\w+")
 

@@ -17,10 +17,8 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-import click
-
 from extractors import extract
-from newsdesk.loopback_site import LoopbackNewsSite
+from newsdesk.devtools.loopback_site import LoopbackNewsSite
 
 UNTHROTTLED = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "NEWSDESK_PROGRESS_INTERVAL=0",
                "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8"]
@@ -52,12 +50,9 @@ def crawl_report(site: LoopbackNewsSite, workers: int) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-@click.command("bench-crawl")
-@click.option("--copies", default=8, show_default=True, help="Serve each article under this many URLs.")
-@click.option("--rounds", default=1, show_default=True, type=click.IntRange(min=1),
-              help="Measure each row this many times and keep the fastest (other load on the machine only slows runs down).")
-def bench_crawl_command(copies: int, rounds: int) -> None:
-    """Measure crawl docs/s against extraction-alone docs/s on the same loopback pages."""
+def bench_crawl(copies: int = 8, rounds: int = 1) -> list[str]:
+    """Measure crawl docs/s against extraction-alone docs/s on the same loopback pages; the report's lines."""
+    lines: list[str] = []
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
     workers = os.cpu_count() or 1
     with LoopbackNewsSite(copies=copies) as site:
@@ -74,21 +69,22 @@ def bench_crawl_command(copies: int, rounds: int) -> None:
                 if label not in crawls or report["elapsed_seconds"] < crawls[label][0]["elapsed_seconds"]:
                     crawls[label] = (report, ceiling)
     stories = len({article["title"] for article in site.articles})
-    click.echo(f"{len(pages)} article pages ({stories} stories, each under up to {copies} URLs), {workers} CPUs, "
+    lines.append(f"{len(pages)} article pages ({stories} stories, each under up to {copies} URLs), {workers} CPUs, "
                f"politeness delays off, best of {rounds} round(s)")
-    click.echo(f"{'':36}{'articles':>9}{'pages':>7}{'seconds':>9}{'docs/s':>8}{'sustained':>10}  vs extraction alone (1 process)")
+    lines.append(f"{'':36}{'articles':>9}{'pages':>7}{'seconds':>9}{'docs/s':>8}{'sustained':>10}  vs extraction alone (1 process)")
     rates = {}
     for processes, seconds in alone.items():
         label = "extraction alone, 1 process" if processes == 1 else f"extraction alone, {processes} processes"
         rates[processes] = len(pages) / seconds
-        click.echo(f"{label:36}{len(pages):>9}{len(pages):>7}{seconds:>9.1f}{rates[processes]:>8.1f}")
+        lines.append(f"{label:36}{len(pages):>9}{len(pages):>7}{seconds:>9.1f}{rates[processes]:>8.1f}")
     for label, (report, ceiling) in crawls.items():
         rate = report["articles_stored"] / report["elapsed_seconds"] if report["elapsed_seconds"] else 0.0
         sustained = report["sustained_docs_per_second"]
         ratios = f"{rate / rates[1]:.2f}x overall, {sustained / rates[1]:.2f}x sustained"
         if ceiling > 1:
             ratios += f"; of {ceiling} processes: {rate / rates[ceiling]:.2f}x, {sustained / rates[ceiling]:.2f}x"
-        click.echo(f"{label:36}{report['articles_stored']:>9}{report['pages_fetched']:>7}{report['elapsed_seconds']:>9.1f}"
+        lines.append(f"{label:36}{report['articles_stored']:>9}{report['pages_fetched']:>7}{report['elapsed_seconds']:>9.1f}"
                    f"{rate:>8.1f}{sustained:>10.1f}  {ratios}")
-    click.echo("overall: articles over the whole crawl; sustained: once storing has begun (start-up, robots.txt, feeds, "
+    lines.append("overall: articles over the whole crawl; sustained: once storing has begun (start-up, robots.txt, feeds, "
                "sitemaps and the workers' loading excluded)")
+    return lines
