@@ -1,4 +1,8 @@
-"""Downloader middlewares: refuse non-http(s) schemes, skip or revalidate known articles, retry with backoff."""
+"""Downloader middlewares: refuse non-http(s) schemes, skip or revalidate known articles, retry with backoff,
+and Scrapy's robots.txt, redirect and decompression middlewares with their refusals and failures typed.
+
+Every request a middleware stops raises RequestDropped, which says whether it was a policy refusal (counted in
+the stats by whoever refused it, never a failure) or a failure (with its one-line reason, a failures row)."""
 
 from __future__ import annotations
 
@@ -8,11 +12,23 @@ import time
 from datetime import datetime
 from urllib.parse import urljoin
 
+from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, RedirectMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
 
 from crawler.corpus import corpus_for
 from newsdesk.corpus.urls import canonical_url, is_http_url
+
+
+class RequestDropped(IgnoreRequest):
+    """A request stopped on purpose: a policy refusal (`refusal`), or a failure whose `reason` is recorded."""
+
+    def __init__(self, reason: str, *, refusal: bool):
+        super().__init__(reason)
+        self.reason = reason
+        self.refusal = refusal
 
 
 class SchemeFilterMiddleware:
@@ -27,7 +43,7 @@ class SchemeFilterMiddleware:
     def process_request(self, request, spider=None):
         if not is_http_url(request.url):
             self.stats.inc_value("newsdesk/refused/scheme")
-            raise IgnoreRequest(f"refused non-http(s) URL {request.url}")
+            raise RequestDropped(f"non-http(s) URL {request.url[:200]}", refusal=True)
 
     def process_response(self, request, response, spider=None):
         # Scrapy does not follow a redirect to another scheme but hands the 3xx on, where it would end as an
@@ -37,7 +53,7 @@ class SchemeFilterMiddleware:
             target = urljoin(request.url, location.decode("latin-1").strip())
             if not is_http_url(target):
                 self.stats.inc_value("newsdesk/refused/scheme")
-                raise IgnoreRequest(f"refused redirect to non-http(s) URL {target[:200]}")
+                raise RequestDropped(f"redirect to non-http(s) URL {target[:200]}", refusal=True)
         return response
 
 
@@ -63,7 +79,7 @@ class KnownArticleMiddleware:
         age = time.time() - datetime.fromisoformat(record.fetched_at).timestamp()
         if age < self.recrawl_after:
             self.crawler.stats.inc_value("newsdesk/skipped_known")
-            raise IgnoreRequest(f"known article, fetched {int(age)}s ago")
+            raise RequestDropped(f"known article, fetched {int(age)}s ago", refusal=True)
         if record.etag and b"If-None-Match" not in request.headers:
             request.headers[b"If-None-Match"] = record.etag
         if record.last_modified and b"If-Modified-Since" not in request.headers:
@@ -84,8 +100,56 @@ class RedirectLoopMiddleware:
         target = urljoin(request.url, location.decode("latin-1").strip())
         chain = [*request.meta.get("redirect_urls", []), request.url]
         if canonical_url(target) in {canonical_url(url) for url in chain}:
-            raise IgnoreRequest(f"redirect loop back to {target}")
+            raise RequestDropped(f"redirect loop (back to {target[:160]})", refusal=False)
         return response
+
+
+class RobotsTxtPolicyMiddleware(RobotsTxtMiddleware):
+    """Scrapy's robots.txt policy (which counts robotstxt/forbidden), its refusals typed as refusals."""
+
+    def process_request_2(self, rp, request) -> None:
+        try:
+            super().process_request_2(rp, request)
+        except IgnoreRequest:
+            raise RequestDropped("forbidden by robots.txt", refusal=True) from None
+
+
+class _TypedRedirectLimit:
+    """Scrapy drops a request that exceeds REDIRECT_MAX_TIMES; here that is a failure with a reason."""
+
+    def process_response(self, request, response, spider=None):
+        try:
+            return super().process_response(request, response)
+        except RequestDropped:
+            raise
+        except IgnoreRequest:  # the only one a redirect middleware raises: too many redirects
+            raise RequestDropped("redirect loop (too many redirects)", refusal=False) from None
+
+
+class RedirectLimitMiddleware(_TypedRedirectLimit, RedirectMiddleware):
+    pass
+
+
+class MetaRefreshLimitMiddleware(_TypedRedirectLimit, MetaRefreshMiddleware):
+    pass
+
+
+class DecompressionLimitMiddleware(HttpCompressionMiddleware):
+    """Scrapy's decompression, whose refusal of a body that inflates past DOWNLOAD_MAXSIZE (a gzip bomb) is a
+    failure with a reason."""
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        middleware = super().from_crawler(crawler)
+        middleware.size_limit = crawler.settings.getint("DOWNLOAD_MAXSIZE")
+        return middleware
+
+    def process_response(self, request, response, spider=None):
+        try:
+            return super().process_response(request, response)
+        except IgnoreRequest:  # the only one it raises: the size limit
+            limit = request.meta.get("download_maxsize", self.size_limit)
+            raise RequestDropped(f"response too large (over {limit:,} bytes once decompressed)", refusal=False) from None
 
 
 def retry_after_seconds(value: bytes | str | None, cap: float) -> float | None:

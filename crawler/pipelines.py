@@ -1,8 +1,10 @@
-"""The one item pipeline: each fetched page goes to the same ingest core as `newsdesk replay`.
+"""The one item pipeline: each fetched page goes to the same ingest core as `newsdesk replay`, and each URL the
+spider could not use becomes a failures row. Nothing else in the crawl writes to the corpus.
 
 Extraction (the CPU-heavy stage) runs in a small pool of worker processes, so the crawl keeps fetching
 and storing while pages are extracted, and a page that crashes the parser costs one failure row, not the
-crawl. Storing stays in this process: one writer per crawl."""
+crawl. Storing stays in this process: one writer per crawl. When the corpus itself cannot be written
+(StoreError), the crawl is stopped: no later page could be stored either."""
 
 from __future__ import annotations
 
@@ -17,9 +19,10 @@ from concurrent.futures.process import BrokenProcessPool
 from scrapy import signals
 
 from extractors import Document, warm_up
-from crawler.corpus import corpus_for
-from crawler.items import FetchedPage
+from crawler.corpus import corpus_for, stop_for_store_error, store_failed
+from crawler.items import FailedUrl, FetchedPage
 from newsdesk.corpus.ingest import Extraction, Ingestor, extract_stage
+from newsdesk.corpus.store import StoreError
 
 
 def _start_worker() -> None:
@@ -93,8 +96,22 @@ class IngestPipeline:
             pool.shutdown(wait=False, cancel_futures=True)
 
     async def process_item(self, item, spider=None):
-        if not isinstance(item, FetchedPage):
-            return item
+        if store_failed(self.crawler):
+            return item  # the crawl is stopping because nothing can be stored; the pages in flight are let go
+        try:
+            if isinstance(item, FailedUrl):
+                self._record_failure(item)
+            elif isinstance(item, FetchedPage):
+                await self._ingest(item)
+        except StoreError as error:
+            stop_for_store_error(self.crawler, error)
+        return item
+
+    def _record_failure(self, item: FailedUrl) -> None:
+        self.ingestor.store.record_failure(item.url, item.stage, item.reason, url=item.url)
+        self.stats.inc_value(f"newsdesk/{item.stage}_failed")
+
+    async def _ingest(self, item: FetchedPage) -> None:
         store = self.ingestor.store
         if item.status == 304:
             # Unchanged since the last fetch: refresh the fetch time, keep the validators.
@@ -104,7 +121,7 @@ class IngestPipeline:
                                last_modified=item.headers.get("Last-Modified") or (record.last_modified if record else None))
             self.stats.inc_value("newsdesk/not_modified")
             self.stats.inc_value("newsdesk/unchanged")
-            return item
+            return
         document = Document(content=item.body, url=item.url, headers=item.headers, origin=item.url, source="crawl",
                             fetched_urls=item.fetched_urls)
         result = self.ingestor.store_extraction(document, await self._extract(document))
@@ -115,4 +132,3 @@ class IngestPipeline:
             if self.stats.get_value("newsdesk/first_stored_at") is None:
                 self.stats.set_value("newsdesk/first_stored_at", now)
             self.stats.set_value("newsdesk/last_stored_at", now)
-        return item

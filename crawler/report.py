@@ -5,6 +5,14 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from crawler.corpus import STORE_ERROR_STAT
+from newsdesk.corpus.store import RunCounts
+
+# Requests refused by policy, as counted by whoever refused them: Scrapy's robots.txt and offsite middlewares,
+# and newsdesk's own (newsdesk/refused/<why>). Known articles skipped are counted apart (newsdesk/skipped_known).
+REFUSAL_STATS = ("robotstxt/forbidden", "offsite/filtered")
+NEWSDESK_REFUSAL_PREFIX = "newsdesk/refused/"
+
 
 @dataclass
 class CrawlReport:
@@ -17,6 +25,7 @@ class CrawlReport:
     skipped_known: int = 0  # known articles within the recrawl interval: not fetched
     refused: int = 0  # robots.txt, other hosts, non-http(s) schemes
     failures: int = 0
+    store_error: str = ""  # why the crawl stopped early because the corpus could not be written
     finish_reason: str = ""
     elapsed_seconds: float = 0.0
     storing_seconds: float = 0.0  # from the first article stored to the last
@@ -34,12 +43,19 @@ class CrawlReport:
             not_modified=stats.get("newsdesk/not_modified", 0),
             skipped_pages=stats.get("newsdesk/skipped", 0),
             skipped_known=stats.get("newsdesk/skipped_known", 0),
-            refused=max(0, stats.get("newsdesk/refused", 0) - stats.get("newsdesk/skipped_known", 0)),
+            refused=sum(stats.get(name, 0) for name in REFUSAL_STATS)
+            + sum(value for name, value in stats.items() if name.startswith(NEWSDESK_REFUSAL_PREFIX)),
             failures=stats.get("newsdesk/failed", 0) + stats.get("newsdesk/fetch_failed", 0),
+            store_error=str(stats.get(STORE_ERROR_STAT) or ""),
             finish_reason=str(stats.get("finish_reason", "")),
             elapsed_seconds=elapsed,
             storing_seconds=(last - first).total_seconds() if first and last else 0.0,
         )
+
+    def run_counts(self) -> RunCounts:
+        return RunCounts(pages_fetched=self.pages_fetched, articles_new=self.articles_new,
+                         articles_updated=self.articles_updated, articles_unchanged=self.articles_unchanged,
+                         failures=self.failures)
 
     @property
     def articles_stored(self) -> int:

@@ -44,12 +44,22 @@ TELNETCONSOLE_ENABLED = False
 HTTPCACHE_ENABLED = False
 LOG_LEVEL = "WARNING"
 
+# Scrapy's robots.txt, redirect and decompression middlewares are replaced by subclasses in their places that
+# raise typed refusals and failures (crawler.middlewares.RequestDropped), so the spider never reads message text.
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.SchemeFilterMiddleware": 50,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.RobotsTxtPolicyMiddleware": 100,
     "crawler.middlewares.KnownArticleMiddleware": 120,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
-    "crawler.middlewares.RedirectLoopMiddleware": 650,  # sees 3xx responses before RedirectMiddleware (600)
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.middlewares.MetaRefreshLimitMiddleware": 580,
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "crawler.middlewares.DecompressionLimitMiddleware": 590,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "crawler.middlewares.RedirectLimitMiddleware": 600,
+    "crawler.middlewares.RedirectLoopMiddleware": 650,  # sees 3xx responses before RedirectLimitMiddleware (600)
 }
 ITEM_PIPELINES = {"crawler.pipelines.IngestPipeline": 300}
 EXTENSIONS = {"crawler.extensions.CrawlProgress": 500}

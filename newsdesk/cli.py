@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator, NoReturn
 
 import click
 from rich.console import Console
@@ -16,14 +18,41 @@ from rich.text import Text
 from extractors import ExtractionError, extract
 from newsdesk.corpus.ingest import Ingestor, IngestResult
 from newsdesk.corpus.replay import ReplayInput, find_inputs, replay_inputs
-from newsdesk.corpus.store import DEFAULT_DB, Store
+from newsdesk.corpus.store import DEFAULT_DB, Store, StoreError
 from newsdesk.devtools.evaluation import PARTS as evaluation_parts
 
 console = Console(highlight=False, soft_wrap=True)
 error_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
+NO_CORPUS_YET = "run `newsdesk replay` or `newsdesk crawl` first"
+
 db_option = click.option("--db", "db_path", default=str(DEFAULT_DB), show_default=True, type=click.Path(dir_okay=False),
                          help="Corpus database (SQLite).")
+
+
+def exit_for_store_error(command: str, reason: str) -> NoReturn:
+    """A database that cannot be used ends `newsdesk COMMAND` with one line and exit code 1, not a traceback."""
+    error_console.print(f"newsdesk {command}: {reason}")
+    sys.exit(1)
+
+
+@contextmanager
+def reporting_store_errors(command: str) -> Iterator[None]:
+    try:
+        yield
+    except StoreError as error:
+        exit_for_store_error(command, error.reason)
+
+
+@contextmanager
+def open_corpus(command: str, db_path: str, *, missing: str | None = None) -> Iterator[Store]:
+    """The corpus for `newsdesk COMMAND`, closed afterwards. With `missing` (what to do first), a database
+    that does not exist is refused instead of created."""
+    if missing and not Path(db_path).exists():
+        error_console.print(f"newsdesk {command}: no corpus at {db_path} ({missing})")
+        sys.exit(1)
+    with reporting_store_errors(command), Store(db_path) as store:
+        yield store
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -87,11 +116,8 @@ def _printable(origin: str) -> str:
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def replay(paths: tuple[str, ...], db_path: str, quiet: bool) -> None:
     """Ingest saved captures (.txt) and pages (.html/.htm) from files or folders, recursively."""
-    store = Store(db_path)
-    try:
+    with open_corpus("replay", db_path) as store:
         tally = run_replay(list(paths), store, show_progress=not quiet and sys.stderr.isatty())
-    finally:
-        store.close()
     console.print(f"replay: {tally.summary()} -> {db_path}")
     if tally.stored == 0:
         sys.exit(1)
@@ -125,14 +151,8 @@ def extract_command(file: str, url: str | None, content_type: str | None, remove
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def stats(db_path: str, as_json: bool) -> None:
     """Summarize the corpus: counts, outlets, languages, failures."""
-    if not Path(db_path).exists():
-        error_console.print(f"newsdesk stats: no corpus at {db_path} (run `newsdesk replay` or `newsdesk crawl` first)")
-        sys.exit(1)
-    store = Store(db_path)
-    try:
+    with open_corpus("stats", db_path, missing=NO_CORPUS_YET) as store:
         summary = store.stats()
-    finally:
-        store.close()
     if as_json:
         click.echo(json.dumps(summary, indent=2, ensure_ascii=False))
         return
@@ -155,11 +175,8 @@ def reextract_command(db_path: str, everything: bool) -> None:
     """Run the current extractor again over the raw inputs kept in the corpus."""
     from newsdesk.corpus.reextract import reextract
 
-    store = Store(db_path)
-    try:
+    with open_corpus("reextract", db_path, missing=NO_CORPUS_YET) as store:
         outcomes = reextract(store, only_outdated=not everything)
-    finally:
-        store.close()
     console.print("reextract: " + ", ".join(f"{outcomes[key]} {key}" for key in ("new", "updated", "unchanged", "failed")))
 
 
@@ -257,7 +274,8 @@ def jobs_run(name: str, jobs_file: str, db_path: str) -> None:
     except JobsFileError as error:
         error_console.print(f"newsdesk: {error}")
         sys.exit(2)
-    result = run_job(job, db_path)
+    with reporting_store_errors("jobs run"):
+        result = run_job(job, db_path)
     (console if result.status == "ok" else error_console).print(result.message)
     sys.exit({"ok": 0, "interrupted": 130, "refused": 3}.get(result.status, 1))
 
@@ -267,23 +285,15 @@ def jobs_run(name: str, jobs_file: str, db_path: str) -> None:
 @click.option("--limit", default=20, show_default=True)
 def jobs_history(db_path: str, limit: int) -> None:
     """The most recent crawl runs recorded in the corpus."""
-    from newsdesk.ops.jobs import run_history
-
-    if not Path(db_path).exists():
-        error_console.print(f"newsdesk jobs history: no corpus at {db_path} (no job has run against it yet)")
-        sys.exit(1)
-    store = Store(db_path)
-    try:
-        runs = run_history(store, limit)
-    finally:
-        store.close()
+    with open_corpus("jobs history", db_path, missing="no job has run against it yet") as store:
+        runs = store.crawl_runs(limit)
     table = Table()
     columns = ("id", "job", "started_at", "finished_at", "status", "pages_fetched", "articles_new", "articles_updated",
                "articles_unchanged", "failures", "error")
     for column in columns:
         table.add_column(column.replace("_", " "), overflow="fold")  # wrap, never cut, in narrow terminals and logs
     for run in runs:
-        table.add_row(*[str(run[column]) if run[column] is not None else "" for column in columns])
+        table.add_row(*[str(value) if (value := getattr(run, column)) is not None else "" for column in columns])
     console.print(table)
 
 
@@ -340,8 +350,11 @@ def crawl_command(start_urls, feeds, sitemaps, max_pages, allow_domains, recrawl
         raise click.BadParameter(str(error), param_hint="--recrawl-after") from None
     options = CrawlOptions(list(start_urls), list(feeds), list(sitemaps), list(allow_domains), max_pages,
                            recrawl_seconds, _parse_setting(scrapy_settings))
-    report = run_crawl(options, db_path)
+    with reporting_store_errors("crawl"):
+        report = run_crawl(options, db_path)
     click.echo(json.dumps(report.to_dict()) if as_json else report.summary())
+    if report.store_error:  # the crawl stopped because the corpus could not be written
+        exit_for_store_error("crawl", report.store_error)
     if report.pages_fetched == 0 and report.skipped_known == 0:
         sys.exit(1)
 

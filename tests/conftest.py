@@ -23,9 +23,8 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 @pytest.fixture
 def store(tmp_path: Path):
-    corpus = Store(tmp_path / "corpus.db")
-    yield corpus
-    corpus.close()
+    with Store(tmp_path / "corpus.db") as corpus:
+        yield corpus
 
 
 @pytest.fixture

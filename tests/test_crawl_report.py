@@ -8,8 +8,8 @@ from crawler.report import CrawlReport
 
 STATS = {
     "downloader/response_count": 120, "newsdesk/new": 50, "newsdesk/updated": 3, "newsdesk/unchanged": 8,
-    "newsdesk/not_modified": 8, "newsdesk/skipped": 40, "newsdesk/skipped_known": 5, "newsdesk/refused": 9,
-    "newsdesk/failed": 2, "newsdesk/fetch_failed": 4, "finish_reason": "closespider_pagecount",
+    "newsdesk/not_modified": 8, "newsdesk/skipped": 40, "newsdesk/skipped_known": 5, "robotstxt/forbidden": 2,
+    "offsite/filtered": 1, "newsdesk/refused/scheme": 1, "newsdesk/failed": 2, "newsdesk/fetch_failed": 4, "finish_reason": "closespider_pagecount",
     "start_time": datetime(2024, 2, 20, 9, 0, 0), "finish_time": datetime(2024, 2, 20, 9, 0, 0) + timedelta(seconds=42.5),
 }
 

@@ -11,10 +11,7 @@ from pathlib import Path
 import pytest
 
 from crawler.report import CrawlReport
-from newsdesk.ops.jobs import (
-    JobAlreadyRunning, JobLock, JobsFileError, finish_run, load_jobs, mark_interrupted_runs,
-    parse_duration, run_history, start_run,
-)
+from newsdesk.ops.jobs import JobAlreadyRunning, JobLock, JobsFileError, load_jobs, parse_duration
 from newsdesk.corpus.store import Store
 
 
@@ -108,14 +105,14 @@ def test_lock_held_by_a_killed_process_is_free_again(tmp_path: Path):
 
 
 def test_runs_are_recorded_and_stale_running_rows_marked_interrupted(store):
-    stale = start_run(store, "nightly")
-    assert mark_interrupted_runs(store, "nightly") == 1
-    run_id = start_run(store, "nightly")
-    finish_run(store, run_id, "ok", CrawlReport(pages_fetched=12, articles_new=3, articles_unchanged=9))
-    history = {row["id"]: row for row in run_history(store)}
-    assert history[stale]["status"] == "interrupted" and history[stale]["finished_at"]
-    assert history[run_id]["status"] == "ok"
-    assert (history[run_id]["pages_fetched"], history[run_id]["articles_new"]) == (12, 3)
+    stale = store.start_crawl_run("nightly")
+    assert store.mark_interrupted_runs("nightly") == 1
+    run_id = store.start_crawl_run("nightly")
+    store.finish_crawl_run(run_id, "ok", CrawlReport(pages_fetched=12, articles_new=3, articles_unchanged=9).run_counts())
+    history = {run.id: run for run in store.crawl_runs()}
+    assert history[stale].status == "interrupted" and history[stale].finished_at
+    assert history[run_id].status == "ok"
+    assert (history[run_id].pages_fetched, history[run_id].articles_new) == (12, 3)
 
 
 def newsdesk(*args: str) -> subprocess.CompletedProcess:
@@ -153,10 +150,10 @@ def test_a_bad_jobs_file_is_refused_naming_the_job_and_field(tmp_path: Path):
 
 def test_jobs_history_prints_the_recorded_runs(tmp_path: Path):
     db = tmp_path / "corpus.db"
-    corpus = Store(db)
-    finish_run(corpus, start_run(corpus, "loopback"), "ok", CrawlReport(pages_fetched=70, articles_new=37, failures=2))
-    start_run(corpus, "loopback")
-    corpus.close()
+    with Store(db) as corpus:
+        corpus.finish_crawl_run(corpus.start_crawl_run("loopback"), "ok",
+                                CrawlReport(pages_fetched=70, articles_new=37, failures=2).run_counts())
+        corpus.start_crawl_run("loopback")
     result = newsdesk("jobs", "history", "--db", str(db))
     assert result.returncode == 0, result.stderr
     rows = [line.split("│") for line in result.stdout.splitlines() if "loopback" in line]

@@ -11,7 +11,7 @@ from scrapy import Request
 from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
 
 from conftest import query
-from crawler.items import FetchedPage
+from crawler.items import FailedUrl, FetchedPage
 from crawler.spiders.news import (
     PRIORITY_DISCOVERY, PRIORITY_LISTED_PAGE, PRIORITY_START_PAGE, NewsSpider, page_links,
 )
@@ -87,14 +87,24 @@ def test_a_gzipped_news_sitemap_lists_pages_ahead_of_followed_links(spider):
     assert {request.callback.__name__ for request in requests} == {"parse_page"}
 
 
-def test_a_sitemap_longer_than_the_limit_is_cut_and_the_cut_recorded(spider, tmp_path):
+def test_a_sitemap_longer_than_the_limit_is_cut_and_the_cut_yielded_as_a_failure(spider):
     entries = "".join(f"<url><loc>{SITE}/a/{number}.html</loc></url>" for number in range(30))
     news = spider(settings={"NEWSDESK_MAX_SITEMAP_URLS": 10})
-    requests = collect(news.parse_sitemap(response(XmlResponse, SITE + "/big.xml", URLSET.format(entries).encode())))
-    assert len(requests) == 10
-    news.crawler.close()
-    assert [tuple(row) for row in query(tmp_path / "corpus.db", "select url, stage, reason from failures")] == [
-        (SITE + "/big.xml", "discover", "sitemap lists more than 10 URLs; the rest were not read")]
+    *requests, cut = collect(news.parse_sitemap(response(XmlResponse, SITE + "/big.xml", URLSET.format(entries).encode())))
+    assert len(requests) == 10 and all(isinstance(request, Request) for request in requests)
+    assert cut == FailedUrl(SITE + "/big.xml", "discover", "sitemap lists more than 10 URLs; the rest were not read")
+
+
+@pytest.mark.parametrize("parse, body, reason", [
+    ("parse_sitemap", b"\x1f\x8b not really gzip", "sitemap could not be decompressed (BadGzipFile)"),
+    ("parse_sitemap", b"", "sitemap is not valid XML"),
+    ("parse_feed", b"", "feed is not valid XML"),
+])
+def test_an_unreadable_feed_or_sitemap_is_yielded_as_a_failure_not_stored_by_the_spider(spider, tmp_path, parse, body, reason):
+    news = spider()
+    assert collect(getattr(news, parse)(response(Response, SITE + "/listing.xml", body))) == [
+        FailedUrl(SITE + "/listing.xml", "discover", reason)]
+    assert not (tmp_path / "corpus.db").exists(), "the spider never opens the corpus: storing is the pipeline's job"
 
 
 def test_rss_and_atom_feeds_list_their_articles(spider):
@@ -134,13 +144,10 @@ def test_a_page_is_handed_on_whole_and_only_its_in_site_links_are_followed(spide
     assert {request.priority for request in requests} == {0}
 
 
-def test_non_html_responses_are_passed_over_with_a_reason_but_mislabelled_pages_are_not(spider, tmp_path):
+def test_non_html_responses_are_passed_over_with_a_reason_but_mislabelled_pages_are_not(spider):
     news = spider()
     pdf = response(Response, SITE + "/report.pdf", b"%PDF-1.7 ...", headers={"Content-Type": "application/pdf"})
-    assert collect(news.parse_page(pdf)) == []
-    news.crawler.close()
-    assert [tuple(row) for row in query(tmp_path / "corpus.db", "select url, stage, reason from failures")] == [
-        (SITE + "/report.pdf", "fetch", "not an HTML page (Content-Type application/pdf)")]
+    assert collect(news.parse_page(pdf)) == [FailedUrl(SITE + "/report.pdf", "fetch", "not an HTML page (Content-Type application/pdf)")]
     mislabelled = response(Response, SITE + "/story", b"<!DOCTYPE html><html><body><p>Text</p></body></html>",
                            headers={"Content-Type": "application/octet-stream"})
     assert isinstance(collect(news.parse_page(mislabelled))[0], FetchedPage)

@@ -1,5 +1,6 @@
 """The `news` spider: discovers pages from feeds, sitemaps (also via robots.txt) and start pages, breadth-first,
-and yields every fetched HTML page as an item. Deciding what is an article, and storing it, is the pipeline's job."""
+and yields every fetched HTML page as an item, and every URL it could not use as a failure item. Deciding
+what is an article, and storing anything, is the pipeline's job."""
 
 from __future__ import annotations
 
@@ -9,13 +10,18 @@ from urllib.parse import urljoin
 
 import scrapy
 from lxml import etree
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import (
+    CannotResolveHostError, DownloadCancelledError, DownloadConnectionRefusedError, DownloadTimeoutError, IgnoreRequest,
+    ResponseDataLossError,
+)
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
-from crawler.corpus import corpus_for
-from crawler.items import FetchedPage
+from crawler.corpus import stop_for_store_error
+from crawler.items import FailedUrl, FetchedPage
+from crawler.middlewares import RequestDropped
+from newsdesk.corpus.store import StoreError
 from newsdesk.corpus.urls import canonical_url, host_of, is_http_url
 
 # Scheduler priorities: pages named by feeds and sitemaps are fetched before pages found by following links.
@@ -27,9 +33,6 @@ _XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _HTML_TYPES = (b"text/html", b"application/xhtml")
 _HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL)
-# IgnoreRequest messages of policy decisions (robots.txt, other hosts, known articles, schemes): these
-# URLs are refused on purpose, not failed. Every other IgnoreRequest (size limits, redirect loops) is a failure.
-_POLICY_REFUSALS = re.compile(r"robots\.txt|offsite|known article|non-http", re.IGNORECASE)
 
 
 # Link discovery reads the raw bytes: scripts, styles and comments are cut out, then every <a>/<area> href
@@ -89,26 +92,21 @@ def page_links(body: bytes, base_url: str) -> list[str]:
     return [url for url in links if is_http_url(url)]
 
 
-def _readable_refusal(message: str) -> str:
-    if "redirect" in message:
-        return f"redirect loop ({message[:160]})" if "loop" in message else "redirect loop (too many redirects)"
-    size = re.search(r"DOWNLOAD_MAXSIZE \((\d+) B\)", message)
-    if size:
-        return f"response too large (over {int(size.group(1)):,} bytes once decompressed)"
-    return f"fetch refused: {message[:200]}"
-
-
-def _readable_fetch_error(error: BaseException) -> str:
-    text = " ".join(str(error).split())
-    name = type(error).__name__
-    if "took longer than" in text:
-        return f"fetch failed: timed out ({text[text.find('took longer than'):][:80]})"
-    if "DataLoss" in name:
+def _readable_fetch_error(error: BaseException, request) -> str:
+    if isinstance(error, DownloadTimeoutError):
+        return f"fetch failed: timed out (took longer than {request.meta.get('download_timeout', '?')} seconds)"
+    if isinstance(error, ResponseDataLossError):
         return "fetch failed: truncated response (the connection closed before the body was complete)"
+    if isinstance(error, DownloadConnectionRefusedError):
+        return "fetch failed: connection refused"
+    if isinstance(error, CannotResolveHostError):
+        return f"fetch failed: cannot resolve the host {host_of(request.url)}"
+    # Anything else: the exception named, with Twisted's inner error pulled out of its wrapping for reading.
+    text = " ".join(str(error).split())
     inner = re.search(r"twisted\.internet\.error\.(\w+): ([^>\]]+)", text)
     if inner:
         return f"fetch failed: {inner.group(1)}: {inner.group(2).strip()}"
-    return f"fetch failed: {name}: {text[:200]}"
+    return f"fetch failed: {type(error).__name__}: {text[:200]}"
 
 
 def _split(value) -> list[str]:
@@ -159,19 +157,22 @@ class NewsSpider(scrapy.Spider):
                 yield self._request(url, self.parse_sitemap, "discovery", PRIORITY_DISCOVERY)
 
     def parse_sitemap(self, response):
-        body = self._sitemap_body(response)
-        if body is None:
-            return
+        body = response.body
+        if body[:2] == b"\x1f\x8b":
+            try:
+                body = gunzip(body, max_size=self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
+            except Exception as error:
+                yield FailedUrl(response.url, "discover", f"sitemap could not be decompressed ({type(error).__name__})")
+                return
         try:
             sitemap = Sitemap(body)
         except Exception:  # lxml refuses what is not XML at all
-            corpus_for(self.crawler).record_failure(response.url, "discover", "sitemap is not valid XML", url=response.url)
+            yield FailedUrl(response.url, "discover", "sitemap is not valid XML")
             return
         limit = self.crawler.settings.getint("NEWSDESK_MAX_SITEMAP_URLS")
         for number, entry in enumerate(sitemap):
             if number >= limit:
-                corpus_for(self.crawler).record_failure(
-                    response.url, "discover", f"sitemap lists more than {limit:,} URLs; the rest were not read", url=response.url)
+                yield FailedUrl(response.url, "discover", f"sitemap lists more than {limit:,} URLs; the rest were not read")
                 break
             location = entry.get("loc")
             if not location or not is_http_url(location):
@@ -181,23 +182,13 @@ class NewsSpider(scrapy.Spider):
             else:
                 yield self._request(location, self.parse_page, "page", PRIORITY_LISTED_PAGE)
 
-    def _sitemap_body(self, response) -> bytes | None:
-        body = response.body
-        if body[:2] == b"\x1f\x8b":
-            try:
-                body = gunzip(body, max_size=self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
-            except Exception as error:
-                corpus_for(self.crawler).record_failure(response.url, "discover", f"sitemap could not be decompressed ({type(error).__name__})", url=response.url)
-                return None
-        return body
-
     def parse_feed(self, response):
         try:
             root = etree.fromstring(response.body, parser=_XML_PARSER)
         except etree.XMLSyntaxError:
             root = None
         if root is None:
-            corpus_for(self.crawler).record_failure(response.url, "discover", "feed is not valid XML", url=response.url)
+            yield FailedUrl(response.url, "discover", "feed is not valid XML")
             return
         links = [text.strip() for text in root.xpath("//item/link/text()")]
         for link in root.iter(f"{_ATOM}link"):
@@ -220,7 +211,7 @@ class NewsSpider(scrapy.Spider):
         if content_type and not any(kind in content_type for kind in _HTML_TYPES) and not _HTML_START.match(response.body[:1024]):
             # Servers mislabel pages; only a body that does not look like HTML either is passed over, and recorded
             # so that every fetched URL is accounted for.
-            self._fetch_failed(response.request, f"not an HTML page (Content-Type {content_type.decode('latin-1').split(';')[0].strip()})")
+            yield self._failed(response.request, f"not an HTML page (Content-Type {content_type.decode('latin-1').split(';')[0].strip()})")
             return
         yield FetchedPage(url=response.url, status=response.status, headers=headers, body=response.body, fetched_urls=chain)
         for url in page_links(response.body, response.url):
@@ -234,21 +225,28 @@ class NewsSpider(scrapy.Spider):
         return any(host == domain or host.endswith("." + domain) for domain in self.allowed_domains)
 
     def on_error(self, failure):
-        request = failure.request
-        if failure.check(HttpError):
-            reason = f"HTTP {failure.value.response.status}"
-        elif failure.check(IgnoreRequest):
-            message = " ".join(str(failure.value).split())
-            if not message or _POLICY_REFUSALS.search(message):
-                self.crawler.stats.inc_value("newsdesk/refused")
+        """A request that ended without a response for the callback: a policy refusal (counted in the stats by
+        whoever refused it, nothing recorded), or a failure (one failures row), told apart by exception type."""
+        request, error = failure.request, failure.value
+        if isinstance(error, StoreError):  # a middleware could not read the corpus: nothing can be stored
+            stop_for_store_error(self.crawler, error)
+            return
+        if isinstance(error, RequestDropped):
+            if error.refusal:
                 return
-            reason = _readable_refusal(message)
+            reason = error.reason
+        elif isinstance(error, HttpError):
+            reason = f"HTTP {error.response.status}"
+        elif isinstance(error, DownloadCancelledError):  # Scrapy cancels a download only past DOWNLOAD_MAXSIZE
+            limit = request.meta.get("download_maxsize", self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
+            reason = f"response too large (over {limit:,} bytes)"
+        elif isinstance(error, IgnoreRequest):  # dropped by a middleware newsdesk does not know: shown as it said
+            reason = f"request dropped: {' '.join(str(error).split())[:200] or type(error).__name__}"
         else:
-            reason = _readable_fetch_error(failure.value)
-        self._fetch_failed(request, reason)
+            reason = _readable_fetch_error(error, request)
+        yield self._failed(request, reason)
 
-    def _fetch_failed(self, request, reason: str) -> None:
-        self.crawler.stats.inc_value("newsdesk/fetch_failed")
-        # Record the failure under the URL the crawl asked for, not the last hop of its redirects.
+    def _failed(self, request, reason: str) -> FailedUrl:
+        # Recorded under the URL the crawl asked for, not the last hop of its redirects.
         url = (request.meta.get("redirect_urls") or [request.url])[0]
-        corpus_for(self.crawler).record_failure(url, "fetch", reason, url=url)
+        return FailedUrl(url, "fetch", reason)

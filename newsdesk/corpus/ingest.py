@@ -1,6 +1,7 @@
 """The ingest core shared by crawls and replay: Document -> extract() -> validate -> store.
 
-Whatever goes wrong with one input becomes a one-line reason and a `failures` row; nothing raises out.
+Whatever goes wrong with one input becomes a one-line reason and a `failures` row; only a StoreError (the
+database itself cannot be used) raises out.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from urllib.parse import urljoin
 
 from extractors import Article, Document, ExtractionError, extract
 from extractors.rules.lines import NON_ARTICLE_PAGES
-from newsdesk.corpus.store import Store, compress_raw
+from newsdesk.corpus.store import Store, StoreError, compress_raw
 from newsdesk.corpus.urls import canonical_url, is_http_url, looks_like_listing_url
 
 # An extracted body shorter than this is not an article (an empty shell, a teaser, a login wall).
@@ -154,6 +155,8 @@ class Ingestor:
                 for url in {document.url, article.url, *document.fetched_urls} - {None, ""}:
                     self.store.record_fetch(url, outcome.article_id, etag=document.header("ETag"),
                                             last_modified=document.header("Last-Modified"))
+        except StoreError:
+            raise  # the corpus itself cannot be used: no later input would fare better, so the run stops
         except Exception as error:
             return self._fail(document, origin, "store", f"could not store: {type(error).__name__}: {_one_line(error)}")
         return IngestResult(outcome.status, origin, article_id=outcome.article_id, title=article.title, article=article)

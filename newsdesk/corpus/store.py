@@ -1,14 +1,37 @@
 """The corpus: every read and write of newsdesk's SQLite database goes through this module (sqlite-utils).
+No other module runs SQL; what crosses this boundary is a typed record (Document, SaveOutcome, FetchRecord,
+CrawlRun...).
 
 Tables: articles (FTS on title/body), raw_documents (compressed raw inputs, for re-extraction),
 article_versions (earlier title/body of edited stories), fetched_urls (every URL an article was met
-under, with its validators), failures, crawl_runs.
+under, with its validators), failures (one row per input, stage and reason, with a count), crawl_runs.
+
+Open it as a context manager, `with Store(path) as store: ...`. Whatever goes wrong with the database
+itself (not a SQLite file, read-only, locked too long, disk full) is raised as one StoreError with a
+one-line reason, on opening and on every read or write.
+
+Schema versions are sqlite-utils migrations (the MIGRATIONS set below, recorded in the
+`_sqlite_migrations` table). Opening a Store applies the pending ones, all in one BEGIN IMMEDIATE
+transaction, so two processes opening a new database at once (a crawl and a replay) never both migrate:
+the second waits, then finds nothing pending. A database made before migrations existed upgrades in
+place: migration 1 creates only the tables that are missing.
+
+To change the schema, add a migration at the end of the file's migration list, never edit one that has
+shipped:
+
+    @MIGRATIONS(name="0003_what_it_does")
+    def _what_it_does(db: sqlite_utils.Database) -> None:
+        db["articles"].add_column("section", str)
+
+It runs once per database, in order, inside the opening transaction (it must not COMMIT or VACUUM).
+Add a test in tests/test_store.py that opens a database of the previous version and checks the change.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import zlib
 from dataclasses import dataclass
@@ -17,14 +40,26 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import sqlite_utils
+from sqlite_utils import Migrations
 
 from extractors import EXTRACTOR_VERSION, Article, Document
 
 DEFAULT_DB = Path("data/articles.db")
-BUSY_TIMEOUT_SECONDS = 60
+# How long a write waits for another process's transaction before the store gives up (StoreError).
+BUSY_TIMEOUT_SECONDS = 60.0
+BUSY_TIMEOUT_VARIABLE = "NEWSDESK_BUSY_TIMEOUT"  # overrides BUSY_TIMEOUT_SECONDS (seconds)
 # zlib level 1 keeps most of the saving on HTML (about 4-6x) at a fraction of level 6's CPU time, which
 # matters because raw pages are compressed in the crawl's hot path.
 RAW_COMPRESSION_LEVEL = 1
+RUN_STATUSES = ("running", "ok", "failed", "interrupted")
+
+
+class StoreError(Exception):
+    """The corpus database cannot be opened, read or written; `reason` says why in one line."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
 
 
 def utc_now() -> str:
@@ -62,68 +97,240 @@ class FetchRecord:
     last_modified: str | None
 
 
-class Store:
-    """One open corpus database. Safe to share between a replay and a crawl (WAL + busy timeout)."""
+@dataclass(frozen=True)
+class RunCounts:
+    """What a crawl run did, as crawl_runs records it."""
 
-    def __init__(self, path: str | Path = DEFAULT_DB):
+    pages_fetched: int = 0
+    articles_new: int = 0
+    articles_updated: int = 0
+    articles_unchanged: int = 0
+    failures: int = 0
+
+
+@dataclass(frozen=True)
+class CrawlRun:
+    """One row of crawl_runs: a run of a crawl job."""
+
+    id: int
+    job: str
+    started_at: str
+    finished_at: str | None
+    status: str  # one of RUN_STATUSES
+    pid: int | None
+    pages_fetched: int
+    articles_new: int
+    articles_updated: int
+    articles_unchanged: int
+    failures: int
+    error: str | None
+
+
+# --- database problems as one line -----------------------------------------------------------------
+
+_LOCKED = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+_NOT_WRITABLE = (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM)
+
+
+def _unusable_database(path: Path, busy_timeout: float, error: sqlite3.Error) -> StoreError | None:
+    """The StoreError for an error about the database itself (told by SQLite's result code), or None for an
+    error about one statement (a constraint, a bug), which stays what it is."""
+    code = (getattr(error, "sqlite_errorcode", None) or 0) & 0xFF  # primary code of an extended one
+    if code == sqlite3.SQLITE_NOTADB:
+        return StoreError(f"{path} is not a SQLite database")
+    if code == sqlite3.SQLITE_CORRUPT:
+        return StoreError(f"{path} is damaged: {error}")
+    if code in _NOT_WRITABLE:
+        if path.exists() and not os.access(path, os.W_OK):
+            return StoreError(f"{path} is read-only")
+        if not os.access(path.parent, os.W_OK):
+            return StoreError(f"the folder of {path} is read-only")
+        return StoreError(f"{path} cannot be written: {error}")
+    if code == sqlite3.SQLITE_CANTOPEN:
+        return StoreError(f"cannot open {path} (is its folder there and writable?)")
+    if code in _LOCKED:
+        return StoreError(f"{path} stayed locked by another process for more than {busy_timeout:g}s")
+    if code == sqlite3.SQLITE_FULL:
+        return StoreError(f"the disk holding {path} is full")
+    if code == sqlite3.SQLITE_IOERR:
+        return StoreError(f"disk I/O error on {path}: {error}")
+    return None
+
+
+class _Cursor(sqlite3.Cursor):
+    def execute(self, *args: Any) -> sqlite3.Cursor:
+        try:
+            return super().execute(*args)
+        except sqlite3.Error as error:
+            raise self.connection.translated(error) from None
+
+    def executemany(self, *args: Any) -> sqlite3.Cursor:
+        try:
+            return super().executemany(*args)
+        except sqlite3.Error as error:
+            raise self.connection.translated(error) from None
+
+
+class _Connection(sqlite3.Connection):
+    """A connection on which an error about the database itself comes out as StoreError, whether the
+    statement was run by Store or by sqlite-utils on its behalf."""
+
+    store_path = Path()
+    busy_timeout = BUSY_TIMEOUT_SECONDS
+
+    def translated(self, error: sqlite3.Error) -> Exception:
+        return _unusable_database(self.store_path, self.busy_timeout, error) or error
+
+    def cursor(self, factory: Any = None) -> sqlite3.Cursor:
+        return super().cursor(factory or _Cursor)
+
+    def execute(self, *args: Any) -> sqlite3.Cursor:
+        try:
+            return super().execute(*args)
+        except sqlite3.Error as error:
+            raise self.translated(error) from None
+
+    def executemany(self, *args: Any) -> sqlite3.Cursor:
+        try:
+            return super().executemany(*args)
+        except sqlite3.Error as error:
+            raise self.translated(error) from None
+
+    def executescript(self, *args: Any) -> sqlite3.Cursor:
+        try:
+            return super().executescript(*args)
+        except sqlite3.Error as error:
+            raise self.translated(error) from None
+
+
+def _busy_timeout_setting() -> float:
+    value = os.environ.get(BUSY_TIMEOUT_VARIABLE, "").strip()
+    if not value:
+        return BUSY_TIMEOUT_SECONDS
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= 0:
+        raise StoreError(f"{BUSY_TIMEOUT_VARIABLE} must be a number of seconds, got {value!r}")
+    return seconds
+
+
+# --- schema migrations -----------------------------------------------------------------------------
+
+MIGRATIONS = Migrations("newsdesk")
+# What makes two failures the same (an index on expressions: SQLite's upsert names the same expressions).
+_FAILURE_IDENTITY = "coalesce(origin, ''), coalesce(url, ''), stage, reason"
+
+
+@MIGRATIONS(name="0001_initial_schema")
+def _initial_schema(db: sqlite_utils.Database) -> None:
+    """The schema as newsdesk 0.1 created it. Tables that exist are left alone, so a database made before
+    migrations existed is adopted as it is."""
+    if "raw_documents" not in db.table_names():
+        db["raw_documents"].create({
+            "id": int, "raw_hash": str, "url": str, "origin": str, "source": str, "content_type": str,
+            "headers": str, "size": int, "content": bytes, "fetched_at": str,
+        }, pk="id")
+        db["raw_documents"].create_index(["raw_hash"], unique=True)
+    if "articles" not in db.table_names():
+        db["articles"].create({
+            "id": int, "url": str, "title": str, "body": str, "byline": str, "authors": str, "published": str,
+            "outlet": str, "language": str, "credits": str, "word_count": int, "content_hash": str,
+            "source": str, "origin": str, "canonical_url": str, "raw_id": int, "removed": str,
+            "ingested_at": str, "updated_at": str, "extractor_version": str,
+        }, pk="id", foreign_keys=[("raw_id", "raw_documents", "id")])
+        db["articles"].create_index(["url"], unique=True)
+        db["articles"].create_index(["content_hash"])
+        db["articles"].create_index(["published"])
+        db["articles"].enable_fts(["title", "body"], create_triggers=True, tokenize="unicode61")
+    if "article_versions" not in db.table_names():
+        db["article_versions"].create({
+            "id": int, "article_id": int, "title": str, "body": str, "content_hash": str, "raw_id": int,
+            "extractor_version": str, "valid_from": str, "valid_to": str,
+        }, pk="id", foreign_keys=[("article_id", "articles", "id")])
+        db["article_versions"].create_index(["article_id"])
+    if "fetched_urls" not in db.table_names():
+        db["fetched_urls"].create({
+            "url": str, "article_id": int, "status": int, "etag": str, "last_modified": str, "fetched_at": str,
+        }, pk="url")
+        db["fetched_urls"].create_index(["article_id"])
+    if "failures" not in db.table_names():
+        db["failures"].create({"id": int, "origin": str, "url": str, "stage": str, "reason": str, "at": str}, pk="id")
+    if "crawl_runs" not in db.table_names():
+        db["crawl_runs"].create({
+            "id": int, "job": str, "started_at": str, "finished_at": str, "status": str, "pid": int,
+            "pages_fetched": int, "articles_new": int, "articles_updated": int, "articles_unchanged": int,
+            "failures": int, "error": str,
+        }, pk="id")
+
+
+@MIGRATIONS(name="0002_failure_counts")
+def _failure_counts(db: sqlite_utils.Database) -> None:
+    """One failures row per input (origin and URL), stage and reason, with how often it happened (`count`)
+    and when last (`last_seen`; `at` is the first time). Rows recorded twice before are merged."""
+    db["failures"].add_column("count", int, not_null_default=1)
+    db["failures"].add_column("last_seen", str)
+    db.execute("""
+        WITH merged AS (
+            SELECT min(id) AS id, count(*) AS times, max(at) AS last_seen FROM failures
+            GROUP BY origin, url, stage, reason)
+        UPDATE failures SET count = merged.times, last_seen = merged.last_seen FROM merged WHERE failures.id = merged.id""")
+    db.execute("""DELETE FROM failures WHERE id NOT IN (
+        SELECT min(id) FROM failures GROUP BY origin, url, stage, reason)""")
+    db.execute(f"CREATE UNIQUE INDEX failures_identity ON failures ({_FAILURE_IDENTITY})")
+
+
+
+class Store:
+    """One open corpus database: `with Store(path) as store: ...`. Safe to share between a replay and a crawl
+    (WAL + busy timeout). Raises StoreError for a database that cannot be used."""
+
+    def __init__(self, path: str | Path = DEFAULT_DB, *, busy_timeout: float | None = None):
         self.path = Path(path)
-        if str(self.path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.busy_timeout = _busy_timeout_setting() if busy_timeout is None else busy_timeout
+        in_memory = str(self.path) == ":memory:"
+        if not in_memory:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise StoreError(f"cannot create the folder {self.path.parent}: {error.strerror or error}") from None
         # isolation_level=None: we open transactions ourselves, short and explicit (BEGIN IMMEDIATE),
         # so a concurrent writer waits on busy_timeout instead of failing on a lock upgrade.
-        connection = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False)
-        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
-        self.db = sqlite_utils.Database(connection)
-        if str(self.path) != ":memory:":
-            self.db.enable_wal()
-        connection.execute("PRAGMA synchronous = NORMAL")
-        connection.execute("PRAGMA foreign_keys = ON")
-        self._ensure_schema()
+        try:
+            connection = sqlite3.connect(str(self.path), timeout=self.busy_timeout, isolation_level=None,
+                                         check_same_thread=False, factory=_Connection)
+        except sqlite3.Error as error:
+            raise _unusable_database(self.path, self.busy_timeout, error) or error from None
+        connection.store_path, connection.busy_timeout = self.path, self.busy_timeout
+        try:
+            connection.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
+            self.db = sqlite_utils.Database(connection)
+            if not in_memory:
+                self.db.enable_wal()
+            connection.execute("PRAGMA synchronous = NORMAL")
+            connection.execute("PRAGMA foreign_keys = ON")
+            self._migrate()
+        except BaseException:
+            connection.close()
+            raise
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     # --- schema ----------------------------------------------------------------------------------
 
-    def _ensure_schema(self) -> None:
-        with self.transaction():
-            self._create_tables()
+    def _migrate(self) -> None:
+        if not MIGRATIONS.pending(self.db):  # read-only: an up-to-date database is opened without a write lock
+            return
+        with self.transaction():  # one process migrates; another waits here, then finds nothing pending
+            MIGRATIONS.apply(self.db)
 
-    def _create_tables(self) -> None:
-        db = self.db
-        if "raw_documents" not in db.table_names():
-            db["raw_documents"].create({
-                "id": int, "raw_hash": str, "url": str, "origin": str, "source": str, "content_type": str,
-                "headers": str, "size": int, "content": bytes, "fetched_at": str,
-            }, pk="id")
-            db["raw_documents"].create_index(["raw_hash"], unique=True)
-        if "articles" not in db.table_names():
-            db["articles"].create({
-                "id": int, "url": str, "title": str, "body": str, "byline": str, "authors": str, "published": str,
-                "outlet": str, "language": str, "credits": str, "word_count": int, "content_hash": str,
-                "source": str, "origin": str, "canonical_url": str, "raw_id": int, "removed": str,
-                "ingested_at": str, "updated_at": str, "extractor_version": str,
-            }, pk="id", foreign_keys=[("raw_id", "raw_documents", "id")])
-            db["articles"].create_index(["url"], unique=True)
-            db["articles"].create_index(["content_hash"])
-            db["articles"].create_index(["published"])
-            db["articles"].enable_fts(["title", "body"], create_triggers=True, tokenize="unicode61")
-        if "article_versions" not in db.table_names():
-            db["article_versions"].create({
-                "id": int, "article_id": int, "title": str, "body": str, "content_hash": str, "raw_id": int,
-                "extractor_version": str, "valid_from": str, "valid_to": str,
-            }, pk="id", foreign_keys=[("article_id", "articles", "id")])
-            db["article_versions"].create_index(["article_id"])
-        if "fetched_urls" not in db.table_names():
-            db["fetched_urls"].create({
-                "url": str, "article_id": int, "status": int, "etag": str, "last_modified": str, "fetched_at": str,
-            }, pk="url")
-            db["fetched_urls"].create_index(["article_id"])
-        if "failures" not in db.table_names():
-            db["failures"].create({"id": int, "origin": str, "url": str, "stage": str, "reason": str, "at": str}, pk="id")
-        if "crawl_runs" not in db.table_names():
-            db["crawl_runs"].create({
-                "id": int, "job": str, "started_at": str, "finished_at": str, "status": str, "pid": int,
-                "pages_fetched": int, "articles_new": int, "articles_updated": int, "articles_unchanged": int,
-                "failures": int, "error": str,
-            }, pk="id")
+    def applied_migrations(self) -> list[str]:
+        return [migration.name for migration in MIGRATIONS.applied(self.db)]
 
     # --- transactions ----------------------------------------------------------------------------
 
@@ -133,7 +340,13 @@ class Store:
     def close(self) -> None:
         self.db.conn.close()
 
-    # --- writes ----------------------------------------------------------------------------------
+    def check_writable(self) -> None:
+        """Raise StoreError now if the database cannot be written (a read-only file opens and reads fine)."""
+        with self.transaction() as connection:
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+            connection.execute(f"PRAGMA user_version = {int(version)}")  # a write that changes nothing
+
+    # --- articles and raw inputs -----------------------------------------------------------------
 
     def save_raw(self, document: Document, compressed: bytes | None = None) -> int:
         """Keep the raw input (compressed) once; returns its id. The same bytes again reuse the row.
@@ -199,9 +412,27 @@ class Store:
                 "url IS NULL AND (raw_id = ? OR content_hash = ?)", [raw_id, content_hash], limit=1))
         return rows[0] if rows else None
 
+    def documents_to_reextract(self, *, only_outdated: bool = True) -> Iterator[Document]:
+        """The kept raw inputs of articles written by another extractor version (or of all articles), rebuilt
+        as Documents one at a time (the list of inputs is read first, so writing while iterating is safe)."""
+        condition = "WHERE a.extractor_version IS NOT ?" if only_outdated else "WHERE ? IS NOT NULL"
+        rows = self.db.execute(
+            "SELECT DISTINCT r.id, r.url, r.origin, r.source, r.content_type, r.headers "
+            f"FROM raw_documents r JOIN articles a ON a.raw_id = r.id {condition} ORDER BY r.id", [EXTRACTOR_VERSION]).fetchall()
+        for raw_id, url, origin, source, content_type, headers in rows:
+            yield Document(content=self.raw_content(raw_id), url=url, origin=origin or url or f"raw:{raw_id}",
+                           source=source or "replay", content_type=content_type, headers=json.loads(headers or "{}"))
+
+    # --- fetches and failures --------------------------------------------------------------------
+
     def record_failure(self, origin: str, stage: str, reason: str, url: str | None = None) -> None:
+        """One row per input, stage and reason: the same failure again counts up and moves `last_seen`."""
+        now = utc_now()
         with self.transaction():
-            self.db["failures"].insert({"origin": origin, "url": url, "stage": stage, "reason": reason, "at": utc_now()})
+            self.db.execute(
+                "INSERT INTO failures (origin, url, stage, reason, at, count, last_seen) VALUES (?, ?, ?, ?, ?, 1, ?) "
+                f"ON CONFLICT ({_FAILURE_IDENTITY}) DO UPDATE SET count = count + 1, last_seen = excluded.last_seen",
+                [origin, url, stage, reason, now, now])
 
     def record_fetch(self, url: str, article_id: int | None, status: int = 200, etag: str | None = None,
                      last_modified: str | None = None) -> None:
@@ -212,12 +443,50 @@ class Store:
                 "last_modified": last_modified, "fetched_at": utc_now(),
             }, pk="url")
 
-    # --- reads -----------------------------------------------------------------------------------
-
     def fetch_record(self, url: str) -> FetchRecord | None:
         row = self.db.execute(
             "SELECT url, article_id, fetched_at, etag, last_modified FROM fetched_urls WHERE url = ?", [url]).fetchone()
         return FetchRecord(*row) if row else None
+
+    # --- crawl runs ------------------------------------------------------------------------------
+
+    def start_crawl_run(self, job: str) -> int:
+        """Record a run of `job` as running (by this process); returns its id."""
+        with self.transaction():
+            return self.db["crawl_runs"].insert({
+                "job": job, "started_at": utc_now(), "status": "running", "pid": os.getpid(),
+                "pages_fetched": 0, "articles_new": 0, "articles_updated": 0, "articles_unchanged": 0, "failures": 0,
+            }).last_pk
+
+    def finish_crawl_run(self, run_id: int, status: str, counts: RunCounts, error: str | None = None) -> None:
+        if status not in RUN_STATUSES:
+            raise ValueError(f"unknown run status {status!r}")
+        with self.transaction():
+            self.db["crawl_runs"].update(run_id, {
+                "finished_at": utc_now(), "status": status, "error": error,
+                "pages_fetched": counts.pages_fetched, "articles_new": counts.articles_new,
+                "articles_updated": counts.articles_updated, "articles_unchanged": counts.articles_unchanged,
+                "failures": counts.failures,
+            })
+
+    def mark_interrupted_runs(self, job: str) -> int:
+        """Mark `job`'s runs still 'running' as interrupted (call it holding the job's lock: they were left
+        by a killed process); returns how many there were."""
+        with self.transaction():
+            cursor = self.db.execute(
+                "UPDATE crawl_runs SET status = 'interrupted', finished_at = coalesce(finished_at, ?), "
+                "error = coalesce(error, 'process ended without finishing the run') WHERE job = ? AND status = 'running'",
+                [utc_now(), job])
+            return cursor.rowcount
+
+    def crawl_runs(self, limit: int = 50) -> list[CrawlRun]:
+        """The most recent runs, newest first."""
+        rows = self.db.execute(
+            "SELECT id, job, started_at, finished_at, status, pid, pages_fetched, articles_new, articles_updated, "
+            "articles_unchanged, failures, error FROM crawl_runs ORDER BY id DESC LIMIT ?", [limit]).fetchall()
+        return [CrawlRun(*row) for row in rows]
+
+    # --- reads -----------------------------------------------------------------------------------
 
     def article(self, article_id: int) -> dict[str, Any] | None:
         rows = list(self.db["articles"].rows_where("id = ?", [article_id]))
@@ -231,9 +500,6 @@ class Store:
         if row is None:
             raise KeyError(raw_id)
         return zlib.decompress(row[0])
-
-    def raw_documents(self) -> Iterator[dict[str, Any]]:
-        return self.db["raw_documents"].rows_where(order_by="id", select="id, raw_hash, url, origin, source, content_type, headers")
 
     def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
         return list(self.db["articles"].search(query, limit=limit, columns=["id", "url", "title", "outlet", "published"]))
@@ -276,6 +542,17 @@ class _Transaction:
         if not self.outer:
             return
         if exc_type is None:
-            self.connection.execute("COMMIT")
+            try:
+                self.connection.execute("COMMIT")
+            except BaseException:
+                self._roll_back()
+                raise
         else:
-            self.connection.execute("ROLLBACK")
+            self._roll_back()
+
+    def _roll_back(self) -> None:
+        if self.connection.in_transaction:  # an error such as a full disk may have ended it already
+            try:
+                self.connection.execute("ROLLBACK")
+            except (sqlite3.Error, StoreError):
+                pass

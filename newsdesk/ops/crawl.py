@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.report import CrawlReport
-from newsdesk.corpus.store import DEFAULT_DB
+from newsdesk.corpus.store import DEFAULT_DB, Store
 
 
 @dataclass
@@ -42,10 +42,14 @@ def crawl_settings(options: CrawlOptions, db_path: str | Path):
 def run_crawl(options: CrawlOptions, db_path: str | Path = DEFAULT_DB) -> CrawlReport:
     """Crawl once, in this process, until the frontier or the page budget is exhausted (or SIGINT/SIGTERM,
     after which Scrapy finishes the requests and items in flight). A process can run this only once:
-    Twisted's reactor does not restart, which is why schedulers run each crawl in a child process."""
+    Twisted's reactor does not restart, which is why schedulers run each crawl in a child process.
+    Raises StoreError when the corpus cannot be used at the start; when it fails during the crawl, the crawl
+    stops and the report's store_error says why."""
     from scrapy.crawler import CrawlerProcess
 
-    Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+    # A corpus that cannot be opened or written fails here, with its StoreError, before anything is fetched.
+    with Store(db_path) as store:
+        store.check_writable()
     process = CrawlerProcess(crawl_settings(options, db_path))
     crawler = process.create_crawler("news")
     process.crawl(crawler, start_urls=options.start_urls, feeds=options.feeds, sitemaps=options.sitemaps,

@@ -10,8 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from crawler.report import CrawlReport
-from newsdesk.corpus.store import Store, utc_now
+from newsdesk.corpus.store import RunCounts, Store, StoreError
 
 _DURATION_PART = re.compile(r"(\d+)\s*([smhdw])")
 _DURATION = re.compile(r"^\s*(?:\d+\s*[smhdw]\s*)+$")
@@ -188,34 +187,6 @@ class JobLock:
         self.release()
 
 
-def mark_interrupted_runs(store: Store, job_name: str) -> int:
-    """Runs still 'running' while we hold the job's lock were left by a killed process."""
-    with store.transaction() as connection:
-        cursor = connection.execute(
-            "UPDATE crawl_runs SET status = 'interrupted', finished_at = coalesce(finished_at, ?), "
-            "error = coalesce(error, 'process ended without finishing the run') WHERE job = ? AND status = 'running'",
-            [utc_now(), job_name])
-        return cursor.rowcount
-
-
-def start_run(store: Store, job_name: str) -> int:
-    with store.transaction():
-        return store.db["crawl_runs"].insert({
-            "job": job_name, "started_at": utc_now(), "status": "running", "pid": os.getpid(),
-            "pages_fetched": 0, "articles_new": 0, "articles_updated": 0, "articles_unchanged": 0, "failures": 0,
-        }).last_pk
-
-
-def finish_run(store: Store, run_id: int, status: str, counts: CrawlReport, error: str | None = None) -> None:
-    with store.transaction():
-        store.db["crawl_runs"].update(run_id, {
-            "finished_at": utc_now(), "status": status, "error": error,
-            "pages_fetched": counts.pages_fetched, "articles_new": counts.articles_new,
-            "articles_updated": counts.articles_updated, "articles_unchanged": counts.articles_unchanged,
-            "failures": counts.failures,
-        })
-
-
 class JobRunResult:
     """How `newsdesk jobs run` ended, for its exit code and message."""
 
@@ -232,30 +203,38 @@ def run_job(job: JobSpec, db_path: str | Path) -> JobRunResult:
         lock.acquire()
     except JobAlreadyRunning as error:
         return JobRunResult("refused", str(error))
-    store = Store(db_path)
     try:
-        stale = mark_interrupted_runs(store, job.name)
-        run_id = start_run(store, job.name)
-        options = CrawlOptions(job.start_urls, job.feeds, job.sitemaps, job.allow_domains, job.max_pages,
-                               job.recrawl_after, dict(job.settings))
-        try:
-            report = run_crawl(options, db_path)
-        except Exception as error:  # the run is recorded as failed; the scheduler goes on
-            finish_run(store, run_id, "failed", CrawlReport(), error=f"{type(error).__name__}: {error}")
-            return JobRunResult("failed", f"job '{job.name}' failed: {type(error).__name__}: {error}", run_id)
-        status = "interrupted" if report.finish_reason == "shutdown" else "ok"
-        error = None
-        if status == "ok" and report.pages_fetched == 0 and report.failures:
-            status, error = "failed", "no page could be fetched"
-        finish_run(store, run_id, status, report, error=error)
-        note = f" (marked {stale} earlier run(s) interrupted)" if stale else ""
-        return JobRunResult(status, f"job '{job.name}' {status}: {report.summary()}{note}", run_id)
+        with Store(db_path) as store:
+            store.check_writable()
+            stale = store.mark_interrupted_runs(job.name)
+            run_id = store.start_crawl_run(job.name)
+            options = CrawlOptions(job.start_urls, job.feeds, job.sitemaps, job.allow_domains, job.max_pages,
+                                   job.recrawl_after, dict(job.settings))
+            try:
+                report = run_crawl(options, db_path)
+            except StoreError as error:  # recorded if the corpus still takes it, then reported by the caller
+                _finish_if_possible(store, run_id, error.reason)
+                raise
+            except Exception as error:  # the run is recorded as failed; the scheduler goes on
+                store.finish_crawl_run(run_id, "failed", RunCounts(), error=f"{type(error).__name__}: {error}")
+                return JobRunResult("failed", f"job '{job.name}' failed: {type(error).__name__}: {error}", run_id)
+            if report.store_error:  # the crawl stopped because the corpus could not be written
+                _finish_if_possible(store, run_id, report.store_error, report.run_counts())
+                raise StoreError(report.store_error)
+            status = "interrupted" if report.finish_reason == "shutdown" else "ok"
+            error = None
+            if status == "ok" and report.pages_fetched == 0 and report.failures:
+                status, error = "failed", "no page could be fetched"
+            store.finish_crawl_run(run_id, status, report.run_counts(), error=error)
+            note = f" (marked {stale} earlier run(s) interrupted)" if stale else ""
+            return JobRunResult(status, f"job '{job.name}' {status}: {report.summary()}{note}", run_id)
     finally:
-        store.close()
         lock.release()
 
 
-def run_history(store: Store, limit: int = 50) -> list[dict[str, Any]]:
-    return list(store.db.query(
-        "SELECT id, job, started_at, finished_at, status, pages_fetched, articles_new, articles_updated, "
-        "articles_unchanged, failures, error FROM crawl_runs ORDER BY id DESC LIMIT ?", [limit]))
+def _finish_if_possible(store: Store, run_id: int, reason: str, counts: RunCounts = RunCounts()) -> None:
+    """Record a run that the corpus stopped as failed, if the corpus still takes that write."""
+    try:
+        store.finish_crawl_run(run_id, "failed", counts, error=reason)
+    except StoreError:
+        pass  # the next run of the job marks it interrupted
