@@ -4,6 +4,8 @@ and a runner that measures a command's peak memory."""
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -107,3 +109,14 @@ def query(db: Path, sql: str) -> list[sqlite3.Row]:
         return connection.execute(sql).fetchall()
     finally:
         connection.close()
+
+
+def run_unprivileged(command: list[str], **kwargs) -> subprocess.CompletedProcess:
+    """Run `command` so that file permissions bind it: as root (where they would not), without the
+    capabilities that override them. Tests of read-only files and folders use it."""
+    if os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip("running as root without setpriv (util-linux): file permissions cannot be enforced")
+        command = [setpriv, "--bounding-set=-dac_override,-dac_read_search,-fowner", *command]
+    return subprocess.run(command, capture_output=True, text=True, timeout=300, **kwargs)

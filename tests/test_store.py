@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import json
+import sqlite3
+import sys
 import zlib
 
+import pytest
+import sqlite_utils
+
+from conftest import query, run_unprivileged
 from extractors import Article, Document
-from newsdesk.corpus.store import Store
+from newsdesk.corpus.store import Store, StoreError
 
 
 def make_article(url: str | None = "https://example.org/a", title: str = "Headline", body: str = "Body text " * 30) -> Article:
@@ -119,3 +125,149 @@ def test_reextract_rebuilds_articles_from_kept_raw_inputs(store: Store, seed_pat
     assert all(row["body"] != "stale" and row["extractor_version"] != "old" for row in store.articles())
     assert reextract(store) == {}, "nothing is outdated any more"
     assert store.counts()["articles"] == 5
+
+
+# --- schema versions ---------------------------------------------------------------------------------
+
+def test_a_new_database_gets_every_migration_recorded(tmp_path):
+    from newsdesk.corpus.store import MIGRATIONS
+
+    with Store(tmp_path / "new.db") as corpus:
+        applied = corpus.applied_migrations()
+    assert applied == [migration.name for migration in MIGRATIONS.pending(sqlite_utils.Database(memory=True))]
+    assert applied[:2] == ["0001_initial_schema", "0002_failure_counts"]
+    with Store(tmp_path / "new.db") as again:
+        assert again.applied_migrations() == applied, "opening again applies nothing twice"
+
+
+def test_a_database_of_the_previous_release_opens_and_upgrades_in_place(tmp_path):
+    from fixtures.legacy_schema import LEGACY_ARTICLE_URL, LEGACY_FAILURE, LEGACY_FAILURE_TIMES, create_legacy_corpus
+
+    db = tmp_path / "legacy.db"
+    create_legacy_corpus(db)
+    with Store(db) as corpus:
+        assert corpus.applied_migrations()[:2] == ["0001_initial_schema", "0002_failure_counts"]
+        assert [hit["url"] for hit in corpus.search("harbour")] == [LEGACY_ARTICLE_URL], "articles and their index kept"
+        assert corpus.raw_content(1) == b"<p>story</p>\n"
+        assert [run.status for run in corpus.crawl_runs()] == ["ok"]
+        origin, url, stage, reason = LEGACY_FAILURE
+        corpus.record_failure(origin, stage, reason, url=url)
+    rows = [dict(row) for row in query(db, "select origin, stage, reason, at, count, last_seen from failures order by id")]
+    merged = next(row for row in rows if row["origin"] == origin)
+    assert len(rows) == 2, "the failure 0.1 recorded three times is one row now"
+    assert merged["count"] == 4 and merged["at"] == LEGACY_FAILURE_TIMES[0], "three old rows merged, one new occurrence"
+    assert merged["last_seen"] > LEGACY_FAILURE_TIMES[-1]
+    single = next(row for row in rows if row["origin"] == "empty.txt")
+    assert (single["count"], single["last_seen"]) == (1, single["at"])
+
+
+def test_a_failing_migration_leaves_the_database_as_it_was(tmp_path, monkeypatch):
+    from newsdesk.corpus import store as store_module
+
+    def broken(db):
+        db["failures"].add_column("half_done", str)
+        raise RuntimeError("migration bug")
+
+    migrations = store_module.Migrations("newsdesk")
+    for migration in store_module.MIGRATIONS._migrations:
+        migrations(name=migration.name)(migration.fn)
+    migrations(name="0099_broken")(broken)
+    with Store(tmp_path / "c.db"):
+        pass
+    monkeypatch.setattr(store_module, "MIGRATIONS", migrations)
+    with pytest.raises(RuntimeError, match="migration bug"):
+        Store(tmp_path / "c.db")
+    columns = [row["name"] for row in query(tmp_path / "c.db", "select name from pragma_table_info('failures')")]
+    assert "half_done" not in columns, "the migration ran inside a transaction that was rolled back"
+    assert "0099_broken" not in [row[0] for row in query(tmp_path / "c.db", "select name from _sqlite_migrations")]
+
+
+# --- failures ----------------------------------------------------------------------------------------
+
+def test_the_same_failure_again_is_counted_not_added_again(store: Store):
+    for _ in range(3):
+        store.record_failure("broken.html", "decode", "binary content (PNG image), not a page")
+    store.record_failure("broken.html", "read", "unreadable: Permission denied")
+    store.record_failure("https://example.org/x", "fetch", "HTTP 404", url="https://example.org/x")
+    store.record_failure("https://example.org/x", "fetch", "HTTP 404", url="https://example.org/x")
+    rows = {(row["origin"], row["stage"]): row for row in store.db["failures"].rows}
+    assert len(rows) == 3, "another stage or reason is another row"
+    assert rows[("broken.html", "decode")]["count"] == 3 and rows[("broken.html", "read")]["count"] == 1
+    assert rows[("https://example.org/x", "fetch")]["count"] == 2
+    first = rows[("broken.html", "decode")]
+    assert first["at"] <= first["last_seen"]
+
+
+# --- database problems -------------------------------------------------------------------------------
+
+def test_a_file_that_is_not_sqlite_is_one_store_error(tmp_path):
+    (tmp_path / "notes.db").write_bytes(b"These are my notes, not a database. " * 100)
+    with pytest.raises(StoreError) as error:
+        Store(tmp_path / "notes.db")
+    assert error.value.reason == f"{tmp_path / 'notes.db'} is not a SQLite database"
+    assert (tmp_path / "notes.db").read_bytes().startswith(b"These are my notes"), "the file is left alone"
+
+
+def test_a_folder_that_cannot_be_made_is_one_store_error(tmp_path):
+    (tmp_path / "plain-file").write_text("x")
+    with pytest.raises(StoreError, match="cannot create the folder .*plain-file: a file of that name is in the way"):
+        Store(tmp_path / "plain-file" / "corpus.db")
+
+
+def test_a_database_locked_longer_than_the_busy_timeout_is_one_store_error(tmp_path):
+    db = tmp_path / "c.db"
+    Store(db).close()
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with Store(db, busy_timeout=0.2) as corpus:  # opening an up-to-date corpus needs no write lock
+            assert corpus.counts()["articles"] == 0
+            with pytest.raises(StoreError, match=r"c\.db stayed locked by another process for more than 0\.2s"):
+                corpus.record_failure("x.html", "read", "unreadable")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
+def test_the_busy_timeout_comes_from_the_environment_and_a_bad_value_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setenv("NEWSDESK_BUSY_TIMEOUT", "2.5")
+    with Store(tmp_path / "c.db") as corpus:
+        assert corpus.db.execute("PRAGMA busy_timeout").fetchone()[0] == 2500
+    monkeypatch.setenv("NEWSDESK_BUSY_TIMEOUT", "soon")
+    with pytest.raises(StoreError, match="NEWSDESK_BUSY_TIMEOUT must be a number of seconds, got 'soon'"):
+        Store(tmp_path / "c.db")
+
+
+def test_a_full_disk_is_one_store_error_and_what_was_stored_stays(store: Store):
+    document = make_document()
+    store.save_article(make_article(), document, store.save_raw(document))
+    pages = store.db.execute("PRAGMA page_count").fetchone()[0]
+    store.db.execute(f"PRAGMA max_page_count = {pages}")  # what a full disk looks like to SQLite: SQLITE_FULL
+    big = make_document(content=bytes(range(256)) * 40_000, url="https://example.org/big")
+    with pytest.raises(StoreError, match="the disk holding .*corpus.db is full"):
+        store.save_raw(big)
+    assert store.counts()["articles"] == 1 and store.counts()["raw_documents"] == 1
+    assert store.integrity_ok()
+
+
+def test_errors_about_one_statement_stay_what_they_are(store: Store):
+    with pytest.raises(sqlite3.OperationalError, match="no such table"):
+        store.db.execute("SELECT * FROM no_such_table")
+
+
+def test_the_store_is_a_context_manager_that_closes_its_connection(tmp_path):
+    with Store(tmp_path / "c.db") as corpus:
+        assert corpus.counts()["articles"] == 0
+    with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+        corpus.db.execute("SELECT 1")
+
+
+def test_check_writable_finds_a_read_only_database_before_any_write(tmp_path):
+    db = tmp_path / "c.db"
+    Store(db).close()
+    script = ("import sys\nfrom newsdesk.corpus.store import Store, StoreError\n"
+              "corpus = Store(sys.argv[1])\nprint(corpus.counts()['articles'])\n"
+              "try:\n    corpus.check_writable()\nexcept StoreError as error:\n    print(error.reason)\n")
+    db.chmod(0o444)
+    result = run_unprivileged([sys.executable, "-c", script, str(db)])
+    assert result.stdout.splitlines() == ["0", f"{db} is read-only"], result.stderr

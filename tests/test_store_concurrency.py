@@ -88,3 +88,40 @@ def test_a_replay_killed_mid_write_leaves_a_consistent_database(tmp_path):
                            capture_output=True, text=True, timeout=300)
     assert rerun.returncode == 0
     assert sqlite3.connect(db).execute("select count(*) from articles").fetchone()[0] == 400
+
+
+OPENER = """
+import sys
+from newsdesk.corpus.store import Store
+print("ready", flush=True)
+sys.stdin.readline()  # every process is imported and waiting: they open the new database together
+with Store(sys.argv[1]) as store:
+    store.record_failure(sys.argv[2], "test", "opened the new database")
+    print(",".join(store.applied_migrations()), flush=True)
+"""
+
+
+def test_processes_opening_a_new_database_at_once_migrate_it_once(tmp_path):
+    from newsdesk.corpus.store import MIGRATIONS, Store
+
+    expected = None
+    for round_number in range(3):
+        db = tmp_path / f"new-{round_number}.db"
+        openers = [subprocess.Popen([sys.executable, "-c", OPENER, str(db), f"opener-{n}"], stdin=subprocess.PIPE,
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for n in range(4)]
+        for opener in openers:
+            assert opener.stdout.readline().strip() == "ready"
+        for opener in openers:
+            opener.stdin.write("go\n")
+            opener.stdin.flush()
+        results = [opener.communicate(timeout=120) for opener in openers]
+        for (out, err), opener in zip(results, openers):
+            assert opener.returncode == 0 and "Traceback" not in err, err[-2000:]
+        with Store(db) as store:
+            expected = expected or store.applied_migrations()
+        assert {out.strip() for out, _ in results} == {",".join(expected)}, "every process saw the same, complete schema"
+        connection = sqlite3.connect(db)
+        recorded = [row[0] for row in connection.execute("select name from _sqlite_migrations order by id")]
+        assert recorded == expected == [migration.name for migration in MIGRATIONS._migrations], "each migration once"
+        assert connection.execute("select count(*) from failures").fetchone()[0] == 4
+        connection.close()

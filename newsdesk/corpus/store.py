@@ -293,6 +293,8 @@ class Store:
         if not in_memory:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
+            except FileExistsError:
+                raise StoreError(f"cannot create the folder {self.path.parent}: a file of that name is in the way") from None
             except OSError as error:
                 raise StoreError(f"cannot create the folder {self.path.parent}: {error.strerror or error}") from None
         # isolation_level=None: we open transactions ourselves, short and explicit (BEGIN IMMEDIATE),
