@@ -123,7 +123,7 @@ class _TypedRedirectLimit:
         except RequestDropped:
             raise
         except IgnoreRequest:  # the only one a redirect middleware raises: too many redirects
-            raise RequestDropped("redirect loop (too many redirects)", refusal=False) from None
+            raise RequestDropped(f"too many redirects (more than {self.max_redirect_times})", refusal=False) from None
 
 
 class RedirectLimitMiddleware(_TypedRedirectLimit, RedirectMiddleware):

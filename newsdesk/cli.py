@@ -45,13 +45,16 @@ def reporting_store_errors(command: str) -> Iterator[None]:
 
 
 @contextmanager
-def open_corpus(command: str, db_path: str, *, missing: str | None = None) -> Iterator[Store]:
+def open_corpus(command: str, db_path: str, *, missing: str | None = None, writes: bool = True) -> Iterator[Store]:
     """The corpus for `newsdesk COMMAND`, closed afterwards. With `missing` (what to do first), a database
-    that does not exist is refused instead of created."""
+    that does not exist is refused instead of created; a command that `writes` refuses a read-only one
+    before it starts."""
     if missing and not Path(db_path).exists():
         error_console.print(f"newsdesk {command}: no corpus at {db_path} ({missing})")
         sys.exit(1)
     with reporting_store_errors(command), Store(db_path) as store:
+        if writes:
+            store.check_writable()
         yield store
 
 
@@ -151,7 +154,7 @@ def extract_command(file: str, url: str | None, content_type: str | None, remove
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def stats(db_path: str, as_json: bool) -> None:
     """Summarize the corpus: counts, outlets, languages, failures."""
-    with open_corpus("stats", db_path, missing=NO_CORPUS_YET) as store:
+    with open_corpus("stats", db_path, missing=NO_CORPUS_YET, writes=False) as store:
         summary = store.stats()
     if as_json:
         click.echo(json.dumps(summary, indent=2, ensure_ascii=False))
@@ -285,7 +288,7 @@ def jobs_run(name: str, jobs_file: str, db_path: str) -> None:
 @click.option("--limit", default=20, show_default=True)
 def jobs_history(db_path: str, limit: int) -> None:
     """The most recent crawl runs recorded in the corpus."""
-    with open_corpus("jobs history", db_path, missing="no job has run against it yet") as store:
+    with open_corpus("jobs history", db_path, missing="no job has run against it yet", writes=False) as store:
         runs = store.crawl_runs(limit)
     table = Table()
     columns = ("id", "job", "started_at", "finished_at", "status", "pages_fetched", "articles_new", "articles_updated",

@@ -161,3 +161,91 @@ def test_extract_reads_xhtml_that_opens_with_an_xml_declaration():
     article = json.loads(result.stdout)
     assert "XML-Deklaration beginnt." in article["body"]
     assert article["language"] == "de"
+
+
+# --- database problems: one line and a non-zero exit, never a traceback --------------------------------
+
+def store_commands(db: Path, tmp_path: Path) -> dict[str, list[str]]:
+    """Every command that opens the corpus, with arguments that would otherwise work."""
+    jobs = tmp_path / "jobs.toml"
+    jobs.write_text('[[job]]\nname = "nightly"\nstart_urls = ["http://127.0.0.1:9/"]\n')
+    return {
+        "replay": ["replay", str(SEEDS), "--db", str(db)],
+        "stats": ["stats", "--db", str(db)],
+        "reextract": ["reextract", "--db", str(db)],
+        "jobs history": ["jobs", "history", "--db", str(db)],
+        "jobs run": ["jobs", "run", "nightly", "--jobs", str(jobs), "--db", str(db)],
+        "crawl": ["crawl", "http://127.0.0.1:9/", "--db", str(db)],
+    }
+
+
+def test_every_command_refuses_a_file_that_is_not_sqlite_in_one_line(tmp_path: Path):
+    db = tmp_path / "notes.db"
+    db.write_bytes(b"These are my notes, not a database. " * 100)
+    for command, arguments in store_commands(db, tmp_path).items():
+        result = run("newsdesk", *arguments)
+        assert result.returncode == 1, (command, result.stdout, result.stderr)
+        assert result.stderr.strip() == f"newsdesk {command}: {db} is not a SQLite database", (command, result.stderr)
+        assert result.stdout == ""
+    assert db.read_bytes().startswith(b"These are my notes"), "nothing was written to it"
+
+
+def test_a_read_only_corpus_is_refused_in_one_line_by_every_command_that_writes(tmp_path: Path):
+    from conftest import run_unprivileged
+
+    db = tmp_path / "corpus.db"
+    assert run("newsdesk", "replay", str(SEEDS), "--db", str(db)).returncode == 0
+    db.chmod(0o444)
+    commands = store_commands(db, tmp_path)
+    for command in ("replay", "reextract", "jobs run", "crawl"):
+        arguments = [*commands[command], "--all"] if command == "reextract" else commands[command]
+        result = run_unprivileged([str(BIN / "newsdesk"), *arguments])
+        assert result.returncode == 1, (command, result.stdout, result.stderr)
+        assert result.stderr.strip().splitlines()[-1] == f"newsdesk {command}: {db} is read-only", (command, result.stderr)
+        assert "Traceback" not in result.stdout + result.stderr
+    stats = run_unprivileged([str(BIN / "newsdesk"), "stats", "--db", str(db), "--json"])
+    assert stats.returncode == 0 and json.loads(stats.stdout)["counts"]["articles"] == 5, "reading still works"
+
+
+def test_a_read_only_folder_is_refused_in_one_line(tmp_path: Path):
+    from conftest import run_unprivileged
+
+    folder = tmp_path / "locked-away"
+    folder.mkdir()
+    folder.chmod(0o555)
+    result = run_unprivileged([str(BIN / "newsdesk"), "replay", str(SEEDS), "--db", str(folder / "corpus.db")])
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == f"newsdesk replay: cannot open {folder / 'corpus.db'} (is its folder there and writable?)"
+
+
+def test_a_corpus_locked_too_long_is_refused_in_one_line(tmp_path: Path):
+    import sqlite3
+
+    db = tmp_path / "corpus.db"
+    assert run("newsdesk", "replay", str(SEEDS), "--db", str(db)).returncode == 0
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another writer that does not let go
+    try:
+        result = subprocess.run([str(BIN / "newsdesk"), "replay", str(SEEDS), "--db", str(db)], capture_output=True,
+                                text=True, timeout=120, env={**os.environ, "NEWSDESK_BUSY_TIMEOUT": "0.5"})
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == f"newsdesk replay: {db} stayed locked by another process for more than 0.5s"
+
+
+def test_reextract_refuses_a_missing_corpus_instead_of_creating_one(tmp_path: Path):
+    result = run("newsdesk", "reextract", "--db", str(tmp_path / "nothing.db"))
+    assert result.returncode == 1
+    assert result.stderr.strip() == (f"newsdesk reextract: no corpus at {tmp_path / 'nothing.db'} "
+                                     "(run `newsdesk replay` or `newsdesk crawl` first)")
+    assert not (tmp_path / "nothing.db").exists()
+
+
+def test_replaying_the_same_bad_file_again_counts_its_failure_up(tmp_path: Path, corpus: Path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    for _ in range(3):
+        run("newsdesk", "replay", str(tmp_path / "empty.txt"), "--db", str(corpus))
+    rows = json.loads(run("sqlite-utils", str(corpus), "select origin, count from failures").stdout)
+    assert rows == [{"origin": str(tmp_path / "empty.txt"), "count": 3}]

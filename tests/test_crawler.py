@@ -3,6 +3,7 @@ and what a second crawl does not fetch again."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, query
+from crawler.report import CrawlReport
 from extractors import extract
 from newsdesk.devtools.loopback_site import LoopbackNewsSite
 
@@ -163,3 +165,51 @@ def test_recrawl_with_validators_gets_304s(site, tmp_path):
     assert all("If-None-Match" in record.headers for record in article_records)
     assert "0 new, 0 updated" in result.stdout
     assert rows(db, "select count(*) as n from article_versions")[0]["n"] == 0
+
+
+# Runs one crawl in a process of its own and prints its Scrapy stats (numbers and strings) as JSON.
+CRAWL_STATS = """
+import json, sys
+from scrapy.crawler import CrawlerProcess
+from newsdesk.ops.crawl import CrawlOptions, crawl_settings
+options = CrawlOptions([sys.argv[2]], settings=json.loads(sys.argv[3]))
+process = CrawlerProcess(crawl_settings(options, sys.argv[1]))
+crawler = process.create_crawler("news")
+process.crawl(crawler, start_urls=options.start_urls)
+process.start()
+print(json.dumps({key: value for key, value in crawler.stats.get_stats().items() if isinstance(value, (int, str))}))
+"""
+FAST_SETTINGS = {"AUTOTHROTTLE_START_DELAY": 0.02, "DOWNLOAD_DELAY": 0, "NEWSDESK_RETRY_BACKOFF_BASE": 0.2,
+                 "NEWSDESK_PROGRESS_INTERVAL": 0}
+
+
+def crawl_stats(db: Path, start_url: str, **settings) -> dict:
+    result = subprocess.run([sys.executable, "-c", CRAWL_STATS, str(db), start_url, json.dumps({**FAST_SETTINGS, **settings})],
+                            capture_output=True, text=True, timeout=240)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_robots_and_offsite_refusals_are_counted_from_scrapy_stats_and_oversized_pages_fail(site, tmp_path):
+    db, limit = tmp_path / "corpus.db", 30_000
+    stats = crawl_stats(db, site.base_url + "/", DOWNLOAD_MAXSIZE=limit)
+    # /private/secret.html is disallowed by robots.txt; /redirect-away redirects to another host.
+    assert stats.get("robotstxt/forbidden") == 1 and stats.get("offsite/filtered") == 1, stats
+    assert CrawlReport.from_stats(stats).refused == 2
+    assert not [record for record in site.request_log if record.path.startswith("/private/") or record.host.startswith("localhost")]
+    failures = {row["url"]: row["reason"] for row in rows(db, "select url, reason from failures")}
+    assert not [url for url in failures if "/private/" in url or "redirect-away" in url or "localhost" in url], \
+        "a policy refusal is not a failure"
+    oversized = [article["url"] for article in site.articles
+                 if len(site.respond(article["path"], "127.0.0.1", {})[2]) > limit]
+    assert oversized and all(failures.get(url) == f"response too large (over {limit:,} bytes)" for url in oversized), failures
+    assert stats["newsdesk/fetch_failed"] == len(failures), "every failures row stored by the pipeline is counted"
+
+
+def test_a_redirect_past_the_limit_is_a_failure_with_its_reason(site, tmp_path):
+    db = tmp_path / "corpus.db"
+    stats = crawl_stats(db, site.base_url + "/redirect-away", REDIRECT_MAX_TIMES=0)
+    failures = {row["url"]: (row["stage"], row["reason"]) for row in rows(db, "select url, stage, reason from failures")}
+    assert failures[site.base_url + "/redirect-away"] == ("fetch", "too many redirects (more than 0)")
+    assert "offsite/filtered" not in stats, "the redirect was never followed to the other host"
+    assert CrawlReport.from_stats(stats).failures == len(failures)

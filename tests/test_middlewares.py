@@ -16,7 +16,8 @@ from twisted.internet.error import TimeoutError as DownloadTimeout
 from crawler.corpus import corpus_for
 from crawler.spiders.news import NewsSpider
 from crawler.middlewares import (
-    BackoffRetryMiddleware, KnownArticleMiddleware, RedirectLoopMiddleware, SchemeFilterMiddleware, retry_after_seconds,
+    BackoffRetryMiddleware, KnownArticleMiddleware, RedirectLoopMiddleware, RequestDropped, SchemeFilterMiddleware,
+    retry_after_seconds,
 )
 from extractors import Article, Document
 
@@ -111,3 +112,54 @@ def test_retried_statuses_and_timeouts_get_a_new_request(crawler_stub):
     assert asyncio.run(middleware.process_response(Request(URL), not_found)) is not_found
     assert isinstance(asyncio.run(middleware.process_exception(Request(URL), DownloadTimeout())), Request)
     assert crawler.stats.get_value("retry/count") == 4
+
+
+def test_refusals_and_failures_are_typed_for_the_errback(crawler_stub):
+    crawler = crawler_stub(NEWSDESK_RECRAWL_AFTER=3600)
+    store_known_article(crawler, [URL])
+    refusals = [
+        lambda: SchemeFilterMiddleware.from_crawler(crawler).process_request(Request("ftp://news.example.org/a")),
+        lambda: KnownArticleMiddleware.from_crawler(crawler).process_request(page_request()),
+    ]
+    for refuse in refusals:
+        with pytest.raises(RequestDropped) as refused:
+            refuse()
+        assert refused.value.refusal
+    loop = Request("https://news.example.org/b", meta={"redirect_urls": ["https://news.example.org/a"]})
+    with pytest.raises(RequestDropped) as failed:
+        RedirectLoopMiddleware().process_response(loop, Response(loop.url, status=302, headers={"Location": "/a"}))
+    assert not failed.value.refusal and failed.value.reason == "redirect loop (back to https://news.example.org/a)"
+    assert crawler.stats.get_value("newsdesk/refused/scheme") == 1 and crawler.stats.get_value("newsdesk/skipped_known") == 1
+
+
+def test_scrapy_middlewares_replaced_by_typed_subclasses_in_their_places(crawler_stub):
+    from scrapy.utils.misc import load_object
+
+    middlewares = crawler_stub().settings.getdict("DOWNLOADER_MIDDLEWARES")
+    replaced = {"robotstxt.RobotsTxtMiddleware": "RobotsTxtPolicyMiddleware", "redirect.RedirectMiddleware": "RedirectLimitMiddleware",
+                "redirect.MetaRefreshMiddleware": "MetaRefreshLimitMiddleware",
+                "httpcompression.HttpCompressionMiddleware": "DecompressionLimitMiddleware"}
+    base = crawler_stub().settings.getdict("DOWNLOADER_MIDDLEWARES_BASE")
+    for scrapy_name, ours in replaced.items():
+        scrapy_path = "scrapy.downloadermiddlewares." + scrapy_name
+        assert middlewares[scrapy_path] is None, f"{scrapy_name} is off"
+        assert middlewares["crawler.middlewares." + ours] == base[scrapy_path], f"{ours} sits where {scrapy_name} did"
+        assert issubclass(load_object("crawler.middlewares." + ours), load_object(scrapy_path))
+
+
+def test_a_redirect_past_the_limit_and_a_decompression_bomb_are_typed_failures(crawler_stub):
+    import gzip
+
+    from crawler.middlewares import DecompressionLimitMiddleware, RedirectLimitMiddleware
+
+    crawler = crawler_stub(REDIRECT_MAX_TIMES=1, DOWNLOAD_MAXSIZE=10_000)
+    crawler.spider = NewsSpider(start_urls=URL)
+    redirects = RedirectLimitMiddleware.from_crawler(crawler)
+    hop = Request(URL, meta={"redirect_times": 1, "redirect_ttl": 1})
+    with pytest.raises(RequestDropped) as too_many:
+        redirects.process_response(hop, Response(URL, status=302, headers={"Location": "/next.html"}))
+    assert (too_many.value.refusal, too_many.value.reason) == (False, "too many redirects (more than 1)")
+    bomb = Response(URL, status=200, headers={"Content-Encoding": "gzip"}, body=gzip.compress(b"\0" * 100_000))
+    with pytest.raises(RequestDropped) as too_large:
+        DecompressionLimitMiddleware.from_crawler(crawler).process_response(Request(URL), bomb)
+    assert (too_large.value.refusal, too_large.value.reason) == (False, "response too large (over 10,000 bytes once decompressed)")

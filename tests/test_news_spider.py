@@ -169,3 +169,47 @@ def test_page_links_come_from_markup_only_with_entities_decoded():
             b"<a data-href='/not-a-link' title='t'>no href</a><p>a href='/in-text'</p></body></html>")
     assert page_links(page, "https://news.example.org/a/") == ["https://news.example.org/search?q=bridge&page=2",
                                                               "https://news.example.org/bare"]
+
+
+def failed(request: Request, error: BaseException):
+    from twisted.python.failure import Failure
+
+    failure = Failure(error)
+    failure.request = request
+    return failure
+
+
+def test_errors_are_told_apart_by_exception_type_never_by_message_text(spider):
+    from scrapy.exceptions import DownloadCancelledError, DownloadTimeoutError, IgnoreRequest
+    from scrapy.spidermiddlewares.httperror import HttpError
+
+    from crawler.middlewares import RequestDropped
+
+    news = spider(settings={"DOWNLOAD_MAXSIZE": 1000})
+    url = SITE + "/a.html"
+
+    def outcome(error, meta=None):
+        return collect(news.on_error(failed(Request(url, meta=meta or {}), error)))
+
+    # Refusals say nothing, whatever their message; failures say why, whatever their message.
+    assert outcome(RequestDropped("HTTP 404 redirect loop failed", refusal=True)) == []
+    assert outcome(RequestDropped("robots.txt offsite known article", refusal=False)) == [
+        FailedUrl(url, "fetch", "robots.txt offsite known article")]
+    assert outcome(HttpError(Response(url, status=404), "Ignoring non-200 response")) == [FailedUrl(url, "fetch", "HTTP 404")]
+    assert outcome(DownloadCancelledError("robots.txt")) == [FailedUrl(url, "fetch", "response too large (over 1,000 bytes)")]
+    assert outcome(DownloadTimeoutError("robots.txt"), {"download_timeout": 3}) == [
+        FailedUrl(url, "fetch", "fetch failed: timed out (took longer than 3 seconds)")]
+    assert outcome(IgnoreRequest("Forbidden by robots.txt")) == [
+        FailedUrl(url, "fetch", "request dropped: Forbidden by robots.txt")], "an untyped IgnoreRequest is not a refusal"
+    redirected = collect(news.on_error(failed(Request(SITE + "/b.html", meta={"redirect_urls": [url]}),
+                                              RequestDropped("too many redirects (more than 5)", refusal=False))))
+    assert redirected == [FailedUrl(url, "fetch", "too many redirects (more than 5)")], "recorded under the URL asked for"
+
+
+def test_a_store_error_met_by_a_middleware_stops_the_crawl_without_a_failure_item(spider):
+    from crawler.corpus import STORE_ERROR_STAT
+    from newsdesk.corpus.store import StoreError
+
+    news = spider()
+    assert collect(news.on_error(failed(Request(SITE + "/a.html"), StoreError("corpus.db is not a SQLite database")))) == []
+    assert news.crawler.stats.get_value(STORE_ERROR_STAT) == "corpus.db is not a SQLite database"

@@ -13,7 +13,7 @@ import pytest
 
 import crawler.pipelines
 from conftest import query
-from crawler.items import FetchedPage
+from crawler.items import FailedUrl, FetchedPage
 from crawler.pipelines import IngestPipeline
 from hostile_inputs import PARAGRAPH, article_html, paragraphs
 
@@ -73,3 +73,30 @@ def test_a_page_that_kills_or_hangs_its_worker_costs_one_failure(pipeline, monke
     assert (url, stage) == ("https://news.example.org/2024/poison.html", "extract") and recorded.startswith(reason)
     assert [row[0] for row in query(db, "select url from articles")] == ["https://news.example.org/2024/bridge.html"], \
         "a fresh worker took the next page"
+
+
+def test_failure_items_become_counted_failures_rows(pipeline, tmp_path):
+    ingest = pipeline(NEWSDESK_EXTRACT_WORKERS=0)
+    for _ in range(2):
+        asyncio.run(ingest.process_item(FailedUrl("https://news.example.org/gone.html", "fetch", "HTTP 404")))
+    asyncio.run(ingest.process_item(FailedUrl("https://news.example.org/rss.xml", "discover", "feed is not valid XML")))
+    rows = [tuple(row) for row in query(tmp_path / "corpus.db", "select url, stage, reason, count from failures order by id")]
+    assert rows == [("https://news.example.org/gone.html", "fetch", "HTTP 404", 2),
+                    ("https://news.example.org/rss.xml", "discover", "feed is not valid XML", 1)]
+    assert ingest.stats.get_value("newsdesk/fetch_failed") == 2 and ingest.stats.get_value("newsdesk/discover_failed") == 1
+
+
+def test_a_store_that_cannot_be_written_stops_the_crawl_once_without_a_traceback(pipeline, tmp_path):
+    from crawler.corpus import STORE_ERROR_STAT, corpus_for
+
+    ingest = pipeline(NEWSDESK_EXTRACT_WORKERS=0)
+    asyncio.run(ingest.process_item(fetched("2024/first.html")))
+    corpus_for(ingest.crawler).db.execute("PRAGMA query_only = 1")  # every write is refused from here on
+    for path in ("2024/second.html", "2024/third.html"):
+        item = fetched(path)
+        assert asyncio.run(ingest.process_item(item)) is item, "no exception reaches Scrapy, so no traceback per page"
+    asyncio.run(ingest.process_item(FailedUrl("https://news.example.org/gone.html", "fetch", "HTTP 404")))
+    reason = ingest.stats.get_value(STORE_ERROR_STAT)
+    assert reason.startswith(str(tmp_path / "corpus.db")) and "readonly" in reason
+    assert ingest.stats.get_value("newsdesk/new") == 1 and ingest.stats.get_value("newsdesk/failed") is None
+    assert [row[0] for row in query(tmp_path / "corpus.db", "select url from articles")] == ["https://news.example.org/2024/first.html"]
