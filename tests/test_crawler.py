@@ -213,3 +213,30 @@ def test_a_redirect_past_the_limit_is_a_failure_with_its_reason(site, tmp_path):
     assert failures[site.base_url + "/redirect-away"] == ("fetch", "too many redirects (more than 0)")
     assert "offsite/filtered" not in stats, "the redirect was never followed to the other host"
     assert CrawlReport.from_stats(stats).failures == len(failures)
+
+
+def test_a_crawl_whose_corpus_cannot_be_written_any_more_stops_and_exits_non_zero(site, tmp_path):
+    import os
+    import sqlite3
+
+    from conftest import wait_for_count
+
+    db = tmp_path / "corpus.db"
+    process = subprocess.Popen([str(BIN / "newsdesk"), "crawl", site.base_url + "/", "--db", str(db),
+                                "-s", "AUTOTHROTTLE_START_DELAY=0.02", "-s", "DOWNLOAD_DELAY=0.15", "-s", "NEWSDESK_PROGRESS_INTERVAL=0"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "NEWSDESK_BUSY_TIMEOUT": "0.5"})
+    assert wait_for_count(db, "select count(*) from articles", 3) >= 3
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another writer holds the corpus from now on
+    try:
+        out, err = process.communicate(timeout=240)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert process.returncode == 1, out + err
+    assert "Traceback" not in out + err
+    assert err.strip().splitlines()[-1] == f"newsdesk crawl: {db} stayed locked by another process for more than 0.5s"
+    assert "crawl finished (store_error)" in out
+    stored = query(db, "select count(*) from articles")[0][0]
+    assert 3 <= stored < len(site.articles), "stopped early, and what was stored stays"
