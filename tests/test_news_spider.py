@@ -10,7 +10,6 @@ import pytest
 from scrapy import Request
 from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
 
-from conftest import query
 from crawler.items import FailedUrl, FetchedPage
 from crawler.spiders.news import (
     PRIORITY_DISCOVERY, PRIORITY_LISTED_PAGE, PRIORITY_START_PAGE, NewsSpider, page_links,
