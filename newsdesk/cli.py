@@ -32,7 +32,7 @@ db_option = click.option("--db", "db_path", default=str(DEFAULT_DB), show_defaul
 
 def exit_for_store_error(command: str, reason: str) -> NoReturn:
     """A database that cannot be used ends `newsdesk COMMAND` with one line and exit code 1, not a traceback."""
-    error_console.print(f"newsdesk {command}: {reason}")
+    error_console.print(f"newsdesk {command}: {reason}", markup=False)  # paths and SQLite's words may hold [brackets]
     sys.exit(1)
 
 
