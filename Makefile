@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DB := data/articles.db
 
-.PHONY: install demo test eval train-body clean
+.PHONY: install demo test test-fast eval train-body clean
 
 install: $(VENV)/.installed
 
@@ -20,6 +20,10 @@ demo: install
 
 test: install
 	$(BIN)/python -m pytest -q
+
+# The tests that start no other process (no commands, crawls, scheduler, demo, workers): under a minute.
+test-fast: install
+	$(BIN)/python -m pytest -q -m "not slow"
 
 eval: install
 	$(BIN)/newsdesk eval ../shared/datasets/fundus-de

@@ -13,6 +13,8 @@ import pytest
 
 from conftest import FIXTURES, SEEDS
 
+pytestmark = pytest.mark.slow  # Every test here runs the newsdesk command in a process of its own.
+
 BIN = Path(sys.executable).parent
 
 

@@ -38,6 +38,7 @@ def first_crawl(tmp_path_factory):
         yield running, db, result
 
 
+@pytest.mark.slow
 def test_crawl_stores_every_article_once_and_nothing_else(first_crawl):
     site, db, result = first_crawl
     assert result.returncode == 0, result.stderr
@@ -53,6 +54,7 @@ def test_crawl_stores_every_article_once_and_nothing_else(first_crawl):
     assert "37 new" in result.stdout and "failed" in result.stdout
 
 
+@pytest.mark.slow
 def test_crawl_never_requests_disallowed_or_other_host_urls(first_crawl):
     site, db, _ = first_crawl
     paths = [record.path for record in site.request_log]
@@ -68,6 +70,7 @@ def test_crawl_never_requests_disallowed_or_other_host_urls(first_crawl):
     assert all(agent.startswith("newsdesk/") and "contact" in agent for agent in user_agents)
 
 
+@pytest.mark.slow
 def test_errors_are_recorded_and_503_is_retried_after_its_retry_after(first_crawl):
     site, db, _ = first_crawl
     failures = {row["url"]: row for row in rows(db, "select url, stage, reason from failures")}
@@ -80,6 +83,7 @@ def test_errors_are_recorded_and_503_is_retried_after_its_retry_after(first_craw
     assert site.base_url + "/flaky.html" not in failures
 
 
+@pytest.mark.slow
 def test_second_crawl_requests_no_known_article_again(site, tmp_path):
     db = tmp_path / "corpus.db"
     crawl(db, site.base_url + "/")
@@ -91,6 +95,7 @@ def test_second_crawl_requests_no_known_article_again(site, tmp_path):
     assert rows(db, "select count(*) as n from articles")[0]["n"] == len(site.articles)
 
 
+@pytest.mark.slow
 def test_an_article_is_known_by_its_canonical_url_and_every_url_it_was_fetched_under(site, tmp_path):
     db = tmp_path / "corpus.db"
     result = crawl(db, "--feed", site.base_url + "/feed-amp.rss")
@@ -111,6 +116,7 @@ def test_an_article_is_known_by_its_canonical_url_and_every_url_it_was_fetched_u
     assert rows(db, "select count(*) as n from articles")[0]["n"] == 15
 
 
+@pytest.mark.slow
 def test_allowed_domains_are_followed_by_links_and_redirects(site, tmp_path):
     db = tmp_path / "corpus.db"
     result = crawl(db, site.base_url + "/", "--allow-domain", "localhost")
@@ -131,6 +137,7 @@ def test_a_scrapyd_deploy_finds_the_project_settings():
     assert config["settings"]["default"] == "crawler.settings" and config["deploy"]["project"] == "newsdesk"
 
 
+@pytest.mark.slow
 def test_the_spider_runs_under_plain_scrapy_from_the_repository_root(site, tmp_path):
     listed = subprocess.run([str(BIN / "scrapy"), "list"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert listed.returncode == 0 and listed.stdout.split() == ["news"], listed.stderr
@@ -144,6 +151,7 @@ def test_the_spider_runs_under_plain_scrapy_from_the_repository_root(site, tmp_p
     assert {row["url"] for row in stored} <= {article["url"] for article in site.articles}
 
 
+@pytest.mark.slow
 def test_page_budget_goes_to_sitemap_articles_before_link_following(site, tmp_path):
     db = tmp_path / "corpus.db"
     result = crawl(db, site.base_url + "/", "--max-pages", "14")
@@ -153,6 +161,7 @@ def test_page_budget_goes_to_sitemap_articles_before_link_following(site, tmp_pa
     assert stored >= 8, f"sitemap entries come first; only {stored} articles in {fetched}"
 
 
+@pytest.mark.slow
 def test_recrawl_with_validators_gets_304s(site, tmp_path):
     db = tmp_path / "corpus.db"
     crawl(db, site.base_url + "/")

@@ -6,9 +6,13 @@ import json
 import os
 import subprocess
 
+import pytest
+
 from conftest import ROOT, query
 from newsdesk.devtools.loopback_site import DEFAULT_SITE_DIR
 from test_seed_extraction import EXPECTED, NOISE_LINES, article_lines
+
+pytestmark = pytest.mark.slow  # The whole demo: a replay and a live crawl.
 
 
 def test_demo_stores_the_clean_seeds_and_crawls_the_bundled_site(tmp_path):

@@ -11,8 +11,11 @@ import textwrap
 import time
 from pathlib import Path
 
+import pytest
 
 from conftest import query, wait_for_count
+
+pytestmark = pytest.mark.slow  # Crawl jobs and the scheduler, each run in a process of its own.
 
 BIN = Path(sys.executable).parent
 

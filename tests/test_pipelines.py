@@ -17,6 +17,8 @@ from crawler.items import FetchedPage
 from crawler.pipelines import IngestPipeline
 from hostile_inputs import PARAGRAPH, article_html, paragraphs
 
+pytestmark = pytest.mark.slow  # The pipeline starts extraction worker processes.
+
 PAGE = article_html(paragraphs(PARAGRAPH)).encode()
 
 

@@ -9,8 +9,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import SEEDS, wait_for_count
 from newsdesk.devtools.loopback_site import LoopbackNewsSite
+
+pytestmark = pytest.mark.slow  # Writers in processes of their own.
 
 BIN = Path(sys.executable).parent
 WRITER = """
