@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DB := data/articles.db
 
-.PHONY: install demo test test-fast eval train-body clean
+.PHONY: install demo test test-fast lint eval train-body clean
 
 install: $(VENV)/.installed
 
@@ -24,6 +24,9 @@ test: install
 # The tests that start no other process (no commands, crawls, scheduler, demo, workers): under a minute.
 test-fast: install
 	$(BIN)/python -m pytest -q -m "not slow"
+
+lint: install
+	$(BIN)/ruff check .
 
 eval: install
 	$(BIN)/newsdesk eval ../shared/datasets/fundus-de

@@ -171,7 +171,8 @@ def reextract_command(db_path: str, everything: bool) -> None:
 @click.option("--part", type=click.Choice(evaluation_parts), default="all", show_default=True,
               help="All pages, or only the tuning sites, or only the held-out third of sites.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def eval_command(dataset_dir: str, systems: tuple[str, ...], limit: int | None, sample: int | None, part: str, as_json: bool) -> None:
+def eval_command(dataset_dir: str, systems: tuple[str, ...], limit: int | None, sample: int | None, part: str,
+                 as_json: bool) -> None:
     """Score newsdesk beside reference extractors on a dataset (kind recognised from its files)."""
     import logging
 
@@ -218,7 +219,8 @@ def jobs() -> None:
     """Scheduled crawl jobs from a TOML jobs file."""
 
 
-jobs_file_option = click.option("--jobs", "jobs_file", required=True, type=click.Path(dir_okay=False), help="The jobs file (TOML).")
+jobs_file_option = click.option("--jobs", "jobs_file", required=True, type=click.Path(dir_okay=False),
+                                help="The jobs file (TOML).")
 
 
 def _load_jobs_or_exit(jobs_file: str):

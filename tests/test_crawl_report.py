@@ -34,7 +34,8 @@ def test_progress_line_and_summary_say_pages_articles_and_errors():
 
 
 def test_an_empty_crawl_reports_zeros():
-    assert CrawlReport.from_stats({}).progress_line() == "0 pages fetched, 0 articles stored (0 new, 0 updated, 0 unchanged), 0 errors"
+    expected = "0 pages fetched, 0 articles stored (0 new, 0 updated, 0 unchanged), 0 errors"
+    assert CrawlReport.from_stats({}).progress_line() == expected
 
 
 def test_sustained_rate_counts_from_the_first_article_stored_to_the_last():

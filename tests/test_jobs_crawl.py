@@ -29,7 +29,8 @@ def write_jobs(tmp_path: Path, base_url: str, *, every: str = "1h", delay: float
         start_urls = ["{base_url}/"]
         every = "{every}"
         recrawl_after = "0s"
-        settings = {{ AUTOTHROTTLE_START_DELAY = 0.02, DOWNLOAD_DELAY = {delay}, NEWSDESK_PROGRESS_INTERVAL = 0, NEWSDESK_RETRY_BACKOFF_BASE = 0.2 }}
+        settings = {{ AUTOTHROTTLE_START_DELAY = 0.02, DOWNLOAD_DELAY = {delay}, NEWSDESK_PROGRESS_INTERVAL = 0,
+                      NEWSDESK_RETRY_BACKOFF_BASE = 0.2 }}
     """))
     return path
 
@@ -49,7 +50,8 @@ def test_second_run_stores_nothing_new_and_gets_304s(site, tmp_path):
     article_paths = {article["path"] for article in site.articles}
     article_requests = [record for record in site.request_log if record.path in article_paths]
     assert article_requests and {record.status for record in article_requests} == {304}
-    runs = [tuple(row) for row in query(db, "select status, articles_new, articles_updated, articles_unchanged from crawl_runs order by id")]
+    runs = [tuple(row) for row in query(
+        db, "select status, articles_new, articles_updated, articles_unchanged from crawl_runs order by id")]
     assert runs[0] == ("ok", len(site.articles), 0, 0)
     assert runs[1][:3] == ("ok", 0, 0) and runs[1][3] == len(site.articles)
     assert query(db, "select count(*) from articles")[0][0] == len(site.articles)

@@ -37,7 +37,8 @@ def make_captures(folder: Path, copies: int) -> None:
     for number in range(copies):
         lines = seeds[number % len(seeds)].read_text(encoding="utf-8").splitlines()
         # A sentence of its own in the middle of the body makes every copy a distinct article.
-        lines.insert(len(lines) // 3, f"This is copy number {number} of the story, made so that the test has many distinct articles to write.")
+        lines.insert(len(lines) // 3,
+                     f"This is copy number {number} of the story, made so that the test has many distinct articles to write.")
         (folder / f"capture-{number:04d}.txt").write_text("\n".join(lines), encoding="utf-8")
 
 
