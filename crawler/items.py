@@ -1,4 +1,4 @@
-"""The one item the spider yields: a fetched page, plain bytes and strings so it serializes (scrapy-redis)."""
+"""The one item the spider yields: a fetched page, as plain bytes and strings."""
 
 from __future__ import annotations
 
