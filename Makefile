@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DB := data/articles.db
 
-.PHONY: install demo test test-fast lint eval train-body clean
+.PHONY: install demo test test-fast lint docs eval train-body clean
 
 install: $(VENV)/.installed
 
@@ -27,6 +27,10 @@ test-fast: install
 
 lint: install
 	$(BIN)/ruff check .
+
+# Regenerate the README's CLI reference from the commands' --help (tests/test_readme.py fails when they differ).
+docs: install
+	$(BIN)/cog -r README.md
 
 eval: install
 	$(BIN)/newsdesk eval ../shared/datasets/fundus-de

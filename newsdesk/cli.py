@@ -322,7 +322,7 @@ def _parse_setting(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--max-pages", type=click.IntRange(min=1), default=None, help="Stop after fetching this many pages.")
 @click.option("--allow-domain", "allow_domains", multiple=True, help="Another host the crawl may follow links to (repeatable).")
 @click.option("--recrawl-after", default=None, help="Refetch known articles after this long, e.g. '6h' (default 24h).")
-@click.option("--db", "db_path", default=str(DEFAULT_DB), show_default=True, type=click.Path(dir_okay=False))
+@db_option
 @click.option("--set", "-s", "scrapy_settings", multiple=True, metavar="NAME=VALUE", help="Override a Scrapy setting.")
 @click.option("--json", "as_json", is_flag=True, help="Print the closing report as JSON.")
 def crawl_command(start_urls, feeds, sitemaps, max_pages, allow_domains, recrawl_after, db_path, scrapy_settings, as_json):
