@@ -7,6 +7,7 @@ import contextlib
 import doctest
 import io
 import re
+import subprocess
 
 import pytest
 from cogapp import Cog
@@ -56,3 +57,34 @@ def test_the_python_api_example_runs(monkeypatch: pytest.MonkeyPatch):
     result = runner.summarize(verbose=False)
     assert result.attempted >= 8, "the README shows a Python example"
     assert result.failed == 0, "".join(report)
+
+
+def layout_paths() -> list[str]:
+    """The paths the README's Layout table names, relative to the repository: each row's first column, and the
+    file and folder names in its role column (relative to the row's own folder unless they start with it)."""
+    section = README.read_text(encoding="utf-8").split("## Layout\n", 1)[1].split("\n## ", 1)[0]
+    paths = []
+    for row in re.findall(r"^\| `([^`]+)` \|(.*)\|$", section, flags=re.MULTILINE):
+        path, role = row
+        paths.append(path)
+        for name in re.findall(r"`([\w./-]+(?:/|\.(?:py|json|sh|toml|md)))`", role):
+            paths.append(name if name.startswith(path) or not path.endswith("/") else path + name)
+    return paths
+
+
+def test_every_path_in_the_layout_table_exists():
+    paths = layout_paths()
+    assert len(paths) > 20 and "crawler/report.py" in paths and "crawler/spiders/news.py" in paths
+    missing = [path for path in paths if not (ROOT / path).exists() or path.endswith("/") != (ROOT / path).is_dir()]
+    assert not missing, f"the README's Layout names paths that are not in the tree: {missing}"
+
+
+def test_every_folder_and_subpackage_is_in_the_layout_table():
+    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout.decode()
+    folders = {name.split("/", 1)[0] + "/" for name in tracked.split("\0") if "/" in name}
+    subpackages = {f"{init.parent.relative_to(ROOT)}/" for package in ("extractors", "newsdesk", "crawler")
+                   for init in (ROOT / package).glob("*/__init__.py")}
+    assert {"newsdesk/corpus/", "newsdesk/ops/", "newsdesk/devtools/"} <= subpackages
+    named = layout_paths()
+    unnamed = sorted(folder for folder in folders | subpackages if not any(path.startswith(folder) for path in named))
+    assert not unnamed, f"the README's Layout does not name: {unnamed}"
