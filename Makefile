@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DB := data/articles.db
 
-.PHONY: install demo test test-fast lint docs eval train-body clean
+.PHONY: install demo test test-fast lint docs check-wheel eval train-body clean
 
 install: $(VENV)/.installed
 
@@ -27,6 +27,10 @@ test-fast: install
 
 lint: install
 	$(BIN)/ruff check .
+
+# The built wheel in a fresh virtual environment outside the checkout: replay, demo site, crawl (also in make test).
+check-wheel: install
+	$(BIN)/python -m pytest -q tests/test_wheel.py
 
 # Regenerate the README's CLI reference from the commands' --help (tests/test_readme.py fails when they differ).
 docs: install
