@@ -43,7 +43,8 @@ def test_non_http_urls_and_redirects_to_them_are_refused(crawler_stub):
 def store_known_article(crawler, urls: list[str], etag: str | None = '"v1"', last_modified: str | None = None) -> int:
     store = corpus_for(crawler)
     document = Document(content=b"page", url=urls[0], source="crawl")
-    article_id = store.save_article(Article(url=urls[0], title="Bridge", body="word " * 50), document, store.save_raw(document)).article_id
+    article = Article(url=urls[0], title="Bridge", body="word " * 50)
+    article_id = store.save_article(article, document, store.save_raw(document)).article_id
     for url in urls:
         store.record_fetch(url, article_id, etag=etag, last_modified=last_modified)
     return article_id

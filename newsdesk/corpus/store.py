@@ -233,7 +233,8 @@ class Store:
         return zlib.decompress(row[0])
 
     def raw_documents(self) -> Iterator[dict[str, Any]]:
-        return self.db["raw_documents"].rows_where(order_by="id", select="id, raw_hash, url, origin, source, content_type, headers")
+        return self.db["raw_documents"].rows_where(order_by="id",
+                                                   select="id, raw_hash, url, origin, source, content_type, headers")
 
     def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
         return list(self.db["articles"].search(query, limit=limit, columns=["id", "url", "title", "outlet", "published"]))
