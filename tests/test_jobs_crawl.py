@@ -29,8 +29,12 @@ def write_jobs(tmp_path: Path, base_url: str, *, every: str = "1h", delay: float
         start_urls = ["{base_url}/"]
         every = "{every}"
         recrawl_after = "0s"
-        settings = {{ AUTOTHROTTLE_START_DELAY = 0.02, DOWNLOAD_DELAY = {delay}, NEWSDESK_PROGRESS_INTERVAL = 0,
-                      NEWSDESK_RETRY_BACKOFF_BASE = 0.2 }}
+
+        [job.settings]
+        AUTOTHROTTLE_START_DELAY = 0.02
+        DOWNLOAD_DELAY = {delay}
+        NEWSDESK_PROGRESS_INTERVAL = 0
+        NEWSDESK_RETRY_BACKOFF_BASE = 0.2
     """))
     return path
 
