@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DB := data/articles.db
 
-.PHONY: install demo test eval train-body clean
+.PHONY: install demo test test-fast lint docs check-wheel eval train-body clean
 
 install: $(VENV)/.installed
 
@@ -20,6 +20,21 @@ demo: install
 
 test: install
 	$(BIN)/python -m pytest -q
+
+# The tests that start no other process (no commands, crawls, scheduler, demo, workers): under a minute.
+test-fast: install
+	$(BIN)/python -m pytest -q -m "not slow"
+
+lint: install
+	$(BIN)/ruff check .
+
+# The built wheel in a fresh virtual environment outside the checkout: replay, demo site, crawl (also in make test).
+check-wheel: install
+	$(BIN)/python -m pytest -q tests/test_wheel.py
+
+# Regenerate the README's CLI reference from the commands' --help (tests/test_readme.py fails when they differ).
+docs: install
+	$(BIN)/cog -r README.md
 
 eval: install
 	$(BIN)/newsdesk eval ../shared/datasets/fundus-de

@@ -85,7 +85,8 @@ class IngestPipeline:
             self._restart_pool()
             return Extraction(stage="extract", reason="the extractor process crashed on this page")
         except Exception as error:  # anything else the pool raises (e.g. a page it cannot hand over) costs this page only
-            return Extraction(stage="extract", reason=f"extraction worker error: {type(error).__name__}: {' '.join(str(error).split())[:200]}")
+            message = " ".join(str(error).split())[:200]
+            return Extraction(stage="extract", reason=f"extraction worker error: {type(error).__name__}: {message}")
 
     def _restart_pool(self) -> None:
         """A stuck or crashed worker poisons the whole pool: kill it and start afresh."""

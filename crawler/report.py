@@ -33,7 +33,10 @@ class CrawlReport:
     @classmethod
     def from_stats(cls, stats: dict[str, Any]) -> "CrawlReport":
         started, finished = stats.get("start_time"), stats.get("finish_time")
-        elapsed = (finished - started).total_seconds() if started and finished else float(stats.get("elapsed_time_seconds", 0) or 0)
+        if started and finished:
+            elapsed = (finished - started).total_seconds()
+        else:
+            elapsed = float(stats.get("elapsed_time_seconds", 0) or 0)
         first, last = stats.get("newsdesk/first_stored_at"), stats.get("newsdesk/last_stored_at")
         return cls(
             pages_fetched=stats.get("downloader/response_count", 0),
@@ -73,7 +76,8 @@ class CrawlReport:
                 f"{self.failures} errors")
 
     def summary(self) -> str:
-        return (f"crawl finished ({self.finish_reason or 'done'}): {self.pages_fetched} pages fetched in {self.elapsed_seconds:.1f}s; "
+        return (f"crawl finished ({self.finish_reason or 'done'}): "
+                f"{self.pages_fetched} pages fetched in {self.elapsed_seconds:.1f}s; "
                 f"articles: {self.articles_new} new, {self.articles_updated} updated, {self.articles_unchanged} unchanged "
                 f"({self.not_modified} not modified); {self.skipped_pages} list/navigation pages not stored; "
                 f"{self.skipped_known} known articles skipped; {self.refused} requests refused by policy; {self.failures} failed")

@@ -22,7 +22,7 @@ class Removal:
 class Document:
     """Raw input exactly as fetched or read: the unit every source hands to the ingest core.
 
-    Kept serializable (bytes + plain strings) so it can cross process boundaries (scrapy-redis).
+    Kept serializable (bytes + plain strings) so it can cross process boundaries (the extraction workers).
     """
 
     content: bytes

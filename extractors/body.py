@@ -304,7 +304,8 @@ class BodyModels:
         layout, combined = TreeModel.from_dict(data["layout"]), TreeModel.from_dict(data["combined"])
         if layout.features != LAYOUT_FEATURES or combined.features != LAYOUT_FEATURES + TRAFILATURA_FEATURES:
             raise ValueError(f"{path} was trained on other features; run `newsdesk train-body` again")
-        return cls(layout, combined, data["threshold"], tuple(data["doubt_band"]), data["doubt_share"], data.get("trained_on", {}))
+        return cls(layout, combined, data["threshold"], tuple(data["doubt_band"]), data["doubt_share"],
+                   data.get("trained_on", {}))
 
     def in_doubt(self, blocks: list[Block], probabilities: np.ndarray) -> bool:
         low, high = self.doubt_band

@@ -13,7 +13,8 @@ from extractors.language import confirm_declared_language, detect_language, load
 from extractors.limits import LIMITS
 from extractors.text_cleaner import clean_text_capture
 
-_HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title|div|p|article)\b", re.IGNORECASE | re.DOTALL)
+_HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title|div|p|article)\b",
+                         re.IGNORECASE | re.DOTALL)
 _HTML_TAGS = re.compile(r"</?(?:p|div|span|a|br|li|h[1-6]|article|section|body|html|table)\b[^>]*>", re.IGNORECASE)
 
 
@@ -45,7 +46,8 @@ def extract(content: bytes | str | Document, url: str | None = None, *, content_
         content = content.content
     if isinstance(content, bytes):
         if len(content) > LIMITS.max_input_bytes:
-            raise ExtractionError(f"input of {len(content):,} bytes exceeds the {LIMITS.max_input_bytes:,}-byte limit", stage="decode")
+            raise ExtractionError(f"input of {len(content):,} bytes exceeds the {LIMITS.max_input_bytes:,}-byte limit",
+                                  stage="decode")
         decoded = decode_bytes(content, content_type)
         text, encoding = decoded.text, decoded.encoding
     else:

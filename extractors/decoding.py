@@ -178,7 +178,8 @@ def _checked(text: str, encoding: str) -> DecodedText:
     sample = text[:100000]
     junk = len(_CONTROL.findall(sample)) + sample.count("\ufffd")
     if sample and junk > max(8, len(sample) // 20):
-        raise ExtractionError(f"binary or undecodable content ({junk} control/replacement characters in the first {len(sample):,})", stage="decode")
+        raise ExtractionError(f"binary or undecodable content ({junk} control/replacement characters "
+                              f"in the first {len(sample):,})", stage="decode")
     if "\x00" in text:
         text = text.replace("\x00", "")
     return DecodedText(text, encoding)

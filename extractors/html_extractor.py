@@ -155,7 +155,8 @@ def extract_html(html: str, url: str | None) -> HtmlExtraction:
     host = (urlsplit(url).hostname or "") if url else ""
     site_names = [site_name, publisher, sitename, cues.outlet, host, outlet_from_host(url)]
     title = choose_title(declared, site_names) or clean_title(extract_title(tree), site_names)
-    authors = choose_authors(declared.authors, site_names) or choose_authors({**find_bylines(tree), "text": cues.authors}, site_names)
+    authors = (choose_authors(declared.authors, site_names)
+               or choose_authors({**find_bylines(tree), "text": cues.authors}, site_names))
     # Dates the page declares (markup, then a date in its title) beat htmldate's quick search (markup,
     # URL); a date seen in the body text is the last resort. htmldate's extensive search of the page text
     # costs more than it adds, since a date in the article text is read by the text cues anyway.

@@ -269,14 +269,16 @@ def read_metadata(tree: lxml.html.HtmlElement) -> PageMetadata:
             if document_title is None and parent is not None and parent.tag == "head":
                 document_title = element
         elif tag == "link":
-            if metadata.canonical_url is None and element.get("href") and "canonical" in (element.get("rel") or "").lower().split():
+            is_canonical = "canonical" in (element.get("rel") or "").lower().split()
+            if metadata.canonical_url is None and element.get("href") and is_canonical:
                 metadata.canonical_url = element.get("href")
 
     nodes = json_ld_nodes(scripts)
     articles = _article_nodes(nodes)
     for node in nodes:
         declared = node.get("@type")
-        metadata.types.extend(value for value in (declared if isinstance(declared, list) else [declared]) if isinstance(value, str))
+        types = declared if isinstance(declared, list) else [declared]
+        metadata.types.extend(value for value in types if isinstance(value, str))
 
     metadata.headline = _visible_headline(tree, headings)
     for node in articles:

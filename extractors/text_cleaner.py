@@ -25,7 +25,8 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _SPACES = re.compile(r"\s+")
 # Generic words that follow "About" in footers without naming the publisher ("About us", "About the author").
 _NOT_AN_OUTLET = {"us", "me", "the author", "this article", "this story", "the site", "uns", "mich", "nous", "cookies"}
-_NAME_PARTICLES = {"von", "van", "de", "der", "den", "du", "da", "di", "del", "la", "le", "bin", "ibn", "al", "el", "zu", "ten", "ter", "y"}
+_NAME_PARTICLES = {"von", "van", "de", "der", "den", "du", "da", "di", "del", "la", "le", "bin", "ibn", "al", "el", "zu", "ten",
+                   "ter", "y"}
 
 
 @dataclass
@@ -231,7 +232,8 @@ def line_features(text: str, stopwords: frozenset[str]) -> LineFeatures:
     density = (sum(token in stopwords for token in tokens) / len(tokens)) if tokens else 0.0
     sentence_like = bool(line_rules.SENTENCE_END.search(text)) and words >= 4
     first = text[:1]
-    headline_like = 2 <= words <= 30 and chars <= 200 and not text.endswith((".", ":", ",", ";")) and (first.isupper() or first.isdigit() or not first.isalpha())
+    headline_like = (2 <= words <= 30 and chars <= 200 and not text.endswith((".", ":", ",", ";"))
+                     and (first.isupper() or first.isdigit() or not first.isalpha()))
     if cjk > chars * 0.3:
         # CJK scripts have no spaces and no stopwords we can count: length and punctuation decide.
         good = chars >= 40 and bool(line_rules.SENTENCE_PUNCTUATION.search(text))
@@ -405,7 +407,8 @@ def choose_title(lines: list[Line], body_start: int) -> Line | None:
     window = [line for line in candidates if body_start - lines.index(line) <= 12]
     if window:
         return window[-1]
-    prefixed = [line for line in lines[:body_start] if line.reason in ("photo caption or credit",) and line_rules.TITLE_PREFIX.match(line.text)]
+    prefixed = [line for line in lines[:body_start]
+                if line.reason in ("photo caption or credit",) and line_rules.TITLE_PREFIX.match(line.text)]
     if prefixed:
         return prefixed[0]
     return candidates[0] if candidates else None
@@ -474,7 +477,8 @@ def _mark_title_echoes(lines: list[Line], title: str, title_line: Line | None) -
             _mark(line, "repeated headline")
         elif other.endswith(key) and len(other) - len(key) < 60:
             _mark(line, "breadcrumb")
-        elif other.startswith(key) and line_rules.TITLE_SITE_SEPARATORS.search(line.text[len(title) - 2:] if len(line.text) > len(title) else ""):
+        elif other.startswith(key) and line_rules.TITLE_SITE_SEPARATORS.search(
+                line.text[len(title) - 2:] if len(line.text) > len(title) else ""):
             _mark(line, "page title")
 
 
@@ -515,7 +519,8 @@ def strip_boilerplate_lines(paragraphs: list[str]) -> tuple[list[str], list[Remo
             removed.append(Removal(line.text, line.reason))
             if kept and line.reason == "comment section header":
                 ended = True
-            elif kept and (line.reason in ("teaser list header",) or line.reason.startswith("outlet cue") or line.reason == "credit line"):
+            elif kept and (line.reason in ("teaser list header",) or line.reason.startswith("outlet cue")
+                           or line.reason == "credit line"):
                 ended = _nothing_long_follows(lines, line.index)
         else:
             kept.append(line.text)

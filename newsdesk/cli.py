@@ -191,7 +191,8 @@ def reextract_command(db_path: str, everything: bool) -> None:
 @click.option("--part", type=click.Choice(evaluation_parts), default="all", show_default=True,
               help="All pages, or only the tuning sites, or only the held-out third of sites.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def eval_command(dataset_dir: str, systems: tuple[str, ...], limit: int | None, sample: int | None, part: str, as_json: bool) -> None:
+def eval_command(dataset_dir: str, systems: tuple[str, ...], limit: int | None, sample: int | None, part: str,
+                 as_json: bool) -> None:
     """Score newsdesk beside reference extractors on a dataset (kind recognised from its files)."""
     import logging
 
@@ -238,7 +239,8 @@ def jobs() -> None:
     """Scheduled crawl jobs from a TOML jobs file."""
 
 
-jobs_file_option = click.option("--jobs", "jobs_file", required=True, type=click.Path(dir_okay=False), help="The jobs file (TOML).")
+jobs_file_option = click.option("--jobs", "jobs_file", required=True, type=click.Path(dir_okay=False),
+                                help="The jobs file (TOML).")
 
 
 def _load_jobs_or_exit(jobs_file: str):
@@ -333,7 +335,7 @@ def _parse_setting(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--max-pages", type=click.IntRange(min=1), default=None, help="Stop after fetching this many pages.")
 @click.option("--allow-domain", "allow_domains", multiple=True, help="Another host the crawl may follow links to (repeatable).")
 @click.option("--recrawl-after", default=None, help="Refetch known articles after this long, e.g. '6h' (default 24h).")
-@click.option("--db", "db_path", default=str(DEFAULT_DB), show_default=True, type=click.Path(dir_okay=False))
+@db_option
 @click.option("--set", "-s", "scrapy_settings", multiple=True, metavar="NAME=VALUE", help="Override a Scrapy setting.")
 @click.option("--json", "as_json", is_flag=True, help="Print the closing report as JSON.")
 def crawl_command(start_urls, feeds, sitemaps, max_pages, allow_domains, recrawl_after, db_path, scrapy_settings, as_json):

@@ -16,7 +16,8 @@ from hostile_inputs import PARAGRAPH
 ARTICLE = ("<!DOCTYPE html><html lang=\"de\"><head><meta charset=\"utf-8\"><title>{title}</title></head><body><article>"
            "<h1>{title}</h1>" + "".join(f"<p>{PARAGRAPH} ({n})</p>" for n in range(3)) + "</article></body></html>")
 
-LAUGHS = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+LAUGHS = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+          '<!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
           + "".join(f'<!ENTITY lol{i} "' + f"&lol{i - 1};" * 10 + '">' for i in range(2, 10)) + "]>")
 
 # path -> what a crawler must end up with: "stored", "failed" (with this reason fragment) or "refused"
@@ -73,7 +74,8 @@ class FaultServer:
 
     @staticmethod
     def _send(connection: socket.socket, status: str, headers: dict[str, str], body: bytes) -> None:
-        head = f"HTTP/1.1 {status}\r\n" + "".join(f"{k}: {v}\r\n" for k, v in {**headers, "Content-Length": str(len(body)), "Connection": "close"}.items())
+        all_headers = {**headers, "Content-Length": str(len(body)), "Connection": "close"}
+        head = f"HTTP/1.1 {status}\r\n" + "".join(f"{k}: {v}\r\n" for k, v in all_headers.items())
         connection.sendall(head.encode("latin-1") + b"\r\n" + body)
 
     def handle(self, connection: socket.socket) -> None:
@@ -90,11 +92,13 @@ class FaultServer:
                 self._send(connection, "200 OK", {"Content-Type": "text/plain"}, b"User-agent: *\nDisallow: /private/\n")
             elif path == "/":
                 links = "".join(f'<li><a href="{target}">{target}</a></li>' for target in EXPECTED)
-                self._send(connection, "200 OK", html, f"<html><head><title>Fehlerseiten</title></head><body><ul>{links}</ul></body></html>".encode())
+                page = f"<html><head><title>Fehlerseiten</title></head><body><ul>{links}</ul></body></html>"
+                self._send(connection, "200 OK", html, page.encode())
             elif path == "/good.html":
                 self._send(connection, "200 OK", html, ARTICLE.format(title="Eine ganz normale Seite über die Brücke").encode())
             elif path == "/wrong-type-article":
-                self._send(connection, "200 OK", {"Content-Type": "application/octet-stream"}, ARTICLE.format(title="Falscher Inhaltstyp, richtige Seite").encode())
+                self._send(connection, "200 OK", {"Content-Type": "application/octet-stream"},
+                           ARTICLE.format(title="Falscher Inhaltstyp, richtige Seite").encode())
             elif path == "/reset":
                 connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
                 connection.close()
@@ -130,7 +134,8 @@ class FaultServer:
                            (LAUGHS + '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>&lol9;</loc></url></urlset>').encode())
             elif path == "/feed-laughs.xml":
                 self._send(connection, "200 OK", {"Content-Type": "application/rss+xml"},
-                           (LAUGHS + "<rss><channel><title>&lol9;</title><item><link>&lol9;</link></item></channel></rss>").encode())
+                           (LAUGHS + "<rss><channel><title>&lol9;</title><item><link>&lol9;</link></item>"
+                            "</channel></rss>").encode())
             elif path == "/sitemap-100k.xml":
                 urls = "".join(f"<url><loc>{self.base_url}/archive/{n}.html</loc></url>" for n in range(100_000))
                 self._send(connection, "200 OK", {"Content-Type": "application/xml"},

@@ -13,6 +13,8 @@ import pytest
 
 from conftest import FIXTURES, SEEDS
 
+pytestmark = pytest.mark.slow  # Every test here runs the newsdesk command in a process of its own.
+
 BIN = Path(sys.executable).parent
 
 
@@ -65,7 +67,8 @@ def test_replay_reports_and_records_bad_inputs_and_goes_on(tmp_path: Path, corpu
     assert result.returncode == 0, "one good input was ingested, so the run succeeds"
     assert "1 new" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
-    failures = {Path(row["origin"]).name: row for row in json.loads(run("sqlite-utils", str(corpus), "select * from failures").stdout)}
+    rows = json.loads(run("sqlite-utils", str(corpus), "select * from failures").stdout)
+    failures = {Path(row["origin"]).name: row for row in rows}
     assert "empty" in failures["empty.txt"]["reason"]
     assert "empty" in failures["blank.html"]["reason"]
     assert "PNG" in failures["picture.html"]["reason"]
@@ -101,7 +104,8 @@ def test_replay_shows_a_progress_bar_on_a_terminal(corpus: Path):
 
 def test_the_corpus_defaults_to_data_articles_db(tmp_path: Path):
     result = run("newsdesk", "replay", str(SEEDS), "--quiet", cwd=tmp_path)
-    assert result.returncode == 0 and result.stdout.strip() == "replay: 5 new, 0 updated, 0 unchanged, 0 failed -> data/articles.db"
+    assert result.returncode == 0
+    assert result.stdout.strip() == "replay: 5 new, 0 updated, 0 unchanged, 0 failed -> data/articles.db"
     assert count(tmp_path / "data" / "articles.db", "articles") == 5
 
 

@@ -12,9 +12,13 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote
 
+import pytest
+
 from conftest import query, run_measuring_memory
 from fault_server import EXPECTED, RETRIED, FaultServer
 from hostile_inputs import build_corpus
+
+pytestmark = pytest.mark.slow  # Crawls in a process of their own, with their memory measured.
 
 BIN = Path(sys.executable).parent
 QUICK = ["-s", "AUTOTHROTTLE_START_DELAY=0.02", "-s", "DOWNLOAD_DELAY=0", "-s", "DOWNLOAD_TIMEOUT=3",

@@ -9,7 +9,8 @@ from crawler.report import CrawlReport
 STATS = {
     "downloader/response_count": 120, "newsdesk/new": 50, "newsdesk/updated": 3, "newsdesk/unchanged": 8,
     "newsdesk/not_modified": 8, "newsdesk/skipped": 40, "newsdesk/skipped_known": 5, "robotstxt/forbidden": 2,
-    "offsite/filtered": 1, "newsdesk/refused/scheme": 1, "newsdesk/failed": 2, "newsdesk/fetch_failed": 4, "finish_reason": "closespider_pagecount",
+    "offsite/filtered": 1, "newsdesk/refused/scheme": 1, "newsdesk/failed": 2, "newsdesk/fetch_failed": 4,
+        "finish_reason": "closespider_pagecount",
     "start_time": datetime(2024, 2, 20, 9, 0, 0), "finish_time": datetime(2024, 2, 20, 9, 0, 0) + timedelta(seconds=42.5),
 }
 
@@ -34,7 +35,8 @@ def test_progress_line_and_summary_say_pages_articles_and_errors():
 
 
 def test_an_empty_crawl_reports_zeros():
-    assert CrawlReport.from_stats({}).progress_line() == "0 pages fetched, 0 articles stored (0 new, 0 updated, 0 unchanged), 0 errors"
+    expected = "0 pages fetched, 0 articles stored (0 new, 0 updated, 0 unchanged), 0 errors"
+    assert CrawlReport.from_stats({}).progress_line() == expected
 
 
 def test_sustained_rate_counts_from_the_first_article_stored_to_the_last():

@@ -40,6 +40,7 @@ def first_crawl(tmp_path_factory):
         yield running, db, result
 
 
+@pytest.mark.slow
 def test_crawl_stores_every_article_once_and_nothing_else(first_crawl):
     site, db, result = first_crawl
     assert result.returncode == 0, result.stderr
@@ -55,6 +56,7 @@ def test_crawl_stores_every_article_once_and_nothing_else(first_crawl):
     assert "37 new" in result.stdout and "failed" in result.stdout
 
 
+@pytest.mark.slow
 def test_crawl_never_requests_disallowed_or_other_host_urls(first_crawl):
     site, db, _ = first_crawl
     paths = [record.path for record in site.request_log]
@@ -70,6 +72,7 @@ def test_crawl_never_requests_disallowed_or_other_host_urls(first_crawl):
     assert all(agent.startswith("newsdesk/") and "contact" in agent for agent in user_agents)
 
 
+@pytest.mark.slow
 def test_errors_are_recorded_and_503_is_retried_after_its_retry_after(first_crawl):
     site, db, _ = first_crawl
     failures = {row["url"]: row for row in rows(db, "select url, stage, reason from failures")}
@@ -82,6 +85,7 @@ def test_errors_are_recorded_and_503_is_retried_after_its_retry_after(first_craw
     assert site.base_url + "/flaky.html" not in failures
 
 
+@pytest.mark.slow
 def test_second_crawl_requests_no_known_article_again(site, tmp_path):
     db = tmp_path / "corpus.db"
     crawl(db, site.base_url + "/")
@@ -93,6 +97,7 @@ def test_second_crawl_requests_no_known_article_again(site, tmp_path):
     assert rows(db, "select count(*) as n from articles")[0]["n"] == len(site.articles)
 
 
+@pytest.mark.slow
 def test_an_article_is_known_by_its_canonical_url_and_every_url_it_was_fetched_under(site, tmp_path):
     db = tmp_path / "corpus.db"
     result = crawl(db, "--feed", site.base_url + "/feed-amp.rss")
@@ -113,6 +118,7 @@ def test_an_article_is_known_by_its_canonical_url_and_every_url_it_was_fetched_u
     assert rows(db, "select count(*) as n from articles")[0]["n"] == 15
 
 
+@pytest.mark.slow
 def test_allowed_domains_are_followed_by_links_and_redirects(site, tmp_path):
     db = tmp_path / "corpus.db"
     result = crawl(db, site.base_url + "/", "--allow-domain", "localhost")
@@ -133,6 +139,7 @@ def test_a_scrapyd_deploy_finds_the_project_settings():
     assert config["settings"]["default"] == "crawler.settings" and config["deploy"]["project"] == "newsdesk"
 
 
+@pytest.mark.slow
 def test_the_spider_runs_under_plain_scrapy_from_the_repository_root(site, tmp_path):
     listed = subprocess.run([str(BIN / "scrapy"), "list"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert listed.returncode == 0 and listed.stdout.split() == ["news"], listed.stderr
@@ -146,6 +153,7 @@ def test_the_spider_runs_under_plain_scrapy_from_the_repository_root(site, tmp_p
     assert {row["url"] for row in stored} <= {article["url"] for article in site.articles}
 
 
+@pytest.mark.slow
 def test_page_budget_goes_to_sitemap_articles_before_link_following(site, tmp_path):
     db = tmp_path / "corpus.db"
     result = crawl(db, site.base_url + "/", "--max-pages", "14")
@@ -155,6 +163,7 @@ def test_page_budget_goes_to_sitemap_articles_before_link_following(site, tmp_pa
     assert stored >= 8, f"sitemap entries come first; only {stored} articles in {fetched}"
 
 
+@pytest.mark.slow
 def test_recrawl_with_validators_gets_304s(site, tmp_path):
     db = tmp_path / "corpus.db"
     crawl(db, site.base_url + "/")
@@ -196,7 +205,8 @@ def test_robots_and_offsite_refusals_are_counted_from_scrapy_stats_and_oversized
     # /private/secret.html is disallowed by robots.txt; /redirect-away redirects to another host.
     assert stats.get("robotstxt/forbidden") == 1 and stats.get("offsite/filtered") == 1, stats
     assert CrawlReport.from_stats(stats).refused == 2
-    assert not [record for record in site.request_log if record.path.startswith("/private/") or record.host.startswith("localhost")]
+    assert not [record for record in site.request_log
+                if record.path.startswith("/private/") or record.host.startswith("localhost")]
     failures = {row["url"]: row["reason"] for row in rows(db, "select url, reason from failures")}
     assert not [url for url in failures if "/private/" in url or "redirect-away" in url or "localhost" in url], \
         "a policy refusal is not a failure"
@@ -223,7 +233,8 @@ def test_a_crawl_whose_corpus_cannot_be_written_any_more_stops_and_exits_non_zer
 
     db = tmp_path / "corpus.db"
     process = subprocess.Popen([str(BIN / "newsdesk"), "crawl", site.base_url + "/", "--db", str(db),
-                                "-s", "AUTOTHROTTLE_START_DELAY=0.02", "-s", "DOWNLOAD_DELAY=0.15", "-s", "NEWSDESK_PROGRESS_INTERVAL=0"],
+                                "-s", "AUTOTHROTTLE_START_DELAY=0.02", "-s", "DOWNLOAD_DELAY=0.15",
+                                "-s", "NEWSDESK_PROGRESS_INTERVAL=0"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                env={**os.environ, "NEWSDESK_BUSY_TIMEOUT": "0.5"})
     assert wait_for_count(db, "select count(*) from articles", 3) >= 3

@@ -6,9 +6,13 @@ import json
 import os
 import subprocess
 
+import pytest
+
 from conftest import ROOT, query
 from newsdesk.devtools.loopback_site import DEFAULT_SITE_DIR
 from test_seed_extraction import EXPECTED, NOISE_LINES, article_lines
+
+pytestmark = pytest.mark.slow  # The whole demo: a replay and a live crawl.
 
 
 def test_demo_stores_the_clean_seeds_and_crawls_the_bundled_site(tmp_path):
@@ -17,7 +21,8 @@ def test_demo_stores_the_clean_seeds_and_crawls_the_bundled_site(tmp_path):
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     assert "Traceback" not in result.stdout + result.stderr
-    seeds = {row["origin"].rsplit("/", 1)[-1][:3]: dict(row) for row in query(db, "select * from articles where source = 'replay'")}
+    replayed = query(db, "select * from articles where source = 'replay'")
+    seeds = {row["origin"].rsplit("/", 1)[-1][:3]: dict(row) for row in replayed}
     assert sorted(seeds) == sorted(EXPECTED)
     for prefix, row in seeds.items():
         assert row["title"] == EXPECTED[prefix]["title"]

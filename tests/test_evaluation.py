@@ -30,7 +30,8 @@ def test_shingles_count_with_multiplicity_and_ignore_case_and_punctuation():
 
 
 def test_snippets_are_found_across_whitespace_differences():
-    counts = snippet_counts("Die GEMA dreht\n völlig  am Zeiger! Impressum", ["Die GEMA dreht völlig am Zeiger!", "missing"], ["Impressum", "31. Mai"])
+    counts = snippet_counts("Die GEMA dreht\n völlig  am Zeiger! Impressum", ["Die GEMA dreht völlig am Zeiger!", "missing"],
+                            ["Impressum", "31. Mai"])
     assert counts == {"tp": 1, "fn": 1, "fp": 1, "tn": 1}
 
 
@@ -38,7 +39,8 @@ def test_title_date_and_author_normalisation():
     assert normalize_title("Sind wir zu sanft – zu Islamisten?") == normalize_title("sind wir zu sanft zu islamisten")
     assert same_day("2024-05-03T17:47:00+02:00", "2024-05-03 15:47:42.389000+00:00")
     assert not same_day(None, "2024-05-03")
-    assert author_f1(["Birgit Baumann", "Anna Fink"], ["Birgit Baumann", "Anna Giulia Fink", "Jan Marchart"]) == pytest.approx(f1(1 / 2, 1 / 3))
+    found, gold = ["Birgit Baumann", "Anna Fink"], ["Birgit Baumann", "Anna Giulia Fink", "Jan Marchart"]
+    assert author_f1(found, gold) == pytest.approx(f1(1 / 2, 1 / 3))
     assert author_f1([], []) == 1.0 and author_f1(["X"], []) == 0.0
 
 
@@ -57,7 +59,8 @@ def test_dataset_kinds_are_recognised_from_their_files(tmp_path: Path):
 def test_a_system_that_crashes_scores_empty_and_is_counted(tmp_path: Path, monkeypatch):
     from newsdesk.devtools import evaluation
 
-    (tmp_path / "gold.json").write_text(json.dumps({"p1": {"body": "one two three four five"}, "p2": {"body": "six seven eight nine"}}))
+    gold = {"p1": {"body": "one two three four five"}, "p2": {"body": "six seven eight nine"}}
+    (tmp_path / "gold.json").write_text(json.dumps(gold))
     (tmp_path / "p1.txt").write_text("one two three four five")
     (tmp_path / "p2.txt").write_text("six seven eight nine")
 

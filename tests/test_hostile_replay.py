@@ -16,6 +16,8 @@ import pytest
 from conftest import run_measuring_memory
 from hostile_inputs import PARAGRAPH, article_html, build_corpus, paragraphs
 
+pytestmark = pytest.mark.slow  # The replay runs as a command of its own, with its memory measured.
+
 BIN = Path(sys.executable).parent
 
 

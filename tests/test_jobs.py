@@ -88,6 +88,7 @@ def test_lock_refuses_a_second_holder_and_frees_on_release(tmp_path: Path):
         pass
 
 
+@pytest.mark.slow
 def test_lock_held_by_a_killed_process_is_free_again(tmp_path: Path):
     db = tmp_path / "corpus.db"
     holder = subprocess.Popen([sys.executable, "-c", (
@@ -126,6 +127,7 @@ def readme_jobs_example() -> str:
     return readme.split("```toml\n", 1)[1].split("```", 1)[0]
 
 
+@pytest.mark.slow
 def test_jobs_list_shows_each_job_with_its_schedule(tmp_path: Path):
     result = newsdesk("jobs", "list", "--jobs", str(write_jobs(tmp_path, readme_jobs_example())))
     assert result.returncode == 0, result.stderr
@@ -136,6 +138,7 @@ def test_jobs_list_shows_each_job_with_its_schedule(tmp_path: Path):
     assert "cron 15 */6 * * *" in example and "43200s" in example
 
 
+@pytest.mark.slow
 def test_a_bad_jobs_file_is_refused_naming_the_job_and_field(tmp_path: Path):
     path = write_jobs(tmp_path, readme_jobs_example().replace('every = "1h"', 'every = "5 minutes"'))
     for command in (["jobs", "list", "--jobs", str(path)], ["jobs", "run", "loopback", "--jobs", str(path)],
@@ -148,6 +151,7 @@ def test_a_bad_jobs_file_is_refused_naming_the_job_and_field(tmp_path: Path):
     assert unknown.returncode == 2 and "no job named 'nightly' (jobs: loopback, example-news)" in unknown.stderr
 
 
+@pytest.mark.slow
 def test_jobs_history_prints_the_recorded_runs(tmp_path: Path):
     db = tmp_path / "corpus.db"
     with Store(db) as corpus:
@@ -167,4 +171,5 @@ def test_jobs_history_prints_the_recorded_runs(tmp_path: Path):
 def test_the_readme_jobs_file_example_is_valid(tmp_path: Path):
     loopback, example_news = load_jobs(write_jobs(tmp_path, readme_jobs_example()))
     assert (loopback.name, loopback.every, loopback.max_pages) == ("loopback", 3600, 3000)
-    assert (example_news.cron, example_news.recrawl_after, example_news.settings) == ("15 */6 * * *", 43200, {"DOWNLOAD_DELAY": 1.0})
+    assert (example_news.cron, example_news.recrawl_after) == ("15 */6 * * *", 43200)
+    assert example_news.settings == {"DOWNLOAD_DELAY": 1.0}

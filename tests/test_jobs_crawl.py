@@ -8,11 +8,15 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
+import threading
 from pathlib import Path
 
+import pytest
 
 from conftest import query, wait_for_count
+from newsdesk.devtools.loopback_site import LoopbackNewsSite
+
+pytestmark = pytest.mark.slow  # Crawl jobs and the scheduler, each run in a process of its own.
 
 BIN = Path(sys.executable).parent
 
@@ -25,7 +29,12 @@ def write_jobs(tmp_path: Path, base_url: str, *, every: str = "1h", delay: float
         start_urls = ["{base_url}/"]
         every = "{every}"
         recrawl_after = "0s"
-        settings = {{ AUTOTHROTTLE_START_DELAY = 0.02, DOWNLOAD_DELAY = {delay}, NEWSDESK_PROGRESS_INTERVAL = 0, NEWSDESK_RETRY_BACKOFF_BASE = 0.2 }}
+
+        [job.settings]
+        AUTOTHROTTLE_START_DELAY = 0.02
+        DOWNLOAD_DELAY = {delay}
+        NEWSDESK_PROGRESS_INTERVAL = 0
+        NEWSDESK_RETRY_BACKOFF_BASE = 0.2
     """))
     return path
 
@@ -45,7 +54,8 @@ def test_second_run_stores_nothing_new_and_gets_304s(site, tmp_path):
     article_paths = {article["path"] for article in site.articles}
     article_requests = [record for record in site.request_log if record.path in article_paths]
     assert article_requests and {record.status for record in article_requests} == {304}
-    runs = [tuple(row) for row in query(db, "select status, articles_new, articles_updated, articles_unchanged from crawl_runs order by id")]
+    runs = [tuple(row) for row in query(
+        db, "select status, articles_new, articles_updated, articles_unchanged from crawl_runs order by id")]
     assert runs[0] == ("ok", len(site.articles), 0, 0)
     assert runs[1][:3] == ("ok", 0, 0) and runs[1][3] == len(site.articles)
     assert query(db, "select count(*) from articles")[0][0] == len(site.articles)
@@ -85,16 +95,40 @@ def test_sigkilled_run_loses_nothing_and_the_next_run_completes(site, tmp_path):
     assert [row[0] for row in query(db, "select status from crawl_runs order by id")] == ["interrupted", "ok"]
 
 
-def test_two_runs_of_one_job_never_crawl_at_once(site, tmp_path):
-    jobs, db = write_jobs(tmp_path, site.base_url, delay=0.1), tmp_path / "corpus.db"
-    first = subprocess.Popen([str(BIN / "newsdesk"), "jobs", "run", "loopback", "--jobs", str(jobs), "--db", str(db)],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(3)
-    second = run_job(jobs, db)
-    first.communicate(timeout=300)
+class GatedSite(LoopbackNewsSite):
+    """The loopback site, holding every request until `gate` is opened: a crawl of it cannot finish before then."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = threading.Event()
+        self.request_waiting = threading.Event()
+
+    def respond(self, raw_path: str, host: str, request_headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+        self.request_waiting.set()
+        self.gate.wait(timeout=GATE_TIMEOUT)
+        return super().respond(raw_path, host, request_headers)
+
+
+GATE_TIMEOUT = 120  # seconds a gated request waits at most, so a failing test cannot hang the server
+
+
+def test_two_runs_of_one_job_never_crawl_at_once(tmp_path):
+    with GatedSite() as site:
+        jobs, db = write_jobs(tmp_path, site.base_url), tmp_path / "corpus.db"
+        first = subprocess.Popen([str(BIN / "newsdesk"), "jobs", "run", "loopback", "--jobs", str(jobs), "--db", str(db)],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            # The handshake: a request of the first run is held at the gate, so that run holds the job's lock
+            # (taken before its crawl starts) and cannot finish until the gate opens.
+            assert site.request_waiting.wait(timeout=GATE_TIMEOUT), "the first run never reached the site"
+            assert [tuple(row) for row in query(db, "select status, pid from crawl_runs")] == [("running", first.pid)]
+            second = run_job(jobs, db)
+        finally:
+            site.gate.set()
+        first.communicate(timeout=300)
     assert first.returncode == 0
     assert second.returncode == 3
-    assert "job 'loopback' is already running" in second.stderr
+    assert f"job 'loopback' is already running (pid {first.pid})" in second.stderr
     assert [row[0] for row in query(db, "select status from crawl_runs")] == ["ok"]
 
 

@@ -78,7 +78,8 @@ def test_a_declared_language_is_taken_only_when_the_text_bears_it_out():
     assert confirm_declared_language(GERMAN, "de-DE") == "de"
     assert confirm_declared_language(GERMAN, "en") is None  # a template's default, not the page's language
     assert confirm_declared_language("Zu kurz.", "de") is None
-    page = f'<html lang="en"><head><title>Brücke</title></head><body><article><h1>Brücke</h1><p>{GERMAN}</p></article></body></html>'
+    page = (f'<html lang="en"><head><title>Brücke</title></head><body><article><h1>Brücke</h1><p>{GERMAN}</p></article>'
+            '</body></html>')
     assert extract(page, "https://example.org/a", content_type="text/html").language == "de"
 
 
@@ -120,7 +121,8 @@ def test_one_walk_reads_the_article_headline_canonical_link_and_the_time_inside_
 
 def test_author_meta_names_are_read_in_any_case_and_dublin_core_creators_count():
     assert read_metadata(page_with("", head='<META NAME="Author" CONTENT="Heinz Hahn">')).authors["meta"] == ["Heinz Hahn"]
-    assert read_metadata(page_with("", head='<meta name="dcterms.creator" content="Martin Stallmann">')).authors["meta"] == ["Martin Stallmann"]
+    dublin_core = page_with("", head='<meta name="dcterms.creator" content="Martin Stallmann">')
+    assert read_metadata(dublin_core).authors["meta"] == ["Martin Stallmann"]
 
 
 def test_json_ld_authors_given_by_reference_with_markup_or_as_a_login_are_read_as_names():
@@ -130,7 +132,8 @@ def test_json_ld_authors_given_by_reference_with_markup_or_as_a_login_are_read_a
         {"@type": "Person", "@id": "https://blog.example/#/schema/person/1", "name": "Celia Parbey"}]}
     assert read_metadata(page_with("", head=json_ld(graph))).authors["json-ld"] == ["Celia Parbey"]
     linked = {"@type": "NewsArticle", "author": {"@type": "Person", "name": [
-        '<a href="/experts/mateusz-gniazdowski">Mateusz Gniazdowski</a>', '<a href="/experts/martyna-wasiuta">Martyna Wasiuta</a>']}}
+        '<a href="/experts/mateusz-gniazdowski">Mateusz Gniazdowski</a>',
+        '<a href="/experts/martyna-wasiuta">Martyna Wasiuta</a>']}}
     assert read_metadata(page_with("", head=json_ld(linked))).authors["json-ld"] == ["Mateusz Gniazdowski", "Martyna Wasiuta"]
     login = {"@type": "NewsArticle", "author": {"@type": "Person", "name": "christian.stadtfeld"}}
     assert read_metadata(page_with("", head=json_ld(login))).authors["json-ld"] == ["Christian Stadtfeld"]
@@ -144,7 +147,8 @@ def test_a_labelled_byline_names_the_authors_where_no_byline_class_does():
                        '<span><a href="/marisha-goldhamer">Marisha GOLDHAMER</a></span></li></ul>')
     assert choose_authors(find_bylines(inline), []) == ["Bill MCCARTHY", "Marisha GOLDHAMER"]
     # A menu link to the site's authors is no label, and the page under it no author.
-    menu = page_with('<ul><li><a href="/autoren">Autoren</a><ul><li><a href="/autoren/mitschreiben">Mitschreiben</a></li></ul></li></ul>')
+    menu = page_with('<ul><li><a href="/autoren">Autoren</a>'
+                     '<ul><li><a href="/autoren/mitschreiben">Mitschreiben</a></li></ul></li></ul>')
     assert "byline label" not in find_bylines(menu)
 
 
@@ -169,7 +173,8 @@ def test_byline_elements_are_only_looked_for_when_the_declarations_name_nobody(m
     monkeypatch.setattr(html_extractor, "find_bylines", lambda tree: looked.append(tree) or {})
     body = f"<article><h1>Brücke kommt später</h1><p>{GERMAN}</p></article>"
     declared = page_with(body, head=json_ld({"@type": "NewsArticle", "author": {"@type": "Person", "name": "Jane Doe"}}))
-    assert extract(lxml.html.tostring(declared, encoding="unicode"), "https://tagblatt.example/a", content_type="text/html").authors == ["Jane Doe"]
+    markup = lxml.html.tostring(declared, encoding="unicode")
+    assert extract(markup, "https://tagblatt.example/a", content_type="text/html").authors == ["Jane Doe"]
     assert not looked
     extract(lxml.html.tostring(page_with(body), encoding="unicode"), "https://tagblatt.example/a", content_type="text/html")
     assert looked
@@ -177,7 +182,8 @@ def test_byline_elements_are_only_looked_for_when_the_declarations_name_nobody(m
 
 def test_desk_initials_organisations_and_author_labels_are_not_people():
     assert choose_authors({"byline class (loose)": ["Amw"]}, []) == []
-    assert choose_authors({"json-ld": ["Elena Oberholzer (obe)", "Corina Gall (cog.)"]}, []) == ["Elena Oberholzer", "Corina Gall"]
+    with_initials = {"json-ld": ["Elena Oberholzer (obe)", "Corina Gall (cog.)"]}
+    assert choose_authors(with_initials, []) == ["Elena Oberholzer", "Corina Gall"]
     assert choose_authors({"json-ld": ["Noticias de El Salvador"]}, []) == []
     assert choose_authors({"meta": ["Redacción"]}, []) == []
     assert choose_authors({"byline class (loose)": ["Auteurs"]}, []) == []

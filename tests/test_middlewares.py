@@ -44,7 +44,8 @@ def test_non_http_urls_and_redirects_to_them_are_refused(crawler_stub):
 def store_known_article(crawler, urls: list[str], etag: str | None = '"v1"', last_modified: str | None = None) -> int:
     store = corpus_for(crawler)
     document = Document(content=b"page", url=urls[0], source="crawl")
-    article_id = store.save_article(Article(url=urls[0], title="Bridge", body="word " * 50), document, store.save_raw(document)).article_id
+    article = Article(url=urls[0], title="Bridge", body="word " * 50)
+    article_id = store.save_article(article, document, store.save_raw(document)).article_id
     for url in urls:
         store.record_fetch(url, article_id, etag=etag, last_modified=last_modified)
     return article_id
@@ -136,7 +137,8 @@ def test_scrapy_middlewares_replaced_by_typed_subclasses_in_their_places(crawler
     from scrapy.utils.misc import load_object
 
     middlewares = crawler_stub().settings.getdict("DOWNLOADER_MIDDLEWARES")
-    replaced = {"robotstxt.RobotsTxtMiddleware": "RobotsTxtPolicyMiddleware", "redirect.RedirectMiddleware": "RedirectLimitMiddleware",
+    replaced = {"robotstxt.RobotsTxtMiddleware": "RobotsTxtPolicyMiddleware",
+                "redirect.RedirectMiddleware": "RedirectLimitMiddleware",
                 "redirect.MetaRefreshMiddleware": "MetaRefreshLimitMiddleware",
                 "httpcompression.HttpCompressionMiddleware": "DecompressionLimitMiddleware"}
     base = crawler_stub().settings.getdict("DOWNLOADER_MIDDLEWARES_BASE")
@@ -162,4 +164,5 @@ def test_a_redirect_past_the_limit_and_a_decompression_bomb_are_typed_failures(c
     bomb = Response(URL, status=200, headers={"Content-Encoding": "gzip"}, body=gzip.compress(b"\0" * 100_000))
     with pytest.raises(RequestDropped) as too_large:
         DecompressionLimitMiddleware.from_crawler(crawler).process_response(Request(URL), bomb)
-    assert (too_large.value.refusal, too_large.value.reason) == (False, "response too large (over 10,000 bytes once decompressed)")
+    assert (too_large.value.refusal, too_large.value.reason) == \
+        (False, "response too large (over 10,000 bytes once decompressed)")

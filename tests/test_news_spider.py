@@ -76,7 +76,8 @@ def test_a_sitemap_index_leads_to_its_sitemaps(spider):
 
 
 def test_a_gzipped_news_sitemap_lists_pages_ahead_of_followed_links(spider):
-    entries = (f"<url><loc>{SITE}/2024/bridge.html?utm_source=sitemap</loc><news:news><news:title>Bridge</news:title></news:news></url>"
+    entries = (f"<url><loc>{SITE}/2024/bridge.html?utm_source=sitemap</loc>"
+               "<news:news><news:title>Bridge</news:title></news:news></url>"
                f"<url><loc>{SITE}/2024/harbour.html</loc></url><url><loc>ftp://news.example.org/file</loc></url>")
     body = gzip.compress(URLSET.format(entries).replace(
         "<urlset ", '<urlset xmlns:news="http://www.google.com/schemas/sitemap-news/0.9" ').encode())
@@ -110,7 +111,8 @@ def test_rss_and_atom_feeds_list_their_articles(spider):
     rss = (f"<rss version='2.0'><channel><title>News</title><item><link>{SITE}/a.html</link></item>"
            "<item><link>/b.html</link></item></channel></rss>").encode()
     atom = ("<feed xmlns='http://www.w3.org/2005/Atom'><link href='https://news.example.org/'/>"
-            f"<entry><link rel='alternate' href='{SITE}/c.html'/><link rel='enclosure' href='{SITE}/c.mp3'/></entry></feed>").encode()
+            f"<entry><link rel='alternate' href='{SITE}/c.html'/><link rel='enclosure' href='{SITE}/c.mp3'/></entry>"
+            "</feed>").encode()
     news = spider()
     from_rss = collect(news.parse_feed(response(XmlResponse, SITE + "/rss.xml", rss)))
     from_atom = collect(news.parse_feed(response(XmlResponse, SITE + "/atom.xml", atom)))
@@ -146,7 +148,8 @@ def test_a_page_is_handed_on_whole_and_only_its_in_site_links_are_followed(spide
 def test_non_html_responses_are_passed_over_with_a_reason_but_mislabelled_pages_are_not(spider):
     news = spider()
     pdf = response(Response, SITE + "/report.pdf", b"%PDF-1.7 ...", headers={"Content-Type": "application/pdf"})
-    assert collect(news.parse_page(pdf)) == [FailedUrl(SITE + "/report.pdf", "fetch", "not an HTML page (Content-Type application/pdf)")]
+    assert collect(news.parse_page(pdf)) == [
+        FailedUrl(SITE + "/report.pdf", "fetch", "not an HTML page (Content-Type application/pdf)")]
     mislabelled = response(Response, SITE + "/story", b"<!DOCTYPE html><html><body><p>Text</p></body></html>",
                            headers={"Content-Type": "application/octet-stream"})
     assert isinstance(collect(news.parse_page(mislabelled))[0], FetchedPage)

@@ -17,7 +17,10 @@ from crawler.items import FailedUrl, FetchedPage
 from crawler.pipelines import IngestPipeline
 from hostile_inputs import PARAGRAPH, article_html, paragraphs
 
+pytestmark = pytest.mark.slow  # The pipeline starts extraction worker processes.
+
 PAGE = article_html(paragraphs(PARAGRAPH)).encode()
+GENEROUS_TIMEOUT = 120  # seconds
 
 
 def crash_the_worker(document, articles_only):
@@ -65,11 +68,11 @@ def test_pages_are_extracted_in_workers_and_stored(pipeline, tmp_path):
 def test_a_page_that_kills_or_hangs_its_worker_costs_one_failure(pipeline, monkeypatch, tmp_path, worker, reason):
     ingest = pipeline(NEWSDESK_EXTRACT_WORKERS=1, NEWSDESK_EXTRACT_TIMEOUT=2)
     # The worker's start (spawn, imports, warm-up) must not count against the poison page's 2 s on a busy machine.
-    ingest._pool().submit(crawler.pipelines._worker_ready).result(timeout=300)
+    ingest._pool().submit(crawler.pipelines._worker_ready).result(timeout=GENEROUS_TIMEOUT)
     monkeypatch.setattr(crawler.pipelines, "extract_stage", worker)
     asyncio.run(ingest.process_item(fetched("2024/poison.html")))
     monkeypatch.undo()
-    ingest.timeout = 300  # the next page starts a fresh worker, warm-up included
+    ingest.timeout = GENEROUS_TIMEOUT  # the next page starts a fresh worker, warm-up included
     asyncio.run(ingest.process_item(fetched("2024/bridge.html")))
     db = tmp_path / "corpus.db"
     [(url, stage, recorded)] = [tuple(row) for row in query(db, "select url, stage, reason from failures")]

@@ -26,7 +26,8 @@ EXPECTED = {
     "000": dict(
         title="North Korea: Kim Jong rides in luxury Russian limo gifted by Putin", byline=None, published=None,
         outlet="ANI", credits=[],
-        first="North Korean leader Kim Jong Un took his first ride", last="He was accompanied by his daughter, as reported by Al Jazeera.",
+        first="North Korean leader Kim Jong Un took his first ride",
+        last="He was accompanied by his daughter, as reported by Al Jazeera.",
         paragraphs=13),
     "001": dict(
         title="Kim Jong Un flaunts Russian luxury limo gift, signalling deepening ties with Putin", byline=None,

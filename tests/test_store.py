@@ -38,7 +38,8 @@ def test_changed_body_updates_in_place_and_keeps_the_old_version(store: Store):
     document = make_document()
     raw_id = store.save_raw(document)
     first = store.save_article(make_article(body="Old text " * 30), document, raw_id)
-    second = store.save_article(make_article(body="New text " * 30), make_document(b"raw2"), store.save_raw(make_document(b"raw2")))
+    changed = make_document(b"raw2")
+    second = store.save_article(make_article(body="New text " * 30), changed, store.save_raw(changed))
     assert second.status == "updated" and second.article_id == first.article_id
     assert store.counts()["articles"] == 1
     versions = list(store.db["article_versions"].rows)
@@ -75,7 +76,8 @@ def test_json_columns_and_word_count(store: Store):
 
 def test_full_text_search_finds_title_and_body(store: Store):
     document = make_document()
-    store.save_article(make_article(title="Putin sends Kim an Aurus", body="A limousine " * 40), document, store.save_raw(document))
+    article = make_article(title="Putin sends Kim an Aurus", body="A limousine " * 40)
+    store.save_article(article, document, store.save_raw(document))
     assert [hit["title"] for hit in store.search("Aurus")] == ["Putin sends Kim an Aurus"]
     assert len(store.search("limousine")) == 1
     assert store.search("nonexistentword") == []

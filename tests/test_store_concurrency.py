@@ -9,8 +9,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import SEEDS, wait_for_count
 from newsdesk.devtools.loopback_site import LoopbackNewsSite
+
+pytestmark = pytest.mark.slow  # Writers in processes of their own.
 
 BIN = Path(sys.executable).parent
 WRITER = """
@@ -33,7 +37,8 @@ def make_captures(folder: Path, copies: int) -> None:
     for number in range(copies):
         lines = seeds[number % len(seeds)].read_text(encoding="utf-8").splitlines()
         # A sentence of its own in the middle of the body makes every copy a distinct article.
-        lines.insert(len(lines) // 3, f"This is copy number {number} of the story, made so that the test has many distinct articles to write.")
+        lines.insert(len(lines) // 3,
+                     f"This is copy number {number} of the story, made so that the test has many distinct articles to write.")
         (folder / f"capture-{number:04d}.txt").write_text("\n".join(lines), encoding="utf-8")
 
 
@@ -115,7 +120,7 @@ def test_processes_opening_a_new_database_at_once_migrate_it_once(tmp_path):
             opener.stdin.write("go\n")
             opener.stdin.flush()
         results = [opener.communicate(timeout=120) for opener in openers]
-        for (out, err), opener in zip(results, openers):
+        for (_out, err), opener in zip(results, openers):
             assert opener.returncode == 0 and "Traceback" not in err, err[-2000:]
         with Store(db) as store:
             expected = expected or store.applied_migrations()

@@ -32,7 +32,8 @@ PRIORITY_START_PAGE = 50
 _XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, recover=True)
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _HTML_TYPES = (b"text/html", b"application/xhtml")
-_HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL)
+_HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b",
+                         re.IGNORECASE | re.DOTALL)
 
 
 # Link discovery reads the raw bytes: scripts, styles and comments are cut out, then every <a>/<area> href
@@ -192,7 +193,8 @@ class NewsSpider(scrapy.Spider):
             return
         links = [text.strip() for text in root.xpath("//item/link/text()")]
         for link in root.iter(f"{_ATOM}link"):
-            if link.getparent() is not None and link.getparent().tag == f"{_ATOM}entry" and link.get("rel", "alternate") == "alternate":
+            in_entry = link.getparent() is not None and link.getparent().tag == f"{_ATOM}entry"
+            if in_entry and link.get("rel", "alternate") == "alternate":
                 links.append(link.get("href", "").strip())
         for link in links:
             url = urljoin(response.url, link)
@@ -211,7 +213,8 @@ class NewsSpider(scrapy.Spider):
         if content_type and not any(kind in content_type for kind in _HTML_TYPES) and not _HTML_START.match(response.body[:1024]):
             # Servers mislabel pages; only a body that does not look like HTML either is passed over, and recorded
             # so that every fetched URL is accounted for.
-            yield self._failed(response.request, f"not an HTML page (Content-Type {content_type.decode('latin-1').split(';')[0].strip()})")
+            media_type = content_type.decode("latin-1").split(";")[0].strip()
+            yield self._failed(response.request, f"not an HTML page (Content-Type {media_type})")
             return
         yield FetchedPage(url=response.url, status=response.status, headers=headers, body=response.body, fetched_urls=chain)
         for url in page_links(response.body, response.url):

@@ -41,7 +41,8 @@ def validate(article: Article) -> str | None:
     """Reason the extracted article cannot be stored, or None when it is fine."""
     if article.word_count >= MIN_ARTICLE_WORDS:
         return None
-    kind = next((reason for reason, pattern in NON_ARTICLE_PAGES if pattern.search(f"{article.title or ''}\n{article.body}")), None)
+    text = f"{article.title or ''}\n{article.body}"
+    kind = next((reason for reason, pattern in NON_ARTICLE_PAGES if pattern.search(text)), None)
     if not article.body.strip():
         return f"{kind}: no article text" if kind else "no article text found on the page"
     amount = f"too little article text ({article.word_count} words, at least {MIN_ARTICLE_WORDS} needed)"

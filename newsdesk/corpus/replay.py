@@ -55,7 +55,9 @@ def read_sidecar(path: Path) -> dict[str, str]:
         data = json.loads(sidecar.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return {key: str(value) for key, value in data.items() if key in ("url", "outlet") and value} if isinstance(data, dict) else {}
+    if not isinstance(data, dict):
+        return {}
+    return {key: str(value) for key, value in data.items() if key in ("url", "outlet") and value}
 
 
 def read_input(path: Path) -> ReplayInput:

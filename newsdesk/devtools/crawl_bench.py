@@ -71,7 +71,8 @@ def bench_crawl(copies: int = 8, rounds: int = 1) -> list[str]:
     stories = len({article["title"] for article in site.articles})
     lines.append(f"{len(pages)} article pages ({stories} stories, each under up to {copies} URLs), {workers} CPUs, "
                f"politeness delays off, best of {rounds} round(s)")
-    lines.append(f"{'':36}{'articles':>9}{'pages':>7}{'seconds':>9}{'docs/s':>8}{'sustained':>10}  vs extraction alone (1 process)")
+    lines.append(f"{'':36}{'articles':>9}{'pages':>7}{'seconds':>9}{'docs/s':>8}{'sustained':>10}"
+                 "  vs extraction alone (1 process)")
     rates = {}
     for processes, seconds in alone.items():
         label = "extraction alone, 1 process" if processes == 1 else f"extraction alone, {processes} processes"

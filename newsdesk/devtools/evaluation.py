@@ -89,7 +89,8 @@ def dataset_kind(directory: Path) -> str:
         return "news-metadata"
     if (directory / "gold.json").is_file() and any(directory.glob("*.txt")):
         return "text-captures"
-    raise ValueError(f"{directory}: not a dataset newsdesk knows (expected evaldata.json + html/, gold.json + html/, or gold.json + *.txt)")
+    raise ValueError(f"{directory}: not a dataset newsdesk knows "
+                     "(expected evaldata.json + html/, gold.json + html/, or gold.json + *.txt)")
 
 
 def load_pages(directory: Path, kind: str) -> list[Page]:
@@ -101,7 +102,8 @@ def load_pages(directory: Path, kind: str) -> list[Page]:
                 pages.append(Page(entry["file"], gzip.decompress(path.read_bytes()), url, entry))
     elif kind == "news-metadata":
         for page_id, entry in json.loads((directory / "gold.json").read_text(encoding="utf-8")).items():
-            pages.append(Page(page_id, gzip.decompress((directory / "html" / f"{page_id}.html.gz").read_bytes()), entry.get("url"), entry))
+            content = gzip.decompress((directory / "html" / f"{page_id}.html.gz").read_bytes())
+            pages.append(Page(page_id, content, entry.get("url"), entry))
     else:
         for page_id, entry in json.loads((directory / "gold.json").read_text(encoding="utf-8")).items():
             path = directory / f"{page_id}.txt"

@@ -67,7 +67,8 @@ def _page(title: str, body: str, *, og_type: str = "website", canonical: str = "
         f"<meta property=\"og:site_name\" content=\"{SITE_NAME}\">{link}</head><body>"
         "<header><nav><a href=\"/\">Startseite</a> <a href=\"/news/politik/\">Politik</a> "
         "<a href=\"/news/wirtschaft/\">Wirtschaft</a> <a href=\"/news/kultur/\">Kultur</a> "
-        "<a href=\"/news/wissen/\">Wissen</a> <a href=\"/about.html\">Über uns</a> <a href=\"/search?q=nachrichten\">Suche</a></nav></header>"
+        "<a href=\"/news/wissen/\">Wissen</a> <a href=\"/about.html\">Über uns</a> "
+        "<a href=\"/search?q=nachrichten\">Suche</a></nav></header>"
         f"<main><h1>{html.escape(title)}</h1>{body}</main>"
         f"<footer><p>© {SITE_NAME}</p><a href=\"/about.html\">Impressum</a></footer></body></html>"
     )
@@ -204,7 +205,8 @@ class LoopbackNewsSite:
             navigation += f"<a rel=\"prev\" href=\"/news/{name}/?page={page - 1}\">Zurück</a> "
         if page < pages:
             navigation += f"<a rel=\"next\" href=\"/news/{name}/?page={page + 1}\">Weiter</a>"
-        return _page(f"{name.capitalize()} – Seite {page}", self._teasers(chunk) + f"<nav class=\"pagination\">{navigation}</nav>")
+        teasers = self._teasers(chunk) + f"<nav class=\"pagination\">{navigation}</nav>"
+        return _page(f"{name.capitalize()} – Seite {page}", teasers)
 
     def listing(self, title: str, articles: list[SiteArticle]) -> str:
         return _page(title, self._teasers(articles))
@@ -246,7 +248,8 @@ class LoopbackNewsSite:
 
     def atom(self) -> str:
         entries = "".join(
-            f"<entry><title>{html.escape(a.title)}</title><link href=\"{self.base_url}{a.path}\"/><id>{self.base_url}{a.path}</id>"
+            f"<entry><title>{html.escape(a.title)}</title><link href=\"{self.base_url}{a.path}\"/>"
+            f"<id>{self.base_url}{a.path}</id>"
             f"<updated>{a.published}T00:00:00Z</updated></entry>" for a in self._newest()[:15])
         return ("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">"
                 f"<title>{SITE_NAME}</title><id>{self.base_url}/</id><updated>2024-01-01T00:00:00Z</updated>{entries}</feed>\n")
@@ -326,7 +329,8 @@ class LoopbackNewsSite:
         if path == "/about.html":
             return 200, html_type, _page("Über uns", f"<p>{SITE_NAME} ist eine Testseite.</p>").encode("utf-8")
         if path.startswith("/private/"):
-            return 200, html_type, _page("Intern", "<p>" + "Nur für den internen Gebrauch. " * 40 + "</p>", og_type="article").encode("utf-8")
+            private = _page("Intern", "<p>" + "Nur für den internen Gebrauch. " * 40 + "</p>", og_type="article")
+            return 200, html_type, private.encode("utf-8")
         return 404, html_type, _page("Seite nicht gefunden", "<p>Diese Seite gibt es nicht.</p>").encode("utf-8")
 
     def _article_response(self, article: SiteArticle, request_headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:

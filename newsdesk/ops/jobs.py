@@ -232,9 +232,9 @@ def run_job(job: JobSpec, db_path: str | Path) -> JobRunResult:
         lock.release()
 
 
-def _finish_if_possible(store: Store, run_id: int, reason: str, counts: RunCounts = RunCounts()) -> None:
+def _finish_if_possible(store: Store, run_id: int, reason: str, counts: RunCounts | None = None) -> None:
     """Record a run that the corpus stopped as failed, if the corpus still takes that write."""
     try:
-        store.finish_crawl_run(run_id, "failed", counts, error=reason)
+        store.finish_crawl_run(run_id, "failed", counts or RunCounts(), error=reason)
     except StoreError:
         pass  # the next run of the job marks it interrupted
