@@ -8,10 +8,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# JSON-LD node types that describe the article itself (schema.org), lower-cased.
-ARTICLE_NODE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
-                      "reviewnewsarticle", "backgroundnewsarticle", "blogposting", "liveblogposting", "report",
-                      "webpage", "scholarlyarticle", "techarticle", "medicalwebpage"}
+from extractors.rules import page_types
+
+# JSON-LD node types that describe the article itself (schema.org), lower-cased: the article types and the
+# page nodes that wrap them (see rules.page_types).
+ARTICLE_NODE_TYPES = page_types.ARTICLE_TYPES | page_types.ARTICLE_WRAPPER_TYPES
 
 # <meta> names/properties carrying the publication date: Open Graph article tags, Dublin Core, parse.ly,
 # Sailthru and newsroom CMS conventions. Lower-cased: meta names are matched case-insensitively.

@@ -1,11 +1,14 @@
 """Metadata cues as data: date formats, byline patterns, outlet cues and wire-service credits.
 
-Read by extractors.metadata (HTML) and extractors.text_cleaner (plain-text captures).
+Read by extractors.cues (lines of text), extractors.metadata (HTML) and extractors.text_cleaner.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+
+from extractors.rules.lines import LineRule
 
 _I = re.IGNORECASE
 
@@ -55,6 +58,9 @@ DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 # Every DATE_PATTERN has a four-digit year; a line without one is not tried against them (most lines).
 DATE_YEAR = re.compile(r"(?:19|20)\d{2}")
 
+# The words of a date banner around its date are told apart at spaces and at these separators.
+DATE_BANNER_SEPARATORS = re.compile(r"[\s/|,·•]+")
+
 # A line is a date banner (page furniture) when, besides the date, only these words remain:
 # weekday names, "date", "published", "updated", "Stand", "aktualisiert", time-zone labels, section names.
 DATE_BANNER_FILLER = re.compile(
@@ -90,17 +96,43 @@ AUTHOR_ROLE_WORDS = re.compile(
     r"|authors?|auteurs?|autora|autores|autore|autori|journalist(?:in)?"
     r"|contributor|columnist|redaktion|newsroom|desk|team|bureau|in|aus|from|für|for|updated|aktualisiert)\b", _I)
 
-# Outlet cues in the text itself. Group "outlet" names the publisher of the page.
-OUTLET_CUES: list[tuple[str, re.Pattern[str]]] = [
+# Lower-case words inside a person's name: "Ursula von der Leyen", "Ahmed bin Salman", "Jan ter Horst".
+NAME_PARTICLES = frozenset({"von", "van", "de", "der", "den", "du", "da", "di", "del", "la", "le", "bin", "ibn", "al", "el",
+                            "zu", "ten", "ter", "y"})
+
+
+@dataclass(frozen=True)
+class OutletCue:
+    """A line that names the page's publisher (group "outlet" of its pattern)."""
+
+    name: str
+    pattern: re.Pattern[str]
+    line: LineRule  # how the cleaner marks the line: outlet cues close a story, as credit lines do
+    may_name_wire: bool = False  # it names a wire service as often as the publisher ("Source: Reuters")
+    opens_about: bool = False  # the publisher's blurb may follow it ("ANI is a leading news agency")
+
+
+def _outlet_cue(name: str, pattern: re.Pattern[str], **properties: bool) -> OutletCue:
+    return OutletCue(name, pattern, LineRule(f"outlet-cue-{name.replace(' ', '-')}", f"outlet cue ({name})", ends_story=True),
+                     **properties)
+
+
+# Outlet cues in the text itself.
+OUTLET_CUES: list[OutletCue] = [
     # "About ANI" heading over the publisher's blurb in a page footer.
-    ("about heading", re.compile(r"^\s*(?i:about|über|à propos de|acerca de|chi siamo)\s+(?P<outlet>[A-Z0-9][\w&.' -]{1,40}?)\s*$")),
-    # "Source: Al Jazeera and news agencies" under syndicated or agency-fed stories.
-    ("source line", re.compile(r"^\s*(?:source|quelle|fuente|fonte)\s*:\s*(?P<outlet>.{2,60}?)(?:\s+(?:and|und|with|et|y)\s+(?:news )?agenc(?:ies|y)|\s+(?:and|und)\s+agenturen)?\s*\.?\s*$", _I)),
+    _outlet_cue("about heading", re.compile(r"^\s*(?i:about|über|à propos de|acerca de|chi siamo)\s+(?P<outlet>[A-Z0-9][\w&.' -]{1,40}?)\s*$"),
+                opens_about=True),
+    # "Source: Al Jazeera and news agencies" under syndicated or agency-fed stories; "Source: Reuters" credits a wire.
+    _outlet_cue("source line", re.compile(r"^\s*(?:source|quelle|fuente|fonte)\s*:\s*(?P<outlet>.{2,60}?)(?:\s+(?:and|und|with|et|y)\s+(?:news )?agenc(?:ies|y)|\s+(?:and|und)\s+agenturen)?\s*\.?\s*$", _I),
+                may_name_wire=True),
     # "This post appeared first on FOX NEWS" at the end of a republished story.
-    ("syndication line", re.compile(r"^\s*(?:this|the) (?:post|article|story|report) (?:appeared|was (?:first )?published|originally appeared)(?: first)? (?:on|in|at)\s+(?P<outlet>.{2,60}?)\s*\.?\s*$", _I)),
+    _outlet_cue("syndication line", re.compile(r"^\s*(?:this|the) (?:post|article|story|report) (?:appeared|was (?:first )?published|originally appeared)(?: first)? (?:on|in|at)\s+(?P<outlet>.{2,60}?)\s*\.?\s*$", _I)),
     # "Published by Arena Holdings and distributed with ..." publisher imprint in a footer.
-    ("imprint line", re.compile(r"^\s*(?i:published|owned|operated) by\s+(?P<outlet>[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,5})\b.*$")),
+    _outlet_cue("imprint line", re.compile(r"^\s*(?i:published|owned|operated) by\s+(?P<outlet>[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,5})\b.*$")),
 ]
+
+# Words that follow "About" in footers without naming the publisher ("About us", "About the author").
+NOT_AN_OUTLET = frozenset({"us", "me", "the author", "this article", "this story", "the site", "uns", "mich", "nous", "cookies"})
 
 # Acronyms kept upper-case when a shouted outlet name ("FOX NEWS", "BBC NEWS") is title-cased.
 OUTLET_ACRONYMS = {"ABC", "AP", "BBC", "CBS", "CNBC", "CNN", "DW", "ORF", "NBC", "NPR", "NZZ", "PBS", "RTL", "SRF", "TV", "UK", "US", "USA", "ZDF", "ARD", "NDR", "WDR", "SWR", "BR", "MDR", "RBB", "HR", "SR", "ANI", "PTI", "AFP", "DPA", "APA", "NY", "LA", "ITV", "SBS", "RTE", "RT", "TF1", "RAI"}
@@ -139,5 +171,10 @@ CREDIT_LINES: list[tuple[str, re.Pattern[str]]] = [
         r"^\s*(?:additional reporting by\s+(?P<credits2>.{2,100}?)|(?P<credits>.{2,100}?)\s+contributed to this (?:story|report|article|post))\s*\.?\s*$", _I)),
 ]
 
+# Separators between the names of one credit line: "dpa/APA", "Reuters, AFP", "AP and Reuters".
+CREDIT_SEPARATORS = re.compile(r"\s*(?:/|,|&|\band\b|\bund\b|\bet\b)\s*", _I)
+
 # A dateline that credits an agency inside the body's first paragraph: "Berlin (dpa) - ...", "PARIS (AFP) — ...".
 DATELINE_CREDIT = re.compile(rf"^\s*[\w .,/'-]{{0,40}}\((?P<credits>(?:{_WIRE})(?:\s*/\s*(?:{_WIRE}))*)\)\s*[-–—:]", _I)
+# ...and the separator between the agencies of one dateline: "Berlin (dpa/AFP) -".
+DATELINE_CREDIT_SEPARATOR = re.compile(r"\s*/\s*")
