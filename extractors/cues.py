@@ -209,7 +209,10 @@ class CueReader:
 
     def read(self, text: str) -> LineRule | None:
         """Read one (normalized) line: the mark of a metadata line (date banner, byline, credit, outlet cue,
-        about blurb), its cue taken into `cues`; None for any other line."""
+        about blurb), its cue taken into `cues`; None for any other line (and any line too long to be one,
+        see extractors.rules.lines.MAX_RULE_LINE_CHARS)."""
+        if len(text) > line_rules.MAX_RULE_LINE_CHARS:
+            return None
         cues = self.cues
         banner = date_banner(text)
         if banner:

@@ -83,7 +83,7 @@ def json_ld_nodes(scripts: list[str]) -> list[dict]:
     for script in scripts:
         try:
             collect(json.loads(script, strict=False))
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested too deeply to read: the page's other scripts still count
             continue
     return nodes
 

@@ -120,6 +120,8 @@ def line_features(text: str, stopwords: frozenset[str]) -> LineFeatures:
 
 def match_noise_rule(text: str) -> LineRule | None:
     """The first furniture rule (extractors.rules.lines.NOISE_LINE_RULES) the line matches, or None."""
+    if len(text) > line_rules.MAX_RULE_LINE_CHARS:
+        return None
     for rule in line_rules.NOISE_LINE_RULES:
         if rule.pattern.match(text):
             return rule

@@ -22,6 +22,12 @@ FURNITURE_WEIGHT = -8.0
 # paragraph of text: the cut does not run on into the list or the comments.
 SECTION_HEADER_WEIGHT = -150.0
 
+# Lines longer than this are matched against no line rule (furniture or metadata cue): the longest furniture
+# the rules describe, a caption with its credit, runs to about 500 characters, and a longer line is no page
+# furniture. It is left to the line scores, which keep it when it reads as text and cut it when it does not.
+# (This also bounds the work any rule does on one line of a hostile input.)
+MAX_RULE_LINE_CHARS = 1000
+
 
 @dataclass(frozen=True)
 class LineRule:
@@ -38,7 +44,7 @@ class LineRule:
 
 
 def _line(pattern: str) -> re.Pattern[str]:
-    return re.compile(rf"^\s*(?:{pattern})\s*$", _I)
+    return re.compile(rf"^\s*+(?:{pattern})\s*$", _I)
 
 
 # Lines that are furniture wherever they appear.
@@ -54,7 +60,7 @@ NOISE_LINE_RULES: list[LineRule] = [
     # Paywall and premium offers: "Support our award-winning journalism. The Premium package ... R129 p/m",
     # "Already a subscriber? Log in", "Read the full story with a subscription", "Plus-Artikel".
     LineRule("paywall-offer", "paywall or subscription offer", pattern=re.compile(
-        r"^\s*(?:subscribe\b.{0,20})?(?:support (?:our|independent) .{0,40}journalism\b.{0,300}"
+        r"^\s*+(?:subscribe\b.{0,20})?(?:support (?:our|independent) .{0,40}journalism\b.{0,300}"
         r"|already (?:a )?(?:subscriber|registered|have an account)\b.{0,60}"
         r"|.{0,80}\b(?:premium|digital) (?:package|subscription|access|abo)\b.{0,200}"
         r"|.{0,40}\b(?:for (?:all )?subscribers|subscribers only|nur für abonnenten|exklusiv für abonnenten)\b.{0,80}"
@@ -105,35 +111,35 @@ NOISE_LINE_RULES: list[LineRule] = [
     # Share bars: "Share", "Share this article", "Facebook Twitter WhatsApp Email", "Teilen".
     LineRule("share-bar", "share bar", pattern=_line(
         r"(?:share|teilen|partager|compartir|condividi)(?: (?:this|the|on|via|article|story|artikel|mit).{0,30})?[:]?"
-        r"|(?:(?:facebook|twitter|x|whatsapp|e-?mail|linkedin|pinterest|telegram|reddit|xing|flipboard|messenger|print|drucken|copy link|link kopieren)[\s|,/·•]*){2,}"
+        r"|(?:(?:facebook|twitter|x|whatsapp|e-?mail|linkedin|pinterest|telegram|reddit|xing|flipboard|messenger|print|drucken|copy link|link kopieren)[\s|,/·•]*+){2,}"
         r"|(?:tweet|pin it|copy link|link kopieren|print|drucken|e-?mail)"
     )),
     # Cookie and consent notices.
     LineRule("cookie-notice", "cookie notice", pattern=re.compile(
-        r"^\s*.{0,120}\b(?:we use cookies|uses cookies|cookie (?:policy|settings|consent)|cookies? akzeptieren|"
+        r"^\s*+.{0,120}\b(?:we use cookies|uses cookies|cookie (?:policy|settings|consent)|cookies? akzeptieren|"
         r"datenschutzeinstellungen|accept (?:all )?cookies|einwilligung)\b.{0,200}$", _I)),
     # Footer lines: copyright, "All rights reserved", legal links.
     LineRule("footer", "footer", pattern=_line(
         r"(?:©|\(c\)|copyright)\s*.{0,120}|.{0,80}\ball rights reserved\b.{0,40}|alle rechte vorbehalten.{0,40}"
         r"|(?:imprint|impressum|privacy policy|datenschutz(?:erklärung)?|terms of (?:use|service)|agb|kontakt|contact us)"
-        r"(?:\s*[|·•]\s*.{1,40})*"
+        r"(?:\s*+[|·•][^|·•]{0,40}+)*"
     )),
     # Photo captions and credits: "... Picture: NAME/POOL via REUTERS", "Photo: AP", "Foto: dpa",
     # "Bild: Keystone", "(Photo by ...)", and captions ending in a bracketed credit "[Name/ Agency via AP]".
     LineRule("photo-caption", "photo caption or credit", may_hold_title=True, pattern=re.compile(
-        r"^\s*(?:.{0,400}(?:\b(?:picture|photo|image|foto|bild|credit|fotos?|bildquelle|quelle bild)\s*:\s*[^.!?]{2,80}"
+        r"^\s*+(?:.{0,400}(?:\b(?:picture|photo|image|foto|bild|credit|fotos?|bildquelle|quelle bild)\s*:\s*[^.!?]{2,80}"
         r"|\((?:photo|picture|image|foto|bild) (?:by|von|:)[^)]{2,80}\)"
         r"|\[[^\]]{2,80}\b(?:via|/)\s*[^\]]{1,40}\])"
         r"|(?:photo|picture|image|foto|bild|getty images|imago|keystone|shutterstock|istock)(?:\s*[:/|]\s*.{0,60})?)\s*$", _I)),
     # Agency-style photo credits on their own line: "APA/AFP/Mandel Ngan", "ALEXANDER ZEMLIANICHENKO/POOL".
     LineRule("agency-photo-credit", "photo caption or credit", may_hold_title=True, pattern=re.compile(
-        r"^\s*(?:[A-ZÄÖÜ][\w.-]*\s?){1,3}/\s?(?:[A-ZÄÖÜ][\w.-]*\s?){1,3}/(?:\s?[A-ZÄÖÜ][\w.-]*){1,3}\s*$")),
+        r"^\s*+(?:[A-ZÄÖÜ][\w.-]*+\s?){1,3}/\s?(?:[A-ZÄÖÜ][\w.-]*+\s?){1,3}/(?:\s?[A-ZÄÖÜ][\w.-]*+){1,3}\s*$")),
     # Breadcrumb trails: "Home > World > Asia", "World / Asia", "Startseite Politik Ausland".
     LineRule("breadcrumb", "breadcrumb", pattern=re.compile(
-        r"^\s*(?:(?:home|start(?:seite)?|accueil|inicio)\b(?:\s*[>»/|›]\s*[^>»/|›]{1,30}){1,6}"
-        r"|[\w&'-]+(?: [\w&'-]+)?(?:\s*[>»›]\s*[\w&' -]{1,30}){1,6}"
+        r"^\s*+(?:(?:home|start(?:seite)?|accueil|inicio)\b(?:\s*+[>»/|›]\s*+[^>»/|›]{1,30}+){1,6}"
+        r"|[\w&'-]++(?: [\w&'-]++)?(?:\s*+[>»›]\s*+[\w&' -]{1,30}+){1,6}"
         # Section labels under teasers and over articles: "World / Asia", "Companies / Mining".
-        r"|[\w&'-]+(?: [\w&'-]+)?(?:\s+/\s+[\w&'-]+(?: [\w&'-]+)?){1,3})\s*$", _I)),
+        r"|[\w&'-]++(?: [\w&'-]++)?(?:\s++/\s++[\w&'-]++(?: [\w&'-]++)?){1,3})\s*$", _I)),
     # Logo alt texts left behind as text: "ANI News Logo", "Site logo".
     LineRule("logo-alt-text", "logo", pattern=_line(r".{1,40}\blogo")),
     # Relative times under teasers: "1 month ago", "2 hours ago", "vor 3 Stunden", "il y a 2 jours".
@@ -145,7 +151,7 @@ NOISE_LINE_RULES: list[LineRule] = [
     LineRule("navigation-label", "navigation", pattern=_line(
         r"(?:back to top|nach oben|zum seitenanfang|skip to (?:main )?content|zum inhalt(?: springen)?|menu|menü|suche|search"
         r"|navigation|close|schließen|next|previous|zurück|weiter|more|mehr|show more|load more|mehr laden|alle anzeigen)"
-        r"(?:\s*\[[^\]]*\])?"
+        r"(?:\s*+\[[^\]]*+\])?"
     )),
 ]
 
@@ -165,11 +171,11 @@ PAGE_TITLE = LineRule("page-title", "page title")  # the headline with the site'
 
 # A line that is only a headline prefix such as "ANI Photo |" or "WATCH:" in front of the title.
 TITLE_PREFIX = re.compile(
-    r"^\s*(?:(?:[\w.&-]+\s){0,3}(?:photo|video|pictures?|foto|bild|watch|live|breaking|exclusive|update|opinion)s?\s*[|:–—-]\s*)",
+    r"^\s*+(?:(?:[\w.&-]++\s){0,3}(?:photo|video|pictures?|foto|bild|watch|live|breaking|exclusive|update|opinion)s?\s*+[|:–—-]\s*)",
     _I)
 
 # Separators between a headline and the site name in <title>-like lines: "Headline - news.ORF.at".
-TITLE_SITE_SEPARATORS = re.compile(r"\s+(?:[|–—-]|::|»)\s+")
+TITLE_SITE_SEPARATORS = re.compile(r"(?<!\s)\s+(?:[|–—-]|::|»)\s+")
 
 # Sentence-final punctuation in the scripts we meet (Latin, CJK, Arabic, Devanagari...).
 SENTENCE_END = re.compile(r"[.!?…。！？؟।\"“”»«'’)]\s*$")
