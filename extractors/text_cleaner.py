@@ -154,7 +154,8 @@ def score_lines(lines: list[Line], stopwords: frozenset[str]) -> None:
         if features.quality == "good":
             line.score = min(features.chars, MAX_LINE_SCORE)
             neighbours = [scored[i].features for i in (position - 1, position + 1) if 0 <= i < len(scored)]
-            if features.chars < TEASER_SHAPE_CHARS and neighbours and all(n is not None and n.quality == "short" for n in neighbours):
+            if (features.chars < TEASER_SHAPE_CHARS and neighbours
+                    and all(n is not None and n.quality == "short" for n in neighbours)):
                 # A lone paragraph between short lines is the shape of a teaser (headline, summary, section).
                 line.score *= TEASER_SHAPE_SHARE
         elif features.quality == "medium":
@@ -233,7 +234,8 @@ def choose_title(lines: list[Line], body_start: int) -> Line | None:
     window = [line for line in candidates if body_start - line.index <= TITLE_WINDOW_LINES]
     if window:
         return window[-1]
-    prefixed = [line for line in lines[:body_start] if line.rule and line.rule.may_hold_title and line_rules.TITLE_PREFIX.match(line.text)]
+    prefixed = [line for line in lines[:body_start]
+                if line.rule and line.rule.may_hold_title and line_rules.TITLE_PREFIX.match(line.text)]
     if prefixed:
         return prefixed[0]
     return candidates[0] if candidates else None
@@ -300,7 +302,8 @@ def _mark_title_echoes(lines: list[Line], title: str, title_line: Line | None) -
             line.rule = line_rules.REPEATED_HEADLINE
         elif other.endswith(key) and len(other) - len(key) < MAX_BREADCRUMB_TRAIL_CHARS:
             line.rule = line_rules.TITLE_BREADCRUMB
-        elif other.startswith(key) and line_rules.TITLE_SITE_SEPARATORS.search(line.text[len(title) - 2:] if len(line.text) > len(title) else ""):
+        elif other.startswith(key) and line_rules.TITLE_SITE_SEPARATORS.search(
+                line.text[len(title) - 2:] if len(line.text) > len(title) else ""):
             line.rule = line_rules.PAGE_TITLE
 
 

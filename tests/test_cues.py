@@ -19,7 +19,8 @@ def test_dates_are_read_in_the_formats_news_pages_write_them():
 
 
 def test_a_byline_gives_the_names_as_written_and_the_people():
-    assert read_byline("By Jane Doe and John Roe, Senior Editor") == ("Jane Doe and John Roe, Senior Editor", ["Jane Doe", "John Roe"])
+    assert read_byline("By Jane Doe and John Roe, Senior Editor") == ("Jane Doe and John Roe, Senior Editor",
+                                                                       ["Jane Doe", "John Roe"])
     assert read_byline("Von Ursula von der Leyen") == ("Ursula von der Leyen", ["Ursula von der Leyen"])
     assert read_byline("by the way, nothing here") is None
 
@@ -45,7 +46,8 @@ def test_the_reader_marks_metadata_lines_and_a_source_naming_a_wire_is_a_credit(
     assert marks[:3] == [line_rules.DATE_BANNER, line_rules.BYLINE, line_rules.CREDIT_LINE]
     assert marks[3].reason == "outlet cue (about heading)" and marks[3].ends_story
     assert marks[4] == line_rules.ABOUT_BLURB and marks[5] is None
-    assert reader.cues == TextCues(byline="Jane Doe", authors=["Jane Doe"], published="2024-09-16", outlet="ANI", credits=["Reuters"])
+    assert reader.cues == TextCues(byline="Jane Doe", authors=["Jane Doe"], published="2024-09-16", outlet="ANI",
+                                   credits=["Reuters"])
 
 
 def test_a_blurb_is_only_read_under_its_about_heading():
@@ -59,7 +61,8 @@ def test_text_cues_come_from_lines_that_are_not_body_text():
 
 def test_filling_cues_keeps_what_was_read_and_adds_credits_once():
     cues = TextCues(published="2024-01-02", credits=["AFP"])
-    cues.fill_from(TextCues(byline="Jane Doe", authors=["Jane Doe"], published="2023-01-01", outlet="ANI", credits=["AFP", "dpa"]))
+    cues.fill_from(TextCues(byline="Jane Doe", authors=["Jane Doe"], published="2023-01-01", outlet="ANI",
+                            credits=["AFP", "dpa"]))
     assert cues == TextCues(byline="Jane Doe", authors=["Jane Doe"], published="2024-01-02", outlet="ANI", credits=["AFP", "dpa"])
 
 

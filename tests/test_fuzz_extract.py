@@ -17,6 +17,8 @@ from hypothesis import strategies as st
 
 from extractors import Article, ExtractionError, extract, warm_up
 
+pytestmark = pytest.mark.slow  # Each input is extracted in a child process of its own.
+
 # The time any one input may take, however hostile. Generous: a normal page takes a few hundredths of a
 # second, and what this guards against (rules that backtrack) costs minutes.
 PER_INPUT_SECONDS = 5.0

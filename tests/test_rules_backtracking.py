@@ -20,6 +20,8 @@ import pytest
 import extractors
 import extractors.rules
 
+pytestmark = pytest.mark.slow  # Each pattern runs in a child process of its own.
+
 # Length of each adversarial shape. A linear pattern reads it in milliseconds; a quadratic one needs
 # billions of steps.
 SHAPE_CHARS = 20_000
