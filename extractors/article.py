@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-_UNSPACED_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_WORD = re.compile(r"[^\s\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+from extractors.text import count_words
 
 
 @dataclass(frozen=True)
@@ -68,7 +66,7 @@ class Article:
     @property
     def word_count(self) -> int:
         """Words in the body; in scripts written without spaces (Chinese, Japanese) each character counts."""
-        return len(_WORD.findall(self.body)) + len(_UNSPACED_SCRIPT.findall(self.body))
+        return count_words(self.body)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

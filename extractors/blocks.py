@@ -14,8 +14,8 @@ from functools import lru_cache
 from lxml import etree
 
 from extractors.rules import blocks as block_rules
+from extractors.text import normalize_whitespace
 
-_SPACES = re.compile(r"\s+")
 _NAME_WORDS = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")
 _REGION_INDEX = {name: i for i, name in enumerate(block_rules.REGIONS)}
 _LINK, _LIST, _TABLE, _QUOTE = "a", frozenset({"ul", "ol", "dl", "menu"}), "table", frozenset({"blockquote", "q"})
@@ -106,7 +106,7 @@ def segment(tree: etree._Element) -> list[Block]:
     skipped, region_tags, role_of = block_rules.SKIPPED_TAGS, block_rules.REGION_TAGS, _TAG_ROLES.get
 
     def flush(holder: _Holder) -> None:
-        text = _SPACES.sub(" ", "".join(holder.parts)).strip()
+        text = normalize_whitespace("".join(holder.parts))
         link_chars, holder.parts, holder.link_chars = holder.link_chars, [], 0
         if text and any(ch.isalnum() for ch in text):
             blocks.append(Block(len(blocks), text, holder.tag, min(link_chars, len(text)), holder.depth,

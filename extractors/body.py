@@ -22,19 +22,17 @@ from typing import Callable
 import numpy as np
 
 from extractors.blocks import Block
-from extractors.language import stopwords_for
 from extractors.rules import blocks as block_rules
 from extractors.rules import lines as line_rules
+from extractors.text import CJK_SCRIPT, LETTERS, normalize_whitespace, stopword_counts, stopwords_for
 
 # The shipped model is package data, read through importlib.resources so that an egg or zip (scrapyd deploys
 # eggs) loads it as well as a checkout or wheel does. MODEL_PATH is where `newsdesk train-body` writes it.
 MODEL_RESOURCE = resources.files("extractors") / "models" / "body_model.json"
 MODEL_PATH = Path(__file__).with_name("models") / "body_model.json"
 
-_WORD = re.compile(r"[^\W\d_]+")
 _DIGIT = re.compile(r"\d")
 _SENTENCE_MARKS = re.compile(r"[.!?…。！？؟।]")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 # Languages whose stoplists are tried for a page's stopword feature (the best-matching list is used).
 _CANDIDATE_LANGUAGES = ("en", "de", "fr", "es", "it", "nl", "pt", "pl", "sv", "da", "no", "tr", "ro", "cs", "fi", "hu", "ru")
 _TAGS = ("p", "div", "li", "td", "h", "section", "figcaption")
@@ -57,41 +55,22 @@ TRAFILATURA_FEATURES = [
 ]
 
 
-def _normalize(text: str) -> str:
-    return " ".join(text.split())
-
-
-@lru_cache(maxsize=1)
-def _stopword_languages() -> dict[str, tuple[int, ...]]:
-    """Each stopword of the candidate languages, with the candidates it belongs to."""
-    languages: dict[str, list[int]] = {}
-    for i, code in enumerate(_CANDIDATE_LANGUAGES):
-        for word in stopwords_for(code):
-            languages.setdefault(word, []).append(i)
-    return {word: tuple(codes) for word, codes in languages.items()}
-
-
 def page_stopwords(blocks: list[Block]) -> frozenset[str]:
     """The stoplist of the language the page's longer blocks are written in (by stopword share)."""
     words: list[str] = []
     for block in sorted(blocks, key=lambda block: -len(block.text))[:12]:
-        words.extend(_WORD.findall(block.text.lower()))
+        words.extend(LETTERS.findall(block.text.lower()))
         if len(words) > 400:
             break
-    counts = [0] * len(_CANDIDATE_LANGUAGES)
-    languages = _stopword_languages()
-    for word in words:
-        for i in languages.get(word, ()):
-            counts[i] += 1
-    if not any(counts):
-        return frozenset()
-    return stopwords_for(_CANDIDATE_LANGUAGES[counts.index(max(counts))])
+    counts = stopword_counts(words, _CANDIDATE_LANGUAGES)
+    best = max(counts, key=counts.__getitem__)  # the first of the candidates on a tie
+    return stopwords_for(best) if counts[best] else frozenset()
 
 
 def layout_features(blocks: list[Block], titles: list[str]) -> list[list[float]]:
     """One row of LAYOUT_FEATURES per block. `titles` are the page's declared titles (<title>, og:title),
     which the headline block repeats."""
-    title_keys = [key for key in (" ".join(_WORD.findall(title.lower())) for title in titles) if key]
+    title_keys = [key for key in (" ".join(LETTERS.findall(title.lower())) for title in titles) if key]
     stopwords = page_stopwords(blocks)
     count = len(blocks)
     seen: dict[str, int] = {}
@@ -131,9 +110,9 @@ def layout_features(blocks: list[Block], titles: list[str]) -> list[list[float]]
     for i, block in enumerate(blocks):
         text = block.text
         chars = len(text)
-        words = _WORD.findall(text.lower())
+        words = LETTERS.findall(text.lower())
         # Chinese and Japanese run words together: such text has few, very long "words".
-        cjk = len(_CJK.findall(text)) if not words or chars > 12 * len(words) else 0
+        cjk = len(CJK_SCRIPT.findall(text)) if not words or chars > 12 * len(words) else 0
         word_count = len(words) + cjk // 2
         per_word = 1 / (word_count or 1)
         spaced = text.split()
@@ -175,7 +154,7 @@ def layout_features(blocks: list[Block], titles: list[str]) -> list[list[float]]
 def kept_share(block_text: str, chosen: str) -> float:
     """1.0 when the block's text is in the chosen (whitespace-normalized) text, 0.5 when its start or end
     is, else 0."""
-    text = _normalize(block_text)
+    text = normalize_whitespace(block_text)
     if text in chosen:
         return 1.0
     if len(text) > 60 and (text[:40] in chosen or text[-40:] in chosen):
@@ -185,7 +164,7 @@ def kept_share(block_text: str, chosen: str) -> float:
 
 def trafilatura_features(blocks: list[Block], trafilatura_text: str) -> list[list[float]]:
     """One row of TRAFILATURA_FEATURES per block: whether trafilatura kept it, its neighbours, its container."""
-    chosen = _normalize(trafilatura_text)
+    chosen = normalize_whitespace(trafilatura_text)
     count = len(blocks)
     kept = [kept_share(block.text, chosen) if chosen else 0.0 for block in blocks]
     first_kept = next((i for i, value in enumerate(kept) if value), count)

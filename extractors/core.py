@@ -13,9 +13,9 @@ from extractors.language import confirm_declared_language, detect_language, load
 from extractors.limits import LIMITS
 from extractors.text_cleaner import clean_text_capture
 
-_HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title|div|p|article)\b",
+_HTML_START = re.compile(r"^\s*+(?:(?><!--.*?-->)\s*+)*<(?:!doctype\s+html|html|head|body|meta|title|div|p|article)\b",
                          re.IGNORECASE | re.DOTALL)
-_HTML_TAGS = re.compile(r"</?(?:p|div|span|a|br|li|h[1-6]|article|section|body|html|table)\b[^>]*>", re.IGNORECASE)
+_HTML_TAGS = re.compile(r"</?(?:p|div|span|a|br|li|h[1-6]|article|section|body|html|table)\b[^<>]*+>", re.IGNORECASE)
 
 
 def looks_like_html(text: str, content_type: str | None = None) -> bool:

@@ -18,9 +18,12 @@ from extractors.article import Removal
 from extractors.errors import ExtractionError
 from extractors.blocks import Block, segment
 from extractors.body import BodyChoice, choose_blocks, furniture_name
+from extractors.cues import TextCues, read_text_cues
 from extractors.metadata import (PageMetadata, choose_authors, choose_title, clean_outlet, clean_title, find_bylines,
                                  read_metadata, title_date)
-from extractors.text_cleaner import TextCues, comparable_text, read_text_cues, strip_boilerplate_lines
+from extractors.rules import page_types
+from extractors.text import comparable_text
+from extractors.text_cleaner import strip_boilerplate_lines
 
 # Below this many characters trafilatura's body is treated as a miss and boilerpy3 is asked too.
 MIN_BODY_CHARS = 250
@@ -126,7 +129,7 @@ def extract_html(html: str, url: str | None) -> HtmlExtraction:
     canonical = declared.canonical_url or declared.first_meta("og:url")
     site_name = clean_outlet(declared.first_meta("og:site_name", "application-name"))
     publisher = clean_outlet(declared.publisher)
-    article_type = next((kind for kind in declared.types if kind.lower().endswith(("article", "posting", "report"))), None)
+    article_type = next((kind for kind in declared.types if page_types.type_name(kind) in page_types.ARTICLE_TYPES), None)
     page_type = article_type or declared.first_meta("og:type") or (declared.types[0] if declared.types else None)
 
     blocks = segment(tree)

@@ -18,12 +18,13 @@ import lxml.html
 from lxml import etree
 from trafilatura.json_metadata import normalize_authors
 
+from extractors.cues import looks_like_person_name, parse_date, split_author_names
 from extractors.rules import html as html_rules
+from extractors.rules import page_types
 from extractors.rules.metadata import WIRE_SERVICES
-from extractors.text_cleaner import looks_like_person_name, parse_date, split_author_names
+from extractors.text import normalize_whitespace
 
 _ISO_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?)(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})?)?")
-_SPACES = re.compile(r"\s+")
 
 
 @dataclass
@@ -57,8 +58,13 @@ def _index_meta(element: lxml.html.HtmlElement, index: dict[str, list[str]]) -> 
             index.setdefault(key.strip().lower(), []).append(content)
 
 
+def _reader_text(text: str) -> str:
+    """Text as a reader sees it: whitespace normalised, soft hyphens (invisible unless a line breaks) gone."""
+    return normalize_whitespace(text.replace("\u00ad", ""))
+
+
 def _text(element) -> str:
-    return _SPACES.sub(" ", element.text_content()).replace("\u00ad", "").strip()
+    return _reader_text(element.text_content())
 
 
 def json_ld_nodes(scripts: list[str]) -> list[dict]:
@@ -77,7 +83,7 @@ def json_ld_nodes(scripts: list[str]) -> list[dict]:
     for script in scripts:
         try:
             collect(json.loads(script, strict=False))
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested too deeply to read: the page's other scripts still count
             continue
     return nodes
 
@@ -85,7 +91,7 @@ def json_ld_nodes(scripts: list[str]) -> list[dict]:
 def _types(node: dict) -> set[str]:
     declared = node.get("@type")
     values = declared if isinstance(declared, list) else [declared]
-    return {value.lower() for value in values if isinstance(value, str)}
+    return {page_types.type_name(value) for value in values if isinstance(value, str)}
 
 
 def _article_nodes(nodes: list[dict]) -> list[dict]:
@@ -169,7 +175,7 @@ def clean_authors(names: list[str], site_names: list[str | None]) -> list[str]:
     site_keys = {_key(name) for name in site_names if name} - {""}
     cleaned: list[str] = []
     for name in names:
-        name = _SPACES.sub(" ", name).strip(" ,;|")
+        name = normalize_whitespace(name).strip(" ,;|")
         if not name or name.lower() in WIRE_SERVICES or _names_a_site(name, site_keys):
             continue
         if html_rules.NOT_A_PERSON.search(name) or not looks_like_person_name(name):
@@ -184,7 +190,7 @@ def clean_outlet(name: str | None) -> str | None:
     ("https://www.example.at") reduced to its host."""
     if not name:
         return None
-    name = _SPACES.sub(" ", html.unescape(name)).strip()
+    name = normalize_whitespace(html.unescape(name))
     if re.match(r"https?://", name, re.IGNORECASE):
         host = urlsplit(name).hostname or ""
         name = host.removeprefix("www.")
@@ -194,7 +200,7 @@ def clean_outlet(name: str | None) -> str | None:
 def clean_title(title: str | None, site_names: list[str | None]) -> str | None:
     """'Headline | Section | Site | 28.04.2023' -> 'Headline': drop leading and trailing segments that name
     the site or a date, keep every separator that is part of the headline ('Rückschlag - Liverpool verliert')."""
-    title = _SPACES.sub(" ", html.unescape(title or "")).replace("\u00ad", "").strip()
+    title = _reader_text(html.unescape(title or ""))
     if not title:
         return None
     site_keys = {_key(name) for name in site_names if name} - {""}
@@ -439,7 +445,7 @@ def _text_outside(element, discarded) -> str:
                 pieces.append(child.tail)
 
     collect(element)
-    return _SPACES.sub(" ", " ".join(pieces)).replace("\u00ad", "").strip()
+    return _reader_text(" ".join(pieces))
 
 
 def _labelled_byline(element, discarded) -> str | None:

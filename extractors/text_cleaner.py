@@ -8,35 +8,69 @@ seen are still cut to their text.
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from extractors.article import Removal
-from extractors.language import detect_language, stopwords_for
+from extractors.cues import CueReader, TextCues, dateline_credits
+from extractors.language import detect_language
 from extractors.rules import lines as line_rules
-from extractors.rules import metadata as cue_rules
+from extractors.rules.lines import LineRule
+from extractors.text import CJK_SCRIPT, comparable_text, normalize_line, stopwords_for, word_tokens
 
 # Line kinds assigned before scoring.
 BODY, NOISE = "body", "noise"
 
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
-_WORD = re.compile(r"\w+", re.UNICODE)
-_SPACES = re.compile(r"\s+")
-# Generic words that follow "About" in footers without naming the publisher ("About us", "About the author").
-_NOT_AN_OUTLET = {"us", "me", "the author", "this article", "this story", "the site", "uns", "mich", "nous", "cookies"}
-_NAME_PARTICLES = {"von", "van", "de", "der", "den", "du", "da", "di", "del", "la", "le", "bin", "ibn", "al", "el", "zu", "ten",
-                   "ter", "y"}
+# --- line features: what makes a line article text ---
+# A "good" line (a paragraph): this long with this share of stopwords, or longer and a sentence (or with
+# fewer stopwords).
+GOOD_LINE_CHARS, GOOD_LINE_STOPWORDS = 80, 0.18
+LONG_LINE_CHARS, LONG_LINE_STOPWORDS = 150, 0.1
+# A "medium" line: a sentence at least this long with this share of stopwords.
+MEDIUM_LINE_CHARS, MEDIUM_LINE_STOPWORDS = 15, 0.12
+# A sentence has at least this many words.
+MIN_SENTENCE_WORDS = 4
+# A headline has from MIN to MAX words, and this many characters at most.
+MIN_HEADLINE_WORDS, MAX_HEADLINE_WORDS, MAX_HEADLINE_CHARS = 2, 30, 200
+# A line whose characters are this share Chinese, Japanese or Korean is judged by length and punctuation
+# (no spaces, no stopwords we count): a "good" one is this long and punctuated.
+CJK_LINE_SHARE, GOOD_CJK_LINE_CHARS = 0.3, 40
+# Characters per word in scripts written without spaces: what a CJK line's character count is divided by.
+CJK_CHARS_PER_WORD = 2
+
+# --- line scores: the article is the run of lines with the highest sum ---
+# A good line scores its length in characters, up to this: one huge paragraph does not outweigh the rest.
+MAX_LINE_SCORE = 1000
+# A good line shorter than this between two short lines is the shape of a teaser (headline, summary,
+# section), and scores only this share of its length.
+TEASER_SHAPE_CHARS, TEASER_SHAPE_SHARE = 250, 0.4
+# A medium line scores this share of its length.
+MEDIUM_LINE_SHARE = 0.5
+# A short line (a label, a menu item, a fragment) costs this much. Removed lines score their rule's weight.
+SHORT_LINE_SCORE = -20.0
+# The headline is looked for this many lines above the article at most.
+TITLE_WINDOW_LINES = 12
+# A line ending in the headline is a breadcrumb trail when this much at most stands in front of it.
+MAX_BREADCRUMB_TRAIL_CHARS = 60
+# After a line that ends a story (extractors.rules.lines.LineRule.ends_story), the rest of an extracted body
+# is cut unless this many paragraphs of this length follow.
+LONG_PARAGRAPH_CHARS, LONG_PARAGRAPHS_AFTER_END = 200, 2
 
 
 @dataclass
 class Line:
     index: int
     text: str
-    kind: str = BODY
-    reason: str = ""
+    rule: LineRule | None = None  # how the line was marked as not article text; None for a text line
     score: float = 0.0
     features: "LineFeatures | None" = None
+
+    @property
+    def kind(self) -> str:
+        return NOISE if self.rule else BODY
+
+    @property
+    def reason(self) -> str:
+        return self.rule.reason if self.rule else ""
 
 
 @dataclass
@@ -50,26 +84,6 @@ class LineFeatures:
 
 
 @dataclass
-class TextCues:
-    """Metadata read from the lines themselves."""
-
-    byline: str | None = None
-    authors: list[str] = field(default_factory=list)
-    published: str | None = None
-    outlet: str | None = None
-    credits: list[str] = field(default_factory=list)
-
-    def fill_from(self, other: "TextCues") -> None:
-        """Take what `other` read for the fields still open here; credits are added to."""
-        if self.byline is None and other.byline:
-            self.byline = other.byline
-            self.authors = self.authors or other.authors
-        self.published = self.published or other.published
-        self.outlet = self.outlet or other.outlet
-        self.credits.extend(credit for credit in other.credits if credit not in self.credits)
-
-
-@dataclass
 class TextExtraction:
     title: str | None
     body: str
@@ -78,244 +92,55 @@ class TextExtraction:
     language: str | None
 
 
-def normalize_line(text: str) -> str:
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
-
-
-def comparable_text(text: str) -> str:
-    """`text` as compared for sameness: lower-cased words only ("Bridge, approved!" ~ "bridge approved")."""
-    return " ".join(_WORD.findall(text.lower()))
-
-
-# --- metadata cues -------------------------------------------------------------------------------
-
-def parse_date(text: str) -> str | None:
-    """The first date in `text` as ISO 8601 ('2024-02-20' or '2024-02-20T09:20'), or None."""
-    for _name, pattern in cue_rules.DATE_PATTERNS:
-        for match in pattern.finditer(text):
-            iso = _iso_from_match(match)
-            if iso:
-                return iso
-    return None
-
-
-def _iso_from_match(match: re.Match[str]) -> str | None:
-    groups = match.groupdict()
-    month_text = groups["month"]
-    month = int(month_text) if month_text.isdigit() else cue_rules.MONTHS.get(month_text.lower().rstrip("."))
-    try:
-        year, day = int(groups["year"]), int(groups["day"])
-    except (TypeError, ValueError):
-        return None
-    if not month or not 1 <= month <= 12 or not 1 <= day <= 31:
-        return None
-    iso = f"{year:04d}-{month:02d}-{day:02d}"
-    hour, minute = groups.get("hour"), groups.get("minute")
-    if hour is not None and minute is not None:
-        hour_number, minute_number = int(hour), int(minute)
-        ampm = (groups.get("ampm") or "").lower().replace(".", "")
-        if ampm == "pm" and hour_number < 12:
-            hour_number += 12
-        elif ampm == "am" and hour_number == 12:
-            hour_number = 0
-        if hour_number < 24 and minute_number < 60:
-            iso += f"T{hour_number:02d}:{minute_number:02d}"
-    return iso
-
-
-def date_banner(text: str) -> str | None:
-    """The date of a line that is only a date banner ("Monday, September 16, 2024"), else None."""
-    if len(text) > 90 or not cue_rules.DATE_YEAR.search(text):
-        return None
-    for _name, pattern in cue_rules.DATE_PATTERNS:
-        match = pattern.search(text)
-        if not match:
-            continue
-        iso = _iso_from_match(match)
-        if not iso:
-            continue
-        rest = (text[: match.start()] + " " + text[match.end():]).strip()
-        leftover = [token for token in re.split(r"[\s/|,·•]+", rest) if token and not cue_rules.DATE_BANNER_FILLER.match(token)]
-        if len(leftover) <= 4 and all(len(token) <= 15 for token in leftover):
-            return iso
-    return None
-
-
-def split_author_names(names: str) -> list[str]:
-    """Split "Jane Doe and John Roe, Senior Editors" into ["Jane Doe", "John Roe"]; drop roles and non-names."""
-    authors = []
-    names = cue_rules.AUTHOR_LABEL_INSIDE.sub("", cue_rules.AUTHOR_LABEL.sub("", names))
-    names = cue_rules.AUTHOR_INITIALS.sub("", names)
-    for part in cue_rules.AUTHOR_SEPARATORS.split(names):
-        part = part.strip(" .:-–—|()")
-        if not part or cue_rules.AUTHOR_ROLE_WORDS.search(part):
-            continue
-        if looks_like_person_name(part):
-            authors.append(part)
-    return authors
-
-
-def looks_like_person_name(text: str) -> bool:
-    tokens = text.split()
-    if not 1 <= len(tokens) <= 5 or any(ch.isdigit() for ch in text):
-        return False
-    if len(tokens) == 1 and not text[:1].isupper():
-        return False
-    return all(token[:1].isupper() or token.lower() in _NAME_PARTICLES for token in tokens)
-
-
-def read_byline(text: str) -> tuple[str, list[str]] | None:
-    match = cue_rules.BYLINE_LINE.match(text)
-    if not match:
-        return None
-    names = match.group("names")
-    authors = split_author_names(names)
-    if not authors:
-        return None
-    return names.strip(), authors
-
-
-def canonical_credit(name: str) -> str:
-    cleaned = name.strip(" .,:;()[]—–-")
-    return cue_rules.WIRE_SERVICES.get(cleaned.lower(), cleaned)
-
-
-def read_credit_line(text: str) -> list[str] | None:
-    """Credits named by a stand-alone credit line ("Reuters", "Reuters and The AP contributed to this story")."""
-    for _reason, pattern in cue_rules.CREDIT_LINES:
-        match = pattern.match(text)
-        if not match:
-            continue
-        named = match.groupdict().get("credits") or match.groupdict().get("credits2") or ""
-        parts = [part for part in re.split(r"\s*(?:/|,|&|\band\b|\bund\b|\bet\b)\s*", named, flags=re.IGNORECASE) if part.strip()]
-        credits = [canonical_credit(part) for part in parts]
-        if credits and all(len(credit) <= 60 for credit in credits):
-            return credits
-    return None
-
-
-def read_outlet_cue(text: str) -> tuple[str, str] | None:
-    """(outlet, rule name) when the line names the page's publisher."""
-    for name, pattern in cue_rules.OUTLET_CUES:
-        match = pattern.match(text)
-        if not match:
-            continue
-        outlet = normalize_outlet_name(match.group("outlet"))
-        if outlet and outlet.lower() not in _NOT_AN_OUTLET:
-            return outlet, name
-    return None
-
-
-def normalize_outlet_name(name: str) -> str:
-    """'FOX NEWS' -> 'Fox News': a shouted name is title-cased, known acronyms kept ('BBC NEWS' -> 'BBC News')."""
-    name = name.strip(" .,:;|")
-    letters = [ch for ch in name if ch.isalpha()]
-    if len(letters) <= 5 or not all(ch.isupper() for ch in letters):
-        return name
-    return " ".join(word if word in cue_rules.OUTLET_ACRONYMS else word.capitalize() for word in name.split())
-
-
-def dateline_credits(text: str) -> list[str]:
-    match = cue_rules.DATELINE_CREDIT.match(text)
-    if not match:
-        return []
-    return [canonical_credit(part) for part in re.split(r"\s*/\s*", match.group("credits")) if part.strip()]
-
-
 # --- line features -------------------------------------------------------------------------------
 
 def line_features(text: str, stopwords: frozenset[str]) -> LineFeatures:
     chars = len(text)
-    tokens = _WORD.findall(text.lower())
-    cjk = len(_CJK.findall(text))
-    words = len(tokens) + cjk // 2
+    tokens = word_tokens(text.lower())
+    cjk = len(CJK_SCRIPT.findall(text))
+    words = len(tokens) + cjk // CJK_CHARS_PER_WORD
     density = (sum(token in stopwords for token in tokens) / len(tokens)) if tokens else 0.0
-    sentence_like = bool(line_rules.SENTENCE_END.search(text)) and words >= 4
+    sentence_like = bool(line_rules.SENTENCE_END.search(text)) and words >= MIN_SENTENCE_WORDS
     first = text[:1]
-    headline_like = (2 <= words <= 30 and chars <= 200 and not text.endswith((".", ":", ",", ";"))
-                     and (first.isupper() or first.isdigit() or not first.isalpha()))
-    if cjk > chars * 0.3:
+    headline_like = (MIN_HEADLINE_WORDS <= words <= MAX_HEADLINE_WORDS and chars <= MAX_HEADLINE_CHARS
+                     and not text.endswith((".", ":", ",", ";")) and (first.isupper() or first.isdigit() or not first.isalpha()))
+    if cjk > chars * CJK_LINE_SHARE:
         # CJK scripts have no spaces and no stopwords we can count: length and punctuation decide.
-        good = chars >= 40 and bool(line_rules.SENTENCE_PUNCTUATION.search(text))
-        medium = chars >= 15 and sentence_like
+        good = chars >= GOOD_CJK_LINE_CHARS and bool(line_rules.SENTENCE_PUNCTUATION.search(text))
+        medium = chars >= MEDIUM_LINE_CHARS and sentence_like
     else:
-        good = (chars >= 80 and density >= 0.18) or (chars >= 150 and (sentence_like or density >= 0.1))
-        medium = chars >= 15 and sentence_like and density >= 0.12
+        good = ((chars >= GOOD_LINE_CHARS and density >= GOOD_LINE_STOPWORDS)
+                or (chars >= LONG_LINE_CHARS and (sentence_like or density >= LONG_LINE_STOPWORDS)))
+        medium = chars >= MEDIUM_LINE_CHARS and sentence_like and density >= MEDIUM_LINE_STOPWORDS
     quality = "good" if good else "medium" if medium else "short"
     return LineFeatures(chars, words, density, sentence_like, headline_like, quality)
 
 
 # --- the cleaner ---------------------------------------------------------------------------------
 
-def match_noise_rule(text: str) -> str | None:
-    for reason, pattern in line_rules.NOISE_LINE_RULES:
-        if pattern.match(text):
-            return reason
+def match_noise_rule(text: str) -> LineRule | None:
+    """The first furniture rule (extractors.rules.lines.NOISE_LINE_RULES) the line matches, or None."""
+    if len(text) > line_rules.MAX_RULE_LINE_CHARS:
+        return None
+    for rule in line_rules.NOISE_LINE_RULES:
+        if rule.pattern.match(text):
+            return rule
     return None
 
 
-def read_cues(lines: list[Line], cues: TextCues) -> None:
-    """Mark metadata lines (dates, bylines, credits, outlet cues) and furniture lines as NOISE, filling `cues`."""
-    seen: dict[str, int] = {}
-    about_outlet: str | None = None
+def mark_lines(lines: list[Line], cues: TextCues) -> None:
+    """Mark metadata lines (dates, bylines, credits, outlet cues) and furniture lines as not article text,
+    filling `cues`."""
+    seen: set[str] = set()
+    reader = CueReader(cues)
     for line in lines:
-        text = line.text
-        key = comparable_text(text)
+        key = comparable_text(line.text)
         if key and key in seen:
-            _mark(line, "repeated line")
+            line.rule = line_rules.REPEATED_LINE
             continue
         if key:
-            seen[key] = line.index
-        banner = date_banner(text)
-        if banner:
-            if cues.published is None or (banner.startswith(cues.published) and len(banner) > len(cues.published)):
-                cues.published = banner
-            _mark(line, "date banner")
-            continue
-        byline = read_byline(text)
-        if byline:
-            if cues.byline is None:
-                cues.byline, cues.authors = byline
-            _mark(line, "byline")
-            continue
-        credits = read_credit_line(text)
-        if credits:
-            cues.credits.extend(credit for credit in credits if credit not in cues.credits)
-            _mark(line, "credit line")
-            continue
-        outlet = read_outlet_cue(text)
-        if outlet and outlet[1] == "source line" and outlet[0].lower() in cue_rules.WIRE_SERVICES:
-            # "Source: Reuters" credits a wire service; it does not name the page's publisher.
-            credit = canonical_credit(outlet[0])
-            if credit not in cues.credits:
-                cues.credits.append(credit)
-            _mark(line, "credit line")
-            continue
-        if outlet:
-            if cues.outlet is None:
-                cues.outlet = outlet[0]
-            if outlet[1] == "about heading":
-                about_outlet = outlet[0]
-            _mark(line, f"outlet cue ({outlet[1]})")
-            continue
-        if about_outlet:
-            blurb = line_rules_about_blurb(text, about_outlet)
-            if blurb:
-                _mark(line, "about blurb")
-                continue
-        reason = match_noise_rule(text)
-        if reason:
-            _mark(line, reason)
-
-
-def line_rules_about_blurb(text: str, outlet: str) -> bool:
-    match = cue_rules.ABOUT_BLURB.match(text)
-    return bool(match and comparable_text(match.group("outlet")).endswith(comparable_text(outlet)))
-
-
-def _mark(line: Line, reason: str) -> None:
-    line.kind = NOISE
-    line.reason = reason
+            seen.add(key)
+        line.rule = reader.read(line.text) or match_noise_rule(line.text)
 
 
 def score_lines(lines: list[Line], stopwords: frozenset[str]) -> None:
@@ -323,24 +148,23 @@ def score_lines(lines: list[Line], stopwords: frozenset[str]) -> None:
     for line in lines:
         line.features = line_features(line.text, stopwords)
     scored = [line for line in lines if line.kind == BODY]
-    in_teaser_list = False
     for position, line in enumerate(scored):
         features = line.features
         assert features is not None
         if features.quality == "good":
-            in_teaser_list = False
-            line.score = min(features.chars, 1000)
+            line.score = min(features.chars, MAX_LINE_SCORE)
             neighbours = [scored[i].features for i in (position - 1, position + 1) if 0 <= i < len(scored)]
-            if features.chars < 250 and neighbours and all(n is not None and n.quality == "short" for n in neighbours):
+            if (features.chars < TEASER_SHAPE_CHARS and neighbours
+                    and all(n is not None and n.quality == "short" for n in neighbours)):
                 # A lone paragraph between short lines is the shape of a teaser (headline, summary, section).
-                line.score *= 0.4
+                line.score *= TEASER_SHAPE_SHARE
         elif features.quality == "medium":
-            line.score = features.chars * 0.5
+            line.score = features.chars * MEDIUM_LINE_SHARE
         else:
-            line.score = -45.0 if in_teaser_list else -20.0
+            line.score = SHORT_LINE_SCORE
     for line in lines:
-        if line.kind == NOISE:
-            line.score = -150.0 if line.reason in ("teaser list header", "comment section header") else -8.0
+        if line.rule:
+            line.score = line.rule.weight
 
 
 def best_region(lines: list[Line]) -> tuple[int, int] | None:
@@ -357,23 +181,26 @@ def best_region(lines: list[Line]) -> tuple[int, int] | None:
 
 
 def _cut_at_body_end(lines: list[Line], start: int, end: int) -> int:
-    """Stop the region at the first teaser-list header, or credit/source/syndication line, that follows
-    some article text. One with more article text after it than before it sits inside the story (a
-    "Read more" box between paragraphs, "dpa" under the standfirst) and does not end it."""
-    def text_chars(positions: range) -> int:
-        return sum(lines[i].features.chars for i in positions
-                   if lines[i].kind == BODY and lines[i].features and lines[i].features.quality != "short")
-
+    """Stop the region at the first line that ends a story (a teaser-list header, a credit, source or
+    syndication line) and follows some article text. One with more article text after it than before it
+    sits inside the story (a "Read more" box between paragraphs, "dpa" under the standfirst) and does not
+    end it; a line that opens reader comments ends it whatever follows."""
+    # text_before[i]: characters of article text in lines start .. start + i - 1
+    text_before = [0]
     for position in range(start, end + 1):
         line = lines[position]
-        before = text_chars(range(start, position))
-        if not before:
+        text = line.features.chars if line.kind == BODY and line.features and line.features.quality != "short" else 0
+        text_before.append(text_before[-1] + text)
+    total = text_before[-1]
+    for position in range(start, end + 1):
+        rule = lines[position].rule
+        before = text_before[position - start]
+        if not before or rule is None:
             continue
-        if line.reason == "comment section header":
+        if rule.opens_comments:
             return position - 1  # reader comments come after the story, however long they run
-        if line.reason in ("teaser list header", "credit line") or line.reason.startswith("outlet cue"):
-            if text_chars(range(position + 1, end + 1)) <= before:
-                return position - 1
+        if rule.ends_story and total - text_before[position - start + 1] <= before:
+            return position - 1
     return end
 
 
@@ -384,8 +211,8 @@ def _extend_backwards(lines: list[Line], start: int) -> int:
     while position >= 0:
         line = lines[position]
         features = line.features
-        if line.kind == NOISE:
-            if line.reason in ("teaser list header", "comment section header"):
+        if line.rule:
+            if line.rule.heads_section:
                 break
             position -= 1
             continue
@@ -404,11 +231,11 @@ def _extend_backwards(lines: list[Line], start: int) -> int:
 def choose_title(lines: list[Line], body_start: int) -> Line | None:
     """The headline: the nearest headline-like line above the body, else the first headline-like line."""
     candidates = [line for line in lines[:body_start] if line.kind == BODY and line.features and line.features.headline_like]
-    window = [line for line in candidates if body_start - lines.index(line) <= 12]
+    window = [line for line in candidates if body_start - line.index <= TITLE_WINDOW_LINES]
     if window:
         return window[-1]
     prefixed = [line for line in lines[:body_start]
-                if line.reason in ("photo caption or credit",) and line_rules.TITLE_PREFIX.match(line.text)]
+                if line.rule and line.rule.may_hold_title and line_rules.TITLE_PREFIX.match(line.text)]
     if prefixed:
         return prefixed[0]
     return candidates[0] if candidates else None
@@ -426,7 +253,7 @@ def clean_text_capture(text: str) -> TextExtraction:
     language = detect_language(" ".join(sorted((line.text for line in lines), key=len, reverse=True)[:20]))
     stopwords = stopwords_for(language)
     cues = TextCues()
-    read_cues(lines, cues)
+    mark_lines(lines, cues)
     score_lines(lines, stopwords)
 
     region = best_region(lines)
@@ -440,7 +267,7 @@ def clean_text_capture(text: str) -> TextExtraction:
     title_line = choose_title(lines, start)
     title = clean_title(title_line.text) if title_line else None
     if title_line is not None and title_line.kind == BODY:
-        _mark(title_line, "headline")
+        title_line.rule = line_rules.HEADLINE
     if title:
         _mark_title_echoes(lines, title, title_line)
 
@@ -449,8 +276,8 @@ def clean_text_capture(text: str) -> TextExtraction:
     for position, line in enumerate(lines):
         if line is title_line:
             continue
-        if line.kind == NOISE:
-            removed.append(Removal(line.text, line.reason))
+        if line.rule:
+            removed.append(Removal(line.text, line.rule.reason))
         elif not start <= position <= end:
             removed.append(Removal(line.text, "outside the article text (navigation, teasers, footer)"))
         elif line.features and line.features.quality == "short" and not _is_subheading(lines, position):
@@ -458,9 +285,7 @@ def clean_text_capture(text: str) -> TextExtraction:
         else:
             paragraphs.append(line.text)
     if paragraphs:
-        for credit in dateline_credits(paragraphs[0]):
-            if credit not in cues.credits:
-                cues.credits.append(credit)
+        cues.add_credits(dateline_credits(paragraphs[0]))
     return TextExtraction(title=title, body="\n\n".join(paragraphs), cues=cues, removed=removed, language=language)
 
 
@@ -470,34 +295,27 @@ def _mark_title_echoes(lines: list[Line], title: str, title_line: Line | None) -
     if not key:
         return
     for line in lines:
-        if line is title_line or line.kind == NOISE:
+        if line is title_line or line.rule:
             continue
         other = comparable_text(line.text)
         if other == key:
-            _mark(line, "repeated headline")
-        elif other.endswith(key) and len(other) - len(key) < 60:
-            _mark(line, "breadcrumb")
+            line.rule = line_rules.REPEATED_HEADLINE
+        elif other.endswith(key) and len(other) - len(key) < MAX_BREADCRUMB_TRAIL_CHARS:
+            line.rule = line_rules.TITLE_BREADCRUMB
         elif other.startswith(key) and line_rules.TITLE_SITE_SEPARATORS.search(
                 line.text[len(title) - 2:] if len(line.text) > len(title) else ""):
-            _mark(line, "page title")
+            line.rule = line_rules.PAGE_TITLE
 
 
 def _is_subheading(lines: list[Line], position: int) -> bool:
     """A short headline-like line between two paragraphs of the body is a subheading worth keeping."""
     features = lines[position].features
-    if not features or not features.headline_like or features.words < 2:
+    if not features or not features.headline_like or features.words < MIN_HEADLINE_WORDS:
         return False
     before = next((lines[i] for i in range(position - 1, -1, -1) if lines[i].kind == BODY), None)
     after = next((lines[i] for i in range(position + 1, len(lines)) if lines[i].kind == BODY), None)
     return bool(before and after and before.features and after.features
                 and before.features.quality != "short" and after.features.quality == "good")
-
-
-def read_text_cues(texts: list[str]) -> TextCues:
-    """The metadata cues (byline, date banner, credit and outlet lines) in lines that are not body text."""
-    cues = TextCues()
-    read_cues([Line(index=i, text=normalize_line(text)) for i, text in enumerate(texts) if normalize_line(text)], cues)
-    return cues
 
 
 def strip_boilerplate_lines(paragraphs: list[str]) -> tuple[list[str], list[Removal], TextCues]:
@@ -508,30 +326,27 @@ def strip_boilerplate_lines(paragraphs: list[str]) -> tuple[list[str], list[Remo
     """
     lines = [Line(index=i, text=normalize_line(text)) for i, text in enumerate(paragraphs) if normalize_line(text)]
     cues = TextCues()
-    read_cues(lines, cues)
+    mark_lines(lines, cues)
+    # long_after[i]: long text paragraphs after the i-th line
+    long_after = [0] * (len(lines) + 1)
+    for i in range(len(lines) - 1, -1, -1):
+        long = lines[i].kind == BODY and len(lines[i].text) >= LONG_PARAGRAPH_CHARS
+        long_after[i] = long_after[i + 1] + long
     kept: list[str] = []
     removed: list[Removal] = []
     ended = False
     for line in lines:
         if ended:
             removed.append(Removal(line.text, "after the end of the article"))
-        elif line.kind == NOISE:
-            removed.append(Removal(line.text, line.reason))
-            if kept and line.reason == "comment section header":
+        elif line.rule:
+            removed.append(Removal(line.text, line.rule.reason))
+            if kept and line.rule.opens_comments:
                 ended = True
-            elif kept and (line.reason in ("teaser list header",) or line.reason.startswith("outlet cue")
-                           or line.reason == "credit line"):
-                ended = _nothing_long_follows(lines, line.index)
+            elif kept and line.rule.ends_story:
+                # After a closing line, only cut the rest when it holds no run of real paragraphs.
+                ended = long_after[min(line.index + 1, len(lines))] < LONG_PARAGRAPHS_AFTER_END
         else:
             kept.append(line.text)
     if kept:
-        for credit in dateline_credits(kept[0]):
-            if credit not in cues.credits:
-                cues.credits.append(credit)
+        cues.add_credits(dateline_credits(kept[0]))
     return kept, removed, cues
-
-
-def _nothing_long_follows(lines: list[Line], index: int) -> bool:
-    """After a closing line, only cut the rest when it holds no run of real paragraphs."""
-    long_after = [line for line in lines[index + 1:] if line.kind == BODY and len(line.text) >= 200]
-    return len(long_after) < 2

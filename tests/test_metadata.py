@@ -9,9 +9,9 @@ import lxml.html
 import extractors.html_extractor as html_extractor
 import extractors.language as language
 from extractors import extract
+from extractors.cues import date_banner, split_author_names
 from extractors.language import confirm_declared_language, detect_language
 from extractors.metadata import PageMetadata, choose_authors, choose_title, clean_title, find_bylines, read_metadata, title_date
-from extractors.text_cleaner import date_banner, split_author_names
 
 GERMAN = ("Die Stadt hat am Montag beschlossen, dass die neue Brücke über den Fluss erst im nächsten Jahr gebaut "
           "wird, weil die Kosten in den letzten Monaten stark gestiegen sind und der Rat noch auf eine Prüfung "

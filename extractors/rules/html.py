@@ -8,10 +8,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# JSON-LD node types that describe the article itself (schema.org), lower-cased.
-ARTICLE_NODE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
-                      "reviewnewsarticle", "backgroundnewsarticle", "blogposting", "liveblogposting", "report",
-                      "webpage", "scholarlyarticle", "techarticle", "medicalwebpage"}
+from extractors.rules import page_types
+
+# JSON-LD node types that describe the article itself (schema.org), lower-cased: the article types and the
+# page nodes that wrap them (see rules.page_types).
+ARTICLE_NODE_TYPES = page_types.ARTICLE_TYPES | page_types.ARTICLE_WRAPPER_TYPES
 
 # <meta> names/properties carrying the publication date: Open Graph article tags, Dublin Core, parse.ly,
 # Sailthru and newsroom CMS conventions. Lower-cased: meta names are matched case-insensitively.
@@ -143,7 +144,7 @@ TITLE_SOURCES = ["og", "json-ld", "h1", "twitter", "title"]
 
 # Separators between a headline and the site name, section or date that pages append or prepend:
 # "Headline | Site", "Headline - Site", "Site :: Headline", "Headline » Section", "Headline · Site".
-TITLE_SEPARATOR = re.compile(r"\s+(?:[|–—-]|::|»|·)\s+")
+TITLE_SEPARATOR = re.compile(r"(?<!\s)\s+(?:[|–—-]|::|»|·)\s+")
 
 # A title segment that is only a date ("28.04.2023", "2024-02-20") is page furniture, not headline.
 TITLE_DATE_SEGMENT = re.compile(r"\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d{2}-\d{2}")
@@ -158,11 +159,11 @@ TITLE_DATE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{4}|\d{4}-\d{2}-\d{2}")
 TITLE_PIPE_SEGMENT_MAX_WORDS = 4
 
 # Markup left inside a JSON-LD author name ("<a href=\"/experts/jane-doe\">Jane Doe</a>"), taken off.
-MARKUP_TAG = re.compile(r"<[^>]*>")
+MARKUP_TAG = re.compile(r"<[^<>]*+>")
 
 # A CMS login given as the author's name ("christian.stadtfeld", "jane_doe"): lower-case words joined by
 # dots or underscores, spelled out as a name.
-LOGIN_NAME = re.compile(r"[a-zäöüéèà]{2,}(?:[._][a-zäöüéèà]{2,}){1,2}")
+LOGIN_NAME = re.compile(r"(?<![a-zäöüéèà])[a-zäöüéèà]{2,}+(?:[._][a-zäöüéèà]{2,}+){1,2}")
 
 # Author strings that name an organisation, a desk or a role rather than a person.
 NOT_A_PERSON = re.compile(

@@ -1,26 +1,57 @@
 """Line-level boilerplate rules for plain-text captures and for extracted bodies.
 
-Each entry is (reason, compiled pattern). A line matching a pattern is removed with that reason.
-Patterns match whole (stripped) lines unless they say otherwise, and are case-insensitive.
-They name kinds of page furniture seen across news sites, not the wording of any one site.
+Each rule is a LineRule: a name, the reason its removals are recorded with, a pattern, and the properties
+the cleaner (extractors.text_cleaner) reads — how much the line weighs against the article text around it,
+and whether it ends the story. A line matching a pattern is removed with that rule's reason. Patterns match
+whole (stripped) lines unless they say otherwise, and are case-insensitive. They name kinds of page
+furniture seen across news sites, not the wording of any one site.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 _I = re.IGNORECASE
 
+# Scores of removed lines in the article cut (extractors.text_cleaner.best_region), where article text
+# scores its length in characters and a short line -20.
+# Furniture inside or beside the story costs the run a little: the cut passes over a caption or a share bar.
+FURNITURE_WEIGHT = -8.0
+# A header that opens a section which is not the story (teaser lists, reader comments) costs as much as a
+# paragraph of text: the cut does not run on into the list or the comments.
+SECTION_HEADER_WEIGHT = -150.0
+
+# Lines longer than this are matched against no line rule (furniture or metadata cue): the longest furniture
+# the rules describe, a caption with its credit, runs to about 500 characters, and a longer line is no page
+# furniture. It is left to the line scores, which keep it when it reads as text and cut it when it does not.
+# (This also bounds the work any rule does on one line of a hostile input.)
+MAX_RULE_LINE_CHARS = 1000
+
+
+@dataclass(frozen=True)
+class LineRule:
+    """A kind of line the cleaner removes, and how the article cut treats it."""
+
+    name: str  # stable and unique: what tests and tools call the rule
+    reason: str  # what the removal record says (free to reword: no result depends on it)
+    pattern: re.Pattern[str] | None = None  # None: the line is recognised by other means (see MARKS below)
+    weight: float = FURNITURE_WEIGHT  # the line's score in the article cut
+    ends_story: bool = False  # the story ends before it, unless more article text follows than precedes it
+    opens_comments: bool = False  # the story ends before it whatever follows: reader comments run on after it
+    heads_section: bool = False  # heads a list or section that is not the story: no lead is looked for above it
+    may_hold_title: bool = False  # a headline may stand in it behind a prefix ("ANI Photo | Headline")
+
 
 def _line(pattern: str) -> re.Pattern[str]:
-    return re.compile(rf"^\s*(?:{pattern})\s*$", _I)
+    return re.compile(rf"^\s*+(?:{pattern})\s*$", _I)
 
 
 # Lines that are furniture wherever they appear.
-NOISE_LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
+NOISE_LINE_RULES: list[LineRule] = [
     # Newsletter and subscription calls: "Subscribe to our Newsletter", "Sign up for our daily briefing",
     # "Newsletter abonnieren", "Jetzt abonnieren" — boxes placed under or inside articles.
-    ("newsletter or subscription call", _line(
+    LineRule("newsletter-call", "newsletter or subscription call", pattern=_line(
         r"(?:subscribe|sign up|register)(?: now| today| here)?(?: (?:to|for) .{0,60})?[.!]?"
         r"|.{0,40}\bnewsletter\b.{0,60}"
         r"|(?:jetzt )?(?:newsletter )?(?:abonnieren|abonnier(?:en|t)|anmelden)[.!]?"
@@ -28,8 +59,8 @@ NOISE_LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
     )),
     # Paywall and premium offers: "Support our award-winning journalism. The Premium package ... R129 p/m",
     # "Already a subscriber? Log in", "Read the full story with a subscription", "Plus-Artikel".
-    ("paywall or subscription offer", re.compile(
-        r"^\s*(?:subscribe\b.{0,20})?(?:support (?:our|independent) .{0,40}journalism\b.{0,300}"
+    LineRule("paywall-offer", "paywall or subscription offer", pattern=re.compile(
+        r"^\s*+(?:subscribe\b.{0,20})?(?:support (?:our|independent) .{0,40}journalism\b.{0,300}"
         r"|already (?:a )?(?:subscriber|registered|have an account)\b.{0,60}"
         r"|.{0,80}\b(?:premium|digital) (?:package|subscription|access|abo)\b.{0,200}"
         r"|.{0,40}\b(?:for (?:all )?subscribers|subscribers only|nur für abonnenten|exklusiv für abonnenten)\b.{0,80}"
@@ -37,7 +68,8 @@ NOISE_LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
         r"|(?:unlock|get) (?:unlimited|full) access\b.{0,80})\s*$", _I)),
     # Headers that open the reader-comment section, which always follows the article: "3 Kommentare",
     # "Comments (12)", "Leserkommentare", "Die Kommentarfunktion ist geschlossen", "Show all 40 comments".
-    ("comment section header", _line(
+    LineRule("comment-section-header", "comment section header", weight=SECTION_HEADER_WEIGHT, opens_comments=True,
+             heads_section=True, pattern=_line(
         r"\d+\s+(?:comments?|kommentare?|leserkommentare|commentaires?|comentarios?|commenti|reacties|reacciones|komentarzy?)"
         r"|(?:comments?|kommentare|leserkommentare|commentaires|comentarios|commenti|reacties)\s*\(\d+\)"
         r"|(?:leser|user)kommentare|reader comments|(?:die )?kommentarfunktion\b.{0,80}|comments? (?:are|is) closed\.?"
@@ -45,7 +77,7 @@ NOISE_LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
     )),
     # Comment prompts and comment-section furniture: "Please enter your comment!", "Would you like to
     # comment on this article?", "Sign up (it's quick and free) or sign in now.", "Comment Policy".
-    ("comment prompt", _line(
+    LineRule("comment-prompt", "comment prompt", pattern=_line(
         r"please enter your (?:comment|name|email)(?: (?:here|address))?[.!]?"
         r"|(?:would you like to |want to |click here to )?(?:leave a |post a |add a )?comment(?:s)? on this (?:article|story|post)\??"
         r"|(?:leave|post|add|write) a (?:comment|reply)[.!:]?"
@@ -57,7 +89,8 @@ NOISE_LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
     )),
     # Section headers that open teaser lists: "Most Read", "Related Articles", "Related Posts",
     # "More from World", "You may also like", "Mehr zum Thema", "Das könnte Sie auch interessieren".
-    ("teaser list header", _line(
+    LineRule("teaser-list-header", "teaser list header", weight=SECTION_HEADER_WEIGHT, ends_story=True, heads_section=True,
+             pattern=_line(
         r"(?:the )?most (?:read|popular|viewed|shared|commented)(?: (?:articles|stories|news))?"
         r"|related(?: articles| posts| stories| news| content| coverage| topics| links)?"
         r"|(?:more|read more|also read|see also|latest|top) (?:from|on|in|about) .{1,40}"
@@ -71,63 +104,78 @@ NOISE_LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
         r"|noticias relacionadas|lo más leído|te puede interesar|leggi anche|i più letti"
     )),
     # Advertising slots that leave a label behind: "Advertisement", "Anzeige", "Sponsored".
-    ("advertisement", _line(
+    LineRule("advertisement-label", "advertisement", pattern=_line(
         r"advertisement|advertising|sponsored(?: content| links?)?|ad|anzeige|werbung|publicité|publicidad|pubblicità"
         r"|(?:scroll|weiter) (?:to continue|lesen) .{0,30}|story continues below(?: advertisement)?"
     )),
     # Share bars: "Share", "Share this article", "Facebook Twitter WhatsApp Email", "Teilen".
-    ("share bar", _line(
+    LineRule("share-bar", "share bar", pattern=_line(
         r"(?:share|teilen|partager|compartir|condividi)(?: (?:this|the|on|via|article|story|artikel|mit).{0,30})?[:]?"
-        r"|(?:(?:facebook|twitter|x|whatsapp|e-?mail|linkedin|pinterest|telegram|reddit|xing|flipboard|messenger|print|drucken|copy link|link kopieren)[\s|,/·•]*){2,}"
+        r"|(?:(?:facebook|twitter|x|whatsapp|e-?mail|linkedin|pinterest|telegram|reddit|xing|flipboard|messenger|print|drucken|copy link|link kopieren)[\s|,/·•]*+){2,}"
         r"|(?:tweet|pin it|copy link|link kopieren|print|drucken|e-?mail)"
     )),
     # Cookie and consent notices.
-    ("cookie notice", re.compile(
-        r"^\s*.{0,120}\b(?:we use cookies|uses cookies|cookie (?:policy|settings|consent)|cookies? akzeptieren|"
+    LineRule("cookie-notice", "cookie notice", pattern=re.compile(
+        r"^\s*+.{0,120}\b(?:we use cookies|uses cookies|cookie (?:policy|settings|consent)|cookies? akzeptieren|"
         r"datenschutzeinstellungen|accept (?:all )?cookies|einwilligung)\b.{0,200}$", _I)),
     # Footer lines: copyright, "All rights reserved", legal links.
-    ("footer", _line(
+    LineRule("footer", "footer", pattern=_line(
         r"(?:©|\(c\)|copyright)\s*.{0,120}|.{0,80}\ball rights reserved\b.{0,40}|alle rechte vorbehalten.{0,40}"
         r"|(?:imprint|impressum|privacy policy|datenschutz(?:erklärung)?|terms of (?:use|service)|agb|kontakt|contact us)"
-        r"(?:\s*[|·•]\s*.{1,40})*"
+        r"(?:\s*+[|·•][^|·•]{0,40}+)*"
     )),
     # Photo captions and credits: "... Picture: NAME/POOL via REUTERS", "Photo: AP", "Foto: dpa",
     # "Bild: Keystone", "(Photo by ...)", and captions ending in a bracketed credit "[Name/ Agency via AP]".
-    ("photo caption or credit", re.compile(
-        r"^\s*(?:.{0,400}(?:\b(?:picture|photo|image|foto|bild|credit|fotos?|bildquelle|quelle bild)\s*:\s*[^.!?]{2,80}"
+    LineRule("photo-caption", "photo caption or credit", may_hold_title=True, pattern=re.compile(
+        r"^\s*+(?:.{0,400}(?:\b(?:picture|photo|image|foto|bild|credit|fotos?|bildquelle|quelle bild)\s*:\s*[^.!?]{2,80}"
         r"|\((?:photo|picture|image|foto|bild) (?:by|von|:)[^)]{2,80}\)"
         r"|\[[^\]]{2,80}\b(?:via|/)\s*[^\]]{1,40}\])"
         r"|(?:photo|picture|image|foto|bild|getty images|imago|keystone|shutterstock|istock)(?:\s*[:/|]\s*.{0,60})?)\s*$", _I)),
     # Agency-style photo credits on their own line: "APA/AFP/Mandel Ngan", "ALEXANDER ZEMLIANICHENKO/POOL".
-    ("photo caption or credit", re.compile(r"^\s*(?:[A-ZÄÖÜ][\w.-]*\s?){1,3}/\s?(?:[A-ZÄÖÜ][\w.-]*\s?){1,3}/(?:\s?[A-ZÄÖÜ][\w.-]*){1,3}\s*$")),
+    LineRule("agency-photo-credit", "photo caption or credit", may_hold_title=True, pattern=re.compile(
+        r"^\s*+(?:[A-ZÄÖÜ][\w.-]*+\s?){1,3}/\s?(?:[A-ZÄÖÜ][\w.-]*+\s?){1,3}/(?:\s?[A-ZÄÖÜ][\w.-]*+){1,3}\s*$")),
     # Breadcrumb trails: "Home > World > Asia", "World / Asia", "Startseite Politik Ausland".
-    ("breadcrumb", re.compile(
-        r"^\s*(?:(?:home|start(?:seite)?|accueil|inicio)\b(?:\s*[>»/|›]\s*[^>»/|›]{1,30}){1,6}"
-        r"|[\w&'-]+(?: [\w&'-]+)?(?:\s*[>»›]\s*[\w&' -]{1,30}){1,6}"
+    LineRule("breadcrumb", "breadcrumb", pattern=re.compile(
+        r"^\s*+(?:(?:home|start(?:seite)?|accueil|inicio)\b(?:\s*+[>»/|›]\s*+[^>»/|›]{1,30}+){1,6}"
+        r"|[\w&'-]++(?: [\w&'-]++)?(?:\s*+[>»›]\s*+[\w&' -]{1,30}+){1,6}"
         # Section labels under teasers and over articles: "World / Asia", "Companies / Mining".
-        r"|[\w&'-]+(?: [\w&'-]+)?(?:\s+/\s+[\w&'-]+(?: [\w&'-]+)?){1,3})\s*$", _I)),
+        r"|[\w&'-]++(?: [\w&'-]++)?(?:\s++/\s++[\w&'-]++(?: [\w&'-]++)?){1,3})\s*$", _I)),
     # Logo alt texts left behind as text: "ANI News Logo", "Site logo".
-    ("logo", _line(r".{1,40}\blogo")),
+    LineRule("logo-alt-text", "logo", pattern=_line(r".{1,40}\blogo")),
     # Relative times under teasers: "1 month ago", "2 hours ago", "vor 3 Stunden", "il y a 2 jours".
-    ("relative date", _line(
+    LineRule("relative-date", "relative date", pattern=_line(
         r"(?:about |an? )?\d+ (?:second|minute|hour|day|week|month|year)s? ago|(?:an? |one )(?:hour|day|week|month|year) ago"
         r"|yesterday|vor \d+ (?:sekunden|minuten?|stunden?|tagen?|wochen?|monaten?|jahren?)|gestern|il y a \d+ \w+"
     )),
     # Back-to-top, skip links and other navigation verbs left as text.
-    ("navigation", _line(
+    LineRule("navigation-label", "navigation", pattern=_line(
         r"(?:back to top|nach oben|zum seitenanfang|skip to (?:main )?content|zum inhalt(?: springen)?|menu|menü|suche|search"
         r"|navigation|close|schließen|next|previous|zurück|weiter|more|mehr|show more|load more|mehr laden|alle anzeigen)"
-        r"(?:\s*\[[^\]]*\])?"
+        r"(?:\s*+\[[^\]]*+\])?"
     )),
 ]
 
+# Lines the cleaner marks without a pattern of its own: metadata cue lines, which extractors.cues reads
+# with the patterns of rules.metadata (outlet cue lines: see rules.metadata.OUTLET_CUES), and echoes of
+# the headline.
+REPEATED_LINE = LineRule("repeated-line", "repeated line")  # the same words as a line above it
+DATE_BANNER = LineRule("date-banner", "date banner")  # a line that is only a date: "Monday, September 16, 2024"
+BYLINE = LineRule("byline", "byline")  # "By Jane Doe", "Von Anna Muster"
+# "Reuters", "Reuters and The AP contributed to this story": credits close a story.
+CREDIT_LINE = LineRule("credit-line", "credit line", ends_story=True)
+ABOUT_BLURB = LineRule("about-blurb", "about blurb")  # "ANI is a leading multimedia news agency." under "About ANI"
+HEADLINE = LineRule("headline", "headline")  # the line taken as the title
+REPEATED_HEADLINE = LineRule("repeated-headline", "repeated headline")  # the headline again, word for word
+TITLE_BREADCRUMB = LineRule("title-breadcrumb", "breadcrumb")  # a trail ending in the headline: "World Asia Headline"
+PAGE_TITLE = LineRule("page-title", "page title")  # the headline with the site's name: "Headline - Site"
+
 # A line that is only a headline prefix such as "ANI Photo |" or "WATCH:" in front of the title.
 TITLE_PREFIX = re.compile(
-    r"^\s*(?:(?:[\w.&-]+\s){0,3}(?:photo|video|pictures?|foto|bild|watch|live|breaking|exclusive|update|opinion)s?\s*[|:–—-]\s*)",
+    r"^\s*+(?:(?:[\w.&-]++\s){0,3}(?:photo|video|pictures?|foto|bild|watch|live|breaking|exclusive|update|opinion)s?\s*+[|:–—-]\s*)",
     _I)
 
 # Separators between a headline and the site name in <title>-like lines: "Headline - news.ORF.at".
-TITLE_SITE_SEPARATORS = re.compile(r"\s+(?:[|–—-]|::|»)\s+")
+TITLE_SITE_SEPARATORS = re.compile(r"(?<!\s)\s+(?:[|–—-]|::|»)\s+")
 
 # Sentence-final punctuation in the scripts we meet (Latin, CJK, Arabic, Devanagari...).
 SENTENCE_END = re.compile(r"[.!?…。！？؟।\"“”»«'’)]\s*$")

@@ -6,12 +6,13 @@ database itself cannot be used) raises out.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
 from extractors import Article, Document, ExtractionError, extract
 from extractors.rules.lines import NON_ARTICLE_PAGES
+from extractors.rules.page_types import (ARTICLE_DECLARATION, ARTICLE_TYPES, DECLARATION_SEARCH_BYTES, NON_ARTICLE_TYPES,
+                                         type_name)
 from newsdesk.corpus.store import Store, StoreError, compress_raw
 from newsdesk.corpus.urls import canonical_url, is_http_url, looks_like_listing_url
 
@@ -49,31 +50,20 @@ def validate(article: Article) -> str | None:
     return f"{kind}: {amount}" if kind else amount
 
 
-# Declared page types (og:type, JSON-LD @type), lower-cased. Sites mislabel articles as "website" often
-# enough that a declared non-article type only decides together with a short body.
-ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
-                 "reviewnewsarticle", "backgroundnewsarticle", "blogposting", "liveblogposting", "report", "scholarlyarticle"}
-NON_ARTICLE_TYPES = {"website", "profile", "collectionpage", "webpage", "searchresultspage", "itemlist", "aboutpage",
-                     "contactpage", "profilepage", "book", "product", "video.other", "music.song"}
 # A list page's visible text is mostly link text; an article's is not, however big its navigation.
 MAX_ARTICLE_LINK_DENSITY = 0.5
 # Bodies at least this long are articles even on pages that declare another type or are link-heavy.
 CONFIDENT_ARTICLE_WORDS = 300
 
 
-_ARTICLE_DECLARATION = re.compile(
-    rb"""(?:"@type"\s*:\s*\[?\s*"(?:\w*NewsArticle|Article|BlogPosting|LiveBlogPosting|Report)"|og:type["']\s+content=["']article)""",
-    re.IGNORECASE)
-
-
 def declares_article(content: bytes) -> bool:
     """Whether the raw page declares itself an article (JSON-LD @type or og:type), without parsing it."""
-    return bool(_ARTICLE_DECLARATION.search(content[:300_000]))
+    return bool(ARTICLE_DECLARATION.search(content[:DECLARATION_SEARCH_BYTES]))
 
 
 def not_an_article(article: Article, url: str | None) -> str | None:
     """Why a crawled page is a list/navigation page rather than an article, or None for an article."""
-    declared = (article.page_type or "").lower()
+    declared = type_name(article.page_type or "")
     if declared in ARTICLE_TYPES:
         return None
     if url and looks_like_listing_url(url):

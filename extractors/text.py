@@ -1,0 +1,124 @@
+"""Text primitives the whole extractor shares: whitespace normalisation, word tokens, script ranges, the
+comparison key of a text, and stoplists with their counts. One home for each, so no two copies drift.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from functools import lru_cache
+
+import justext
+
+# --- whitespace ----------------------------------------------------------------------------------
+
+
+def normalize_whitespace(text: str) -> str:
+    """Every run of whitespace as one space, none at either end."""
+    return " ".join(text.split())
+
+
+def normalize_line(text: str) -> str:
+    """A line as the line rules read it: composed characters (NFC), whitespace normalised."""
+    return normalize_whitespace(unicodedata.normalize("NFC", text))
+
+
+# --- script ranges -------------------------------------------------------------------------------
+
+KANA = "\u3040-\u30ff"  # hiragana and katakana
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # CJK ideographs: extension A, unified, compatibility
+HANGUL = "\uac00-\ud7af"  # Hangul syllables
+
+# Chinese and Japanese: written without spaces between words, so each character counts as a word.
+UNSPACED_SCRIPT = re.compile(f"[{KANA}{HAN}]")
+# Chinese, Japanese and Korean: text that neither spaces nor stopwords measure well, so the line and block
+# features judge it by length and punctuation. Korean is spaced, but its stoplist says little about a line.
+CJK_SCRIPT = re.compile(f"[{KANA}{HAN}{HANGUL}]")
+
+# --- word tokens ---------------------------------------------------------------------------------
+
+# Runs of word characters (letters, digits, underscore): the words a text is compared by.
+WORD = re.compile(r"\w+")
+# Runs of letters only: the words stopwords are counted among (digits are no word of any language).
+LETTERS = re.compile(r"[^\W\d_]+")
+# What a reader counts as words: runs between spaces, each character of an unspaced script on its own.
+_SPACED_WORD = re.compile(f"[^\\s{KANA}{HAN}]+")
+
+
+def word_tokens(text: str) -> list[str]:
+    """The `\\w+` runs of `text`, as they are (lower-case `text` first to compare case-blind)."""
+    return WORD.findall(text)
+
+
+def letter_words(text: str) -> list[str]:
+    """The runs of letters of `text`, as they are."""
+    return LETTERS.findall(text)
+
+
+def count_words(text: str) -> int:
+    """Words in `text`; in scripts written without spaces (Chinese, Japanese) each character counts."""
+    return len(_SPACED_WORD.findall(text)) + len(UNSPACED_SCRIPT.findall(text))
+
+
+def comparable_text(text: str) -> str:
+    """`text` as compared for sameness: lower-cased words only ("Bridge, approved!" ~ "bridge approved")."""
+    return " ".join(WORD.findall(text.lower()))
+
+
+# --- stoplists -----------------------------------------------------------------------------------
+
+# ISO 639-1 codes to jusText's stoplist names (jusText ships stopword lists for 100 languages).
+STOPLIST_NAMES: dict[str, str] = {
+    "af": "Afrikaans", "sq": "Albanian", "ar": "Arabic", "hy": "Armenian", "az": "Azerbaijani", "eu": "Basque",
+    "be": "Belarusian", "bn": "Bengali", "bs": "Bosnian", "br": "Breton", "bg": "Bulgarian", "ca": "Catalan",
+    "hr": "Croatian", "cs": "Czech", "da": "Danish", "nl": "Dutch", "en": "English", "eo": "Esperanto",
+    "et": "Estonian", "fi": "Finnish", "fr": "French", "gl": "Galician", "ka": "Georgian", "de": "German",
+    "el": "Greek", "gu": "Gujarati", "ht": "Haitian", "he": "Hebrew", "hi": "Hindi", "hu": "Hungarian",
+    "is": "Icelandic", "id": "Indonesian", "ga": "Irish", "it": "Italian", "jv": "Javanese", "kn": "Kannada",
+    "kk": "Kazakh", "ko": "Korean", "ku": "Kurdish", "ky": "Kyrgyz", "la": "Latin", "lv": "Latvian",
+    "lt": "Lithuanian", "lb": "Luxembourgish", "mk": "Macedonian", "ms": "Malay", "ml": "Malayalam",
+    "mt": "Maltese", "mr": "Marathi", "ne": "Nepali", "no": "Norwegian_Bokmal", "nb": "Norwegian_Bokmal",
+    "nn": "Norwegian_Nynorsk", "oc": "Occitan", "fa": "Persian", "pl": "Polish", "pt": "Portuguese",
+    "qu": "Quechua", "ro": "Romanian", "ru": "Russian", "sr": "Serbian", "sk": "Slovak", "sl": "Slovenian",
+    "es": "Spanish", "su": "Sundanese", "sw": "Swahili", "sv": "Swedish", "tl": "Tagalog", "ta": "Tamil",
+    "te": "Telugu", "tr": "Turkish", "tk": "Turkmen", "uk": "Ukrainian", "ur": "Urdu", "uz": "Uzbek",
+    "vi": "Vietnamese", "cy": "Welsh", "fy": "West_Frisian", "yo": "Yoruba",
+}
+
+# Stoplists standing in for a language without one of its own: the common European ones, together.
+FALLBACK_STOPLISTS = ("English", "German", "French", "Spanish", "Italian", "Dutch", "Portuguese")
+
+
+@lru_cache(maxsize=None)
+def stopwords_for(language: str | None) -> frozenset[str]:
+    """Lower-cased stopwords of `language`; for unknown languages the union of the common European lists."""
+    name = STOPLIST_NAMES.get(language or "")
+    if name:
+        return frozenset(justext.get_stoplist(name))
+    union: set[str] = set()
+    for fallback in FALLBACK_STOPLISTS:
+        union |= justext.get_stoplist(fallback)
+    return frozenset(union)
+
+
+@lru_cache(maxsize=8)
+def _stopword_index(languages: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """Each stopword of `languages` -> the languages it is a stopword of."""
+    index: dict[str, list[str]] = {}
+    for code in languages:
+        for word in stopwords_for(code):
+            index.setdefault(word, []).append(code)
+    return {word: tuple(codes) for word, codes in index.items()}
+
+
+def stopword_counts(words: list[str], languages: tuple[str, ...]) -> dict[str, int]:
+    """How many of `words` (lower-cased) are stopwords of each of `languages`, in the order given; each
+    distinct word is looked up once."""
+    index = _stopword_index(languages)
+    occurrences = Counter(words)
+    counts = dict.fromkeys(languages, 0)
+    for word in occurrences.keys() & index.keys():
+        for code in index[word]:
+            counts[code] += occurrences[word]
+    return counts
