@@ -113,7 +113,7 @@ def check_frontier_url(url: str) -> str:
 
 
 def redis_client(url: str) -> redis.Redis:
-    return redis.Redis.from_url(url, socket_timeout=10, socket_connect_timeout=5, health_check_interval=15)
+    return redis.Redis.from_url(url, socket_timeout=10, socket_connect_timeout=2, health_check_interval=15)
 
 
 def wait_for_redis(client: redis.Redis, timeout: float | None = None, log: Callable[[str], None] | None = None) -> bool:
@@ -303,13 +303,9 @@ class Outbox:
         self.pending: list[Callable[[], Any]] = []
 
     def send(self, write: Callable[[], Any]) -> None:
-        if not self.pending:
-            try:
-                write()
-                return
-            except REDIS_ERRORS:
-                pass
+        """Write now, after whatever is still waiting; keep it for later if Redis cannot be reached."""
         self.pending.append(write)
+        self.flush()
 
     def flush(self) -> bool:
         """True when everything is written."""

@@ -30,6 +30,7 @@ class RedisServer:
             raise RuntimeError(INSTALL_HINT)
         self._own_folder = folder is None
         self.folder = Path(folder) if folder else Path(tempfile.mkdtemp(prefix="newsdesk-redis-"))
+        self.folder.mkdir(parents=True, exist_ok=True)
         self.port = port or free_port()
         self.process: subprocess.Popen | None = None
 

@@ -257,6 +257,20 @@ def _cli(*arguments: str) -> list[str]:
     return [sys.executable, "-m", "newsdesk.cli", *arguments]
 
 
+def _die_with_parent() -> None:
+    """In a supervised child: SIGTERM when the supervisor dies, whatever kills it (Linux), so a worker stops
+    gracefully and returns its requests instead of crawling on unsupervised."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
+
+
+PR_SET_PDEATHSIG = 1  # prctl option (linux/prctl.h)
+
+
 def _settings_arguments(settings: dict) -> list[str]:
     return [argument for key, value in settings.items() for argument in ("--set", f"{key}={value}")]
 
@@ -284,7 +298,7 @@ def run_scaleout_crawl(options: CrawlOptions, url: str, workers: int, db_path: s
     writer_command = _cli("ingest", "--from", url, "--db", str(db_path), "--idle-exit", str(idle_exit), "--json")
     worker_command = _cli("crawl-worker", "--frontier", url, "--idle-exit", str(idle_exit), "--json",
                           *_settings_arguments({"NEWSDESK_PROGRESS_INTERVAL": 0, **options.settings}))
-    pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True}
+    pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True, "preexec_fn": _die_with_parent}
     writer = subprocess.Popen(writer_command, **pipes)
     crawlers = [subprocess.Popen(worker_command, **pipes) for _ in range(workers)]
     stopping: list[int] = []
