@@ -442,11 +442,13 @@ def ingest_command(source, db_path, idle_exit, as_json):
 @click.option("--copies", default=8, show_default=True, help="Serve each article under this many URLs.")
 @click.option("--rounds", default=1, show_default=True, type=click.IntRange(min=1),
               help="Measure each row this many times and keep the fastest (other load on the machine only slows runs down).")
-def bench_crawl_command(copies: int, rounds: int) -> None:
+@click.option("--frontier", "through_frontier", is_flag=True,
+              help="Instead: crawl through a shared Redis frontier (a private redis-server) with 1, 2 and 4 worker processes.")
+def bench_crawl_command(copies: int, rounds: int, through_frontier: bool) -> None:
     """Measure crawl docs/s against extraction-alone docs/s on the same loopback pages."""
-    from newsdesk.devtools.crawl_bench import bench_crawl
+    from newsdesk.devtools.crawl_bench import bench_crawl, bench_frontier
 
-    for line in bench_crawl(copies, rounds):
+    for line in (bench_frontier if through_frontier else bench_crawl)(copies, rounds):
         click.echo(line)
 
 

@@ -176,3 +176,18 @@ def test_a_writer_sigkilled_mid_crawl_resumes_from_its_pending_entries(redis_ser
         assert_every_article_stored_once(site, db)
         client = redis.Redis.from_url(redis_server.url)
         assert client.xlen(KEYS.results) == 0 and client.xpending(KEYS.results, "writer")["pending"] == 0
+
+
+def test_a_job_with_a_frontier_seeds_it_runs_its_workers_and_keeps_the_page_budget_for_all(site, redis_server, tmp_path):
+    jobs, db = tmp_path / "jobs.toml", tmp_path / "corpus.db"
+    settings = ", ".join(f"{key} = {value}" for key, value in SETTINGS.items())
+    jobs.write_text(f'[[job]]\nname = "shared"\nstart_urls = ["{site.base_url}/"]\nmax_pages = 15\n'
+                    f'frontier = "{redis_server.url}"\nworkers = 2\nsettings = {{ {settings} }}\n')
+    result = subprocess.run([*NEWSDESK, "jobs", "run", "shared", "--jobs", str(jobs), "--db", str(db)],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr[-3000:]
+    fetched = [record.path for record in site.request_log if record.path != "/robots.txt"]
+    assert 5 <= len(fetched) <= 15, f"one budget for both workers: {fetched}"
+    runs = [tuple(row) for row in query(db, "select job, status, articles_new from crawl_runs")]
+    stored = query(db, "select count(*) from articles")[0][0]
+    assert runs == [("shared", "ok", stored)] and stored >= 3
