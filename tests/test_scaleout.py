@@ -16,7 +16,7 @@ import pytest
 import redis
 
 from conftest import query, wait_for_count
-from crawler.frontier import KEYS
+from crawler.frontier import KEYS, frontier_status
 from newsdesk.devtools.loopback_site import LoopbackNewsSite
 
 pytestmark = pytest.mark.slow
@@ -144,16 +144,23 @@ def test_a_sigkilled_worker_loses_nothing(redis_server, tmp_path):
         assert not client.keys(KEYS.lease_prefix + "*")
 
 
+def crawl_in_parts(frontier: str, site: LoopbackNewsSite, db: Path) -> tuple[list[subprocess.Popen], subprocess.Popen]:
+    """Seed, then two workers and the writer as separate processes, as on several machines."""
+    seed(frontier, site, db)
+    return [worker(frontier), worker(frontier)], writer(frontier, db)
+
+
 def test_a_redis_restart_mid_crawl_makes_workers_wait_and_resume(redis_server, tmp_path):
     db = tmp_path / "corpus.db"
     with LoopbackNewsSite(response_delay=0.05) as site:
-        seed(redis_server.url, site, db)
-        workers = [worker(redis_server.url), worker(redis_server.url)]
-        the_writer = writer(redis_server.url, db)
+        workers, the_writer = crawl_in_parts(redis_server.url, site, db)
         wait_until(lambda: results_sent(redis_server.url) >= 5, what="the first results")
+        before = frontier_status(redis.Redis.from_url(redis_server.url))
         redis_server.restart(down_seconds=3)
         outputs = [finish(process) for process in workers]
         finish(the_writer)
+        assert not before.finished, "restarted mid-crawl"
+        assert any("Redis unreachable" in output for output in outputs), "the workers saw the outage"
         assert_every_article_stored_once(site, db)
         assert pages_fetched_twice(site) == [], "leases survive the restart: nothing taken twice"
         assert all('"finish_reason": "finished"' in output for output in outputs)
@@ -162,9 +169,7 @@ def test_a_redis_restart_mid_crawl_makes_workers_wait_and_resume(redis_server, t
 def test_a_writer_sigkilled_mid_crawl_resumes_from_its_pending_entries(redis_server, tmp_path):
     db = tmp_path / "corpus.db"
     with LoopbackNewsSite(response_delay=0.05) as site:
-        seed(redis_server.url, site, db)
-        workers = [worker(redis_server.url), worker(redis_server.url)]
-        first_writer = writer(redis_server.url, db)
+        workers, first_writer = crawl_in_parts(redis_server.url, site, db)
         assert wait_for_count(db, "select count(*) from articles", 5) >= 5, "the first stored articles"
         kill_group(first_writer)
         stored_before = {row[0] for row in query(db, "select url from articles")}
