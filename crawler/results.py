@@ -17,7 +17,7 @@ from typing import Any
 from extractors import Article, Document
 from extractors.article import Removal
 from crawler.frontier import KEYS, RECONNECT_WAIT_SECONDS, REDIS_ERRORS, frontier_link
-from crawler.items import FetchedPage
+from crawler.items import FailedUrl, FetchedPage
 from crawler.pipelines import IngestPipeline
 from newsdesk.corpus.ingest import Extraction
 from newsdesk.corpus.store import FetchRecord
@@ -95,15 +95,11 @@ def decode_fetch_record(url: str, raw: bytes | str) -> FetchRecord:
 
 
 class RemoteCorpus:
-    """What a frontier worker has instead of the SQLite corpus: failures go to the results stream, and known
-    articles are looked up in the frontier's copy of their fetch records (kept by the writer)."""
+    """What a frontier worker has instead of the SQLite corpus: known articles are looked up in the frontier's
+    copy of their fetch records (kept by the writer). Everything to store goes to the results stream."""
 
     def __init__(self, crawler):
         self.link = frontier_link(crawler)
-
-    def record_failure(self, origin: str, stage: str, reason: str, url: str | None = None) -> None:
-        message = ResultMessage(FAILURE, url=url, origin=origin, stage=stage, reason=reason)
-        self.link.outbox.send(lambda: self.link.client.xadd(KEYS.results, message.to_fields()))
 
     def fetch_record(self, url: str) -> FetchRecord | None:
         try:
@@ -115,6 +111,12 @@ class RemoteCorpus:
     def close(self) -> None:
         self.link.client.close()
 
+    def __enter__(self) -> "RemoteCorpus":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
 
 class ResultsStreamPipeline(IngestPipeline):
     """The frontier worker's pipeline: extract in this worker's pool (as a local crawl does), then push the
@@ -122,6 +124,10 @@ class ResultsStreamPipeline(IngestPipeline):
     page's lease is released only once its result is safe."""
 
     async def process_item(self, item, spider=None):
+        if isinstance(item, FailedUrl):
+            await self._push(ResultMessage(FAILURE, url=item.url, origin=item.url, stage=item.stage, reason=item.reason))
+            self.stats.inc_value(f"newsdesk/{item.stage}_failed")
+            return item
         if not isinstance(item, FetchedPage):
             return item
         if item.status == 304:

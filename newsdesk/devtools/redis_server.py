@@ -47,7 +47,8 @@ class RedisServer:
         deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"redis-server exited at start (code {self.process.returncode}); see {self.folder / 'redis.log'}")
+                log = self.folder / "redis.log"
+                raise RuntimeError(f"redis-server exited at start (code {self.process.returncode}); see {log}")
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.2) as connection:
                     connection.sendall(b"PING\r\n")

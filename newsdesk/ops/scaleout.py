@@ -286,7 +286,8 @@ def _last_json_line(text: str) -> dict:
 
 
 def run_scaleout_crawl(options: CrawlOptions, url: str, workers: int, db_path: str | Path = DEFAULT_DB,
-                       idle_exit: float = DEFAULT_WORKER_IDLE_EXIT, log: Callable[[str], None] = lambda line: None) -> CrawlReport:
+                       idle_exit: float = DEFAULT_WORKER_IDLE_EXIT,
+                       log: Callable[[str], None] = lambda line: None) -> CrawlReport:
     """Seed the frontier, start `workers` worker processes and the writer, supervise them until the crawl is
     done (a writer that dies is restarted; it resumes from its pending entries), and report as a crawl does.
     SIGINT/SIGTERM stop the workers gracefully (their unfinished requests go back to the queue, so the crawl
