@@ -1,6 +1,6 @@
 """One Store per running crawler, shared by the pipeline and the middlewares and closed when the engine stops;
 and how a crawl stops when that store cannot be used. A frontier worker (NEWSDESK_FRONTIER set) has no SQLite
-corpus: it gets crawler.results.RemoteCorpus instead."""
+corpus: it gets crawler.frontier.RemoteCorpus instead."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ class _CorpusHandle:
     def __init__(self, crawler):
         self._open = ExitStack()
         if crawler.settings.get("NEWSDESK_FRONTIER"):
-            from crawler.results import RemoteCorpus
+            from crawler.frontier import RemoteCorpus
 
             self.store = self._open.enter_context(RemoteCorpus(crawler))
         else:

@@ -21,7 +21,6 @@ import json
 import logging
 import os
 import socket
-import sys
 import time
 import uuid
 from dataclasses import asdict, dataclass, field
@@ -34,6 +33,8 @@ from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
+
+from newsdesk.corpus.store import FetchRecord
 
 logger = logging.getLogger(__name__)
 
@@ -556,46 +557,37 @@ def frontier_settings(url: str, lease_timeout: float | None = None, idle_exit: f
     return settings
 
 
-# --- seeding -------------------------------------------------------------------------------------
+# --- the worker's view of the corpus ----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class SeedReport:
-    fresh: bool  # a new crawl (the previous one had finished) rather than joining one in progress
-    queued: int  # requests waiting in the frontier after seeding
+def encode_fetch_record(record: FetchRecord) -> str:
+    return json.dumps([record.article_id, record.fetched_at, record.etag, record.last_modified])
 
 
-def seed_frontier(url: str, spec: FrontierSpec, known: list[tuple[str, str]] | None = None) -> SeedReport:
-    """Start a crawl in the frontier, or join the one in progress. A finished crawl's seen-set is cleared so the
-    new crawl fetches its start pages again (known articles are then skipped or revalidated as usual); a crawl
-    still in progress keeps its seen-set, and the seeds already seen are not queued twice. `known` are
-    (URL, fetch record) pairs of articles already in the corpus, for the workers' known-article check."""
-    from scrapy.http import Request
+def decode_fetch_record(url: str, raw: bytes | str) -> FetchRecord:
+    article_id, fetched_at, etag, last_modified = json.loads(raw)
+    return FetchRecord(url, article_id, fetched_at, etag, last_modified)
 
-    from crawler.spiders.news import NewsSpider
 
-    client = redis_client(url)
-    status = frontier_status(client)
-    fresh = status.finished
-    pipe = client.pipeline(transaction=True)
-    if fresh:
-        pipe.delete(KEYS.seen, KEYS.taken, KEYS.queue)
-    pipe.set(KEYS.spec, spec.to_json())
-    pipe.execute()
-    if known:
-        for start in range(0, len(known), 1000):
-            client.hset(KEYS.known, mapping=dict(known[start:start + 1000]))
-    spider = NewsSpider(start_urls=spec.start_urls, feeds=spec.feeds, sitemaps=spec.sitemaps, allow_domains=spec.allow_domains)
-    queue = LeasedQueue(client, spider, KEYS.queue, serializer=sys.modules[__name__])
-    dupefilter = RFPDupeFilter(client, KEYS.seen)
-    push = client.register_script(PUSH)
+class RemoteCorpus:
+    """What a frontier worker has instead of the SQLite corpus: known articles are looked up in the frontier's
+    copy of their fetch records (kept by the writer). Everything to store goes to the results stream."""
 
-    async def start_requests() -> list[Request]:
-        return [request async for request in spider.start()]
+    def __init__(self, crawler):
+        self.link = frontier_link(crawler)
 
-    import asyncio
+    def fetch_record(self, url: str) -> FetchRecord | None:
+        try:
+            raw = self.link.client.hget(KEYS.known, url)
+        except REDIS_ERRORS:
+            return None  # fetched again rather than waiting: the writer stores it idempotently
+        return decode_fetch_record(url, raw) if raw else None
 
-    for request in asyncio.run(start_requests()):
-        push(keys=[KEYS.queue, KEYS.seen], args=[dupefilter.request_fingerprint(request), -request.priority,
-                                                 queue._encode_request(request), "1" if request.dont_filter else "0"])
-    return SeedReport(fresh=fresh, queued=client.zcard(KEYS.queue))
+    def close(self) -> None:
+        self.link.client.close()
+
+    def __enter__(self) -> "RemoteCorpus":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

@@ -20,7 +20,6 @@ from crawler.frontier import KEYS, RECONNECT_WAIT_SECONDS, REDIS_ERRORS, frontie
 from crawler.items import FailedUrl, FetchedPage
 from crawler.pipelines import IngestPipeline
 from newsdesk.corpus.ingest import Extraction
-from newsdesk.corpus.store import FetchRecord
 
 WRITER_GROUP = "writer"
 
@@ -83,39 +82,6 @@ class ResultMessage:
         if data.get("article") is not None:
             data["article"] = article_from_dict(data["article"])
         return cls(**data, compressed_raw=fields.get(b"raw"))
-
-
-def encode_fetch_record(record: FetchRecord) -> str:
-    return json.dumps([record.article_id, record.fetched_at, record.etag, record.last_modified])
-
-
-def decode_fetch_record(url: str, raw: bytes | str) -> FetchRecord:
-    article_id, fetched_at, etag, last_modified = json.loads(raw)
-    return FetchRecord(url, article_id, fetched_at, etag, last_modified)
-
-
-class RemoteCorpus:
-    """What a frontier worker has instead of the SQLite corpus: known articles are looked up in the frontier's
-    copy of their fetch records (kept by the writer). Everything to store goes to the results stream."""
-
-    def __init__(self, crawler):
-        self.link = frontier_link(crawler)
-
-    def fetch_record(self, url: str) -> FetchRecord | None:
-        try:
-            raw = self.link.client.hget(KEYS.known, url)
-        except REDIS_ERRORS:
-            return None  # fetched again rather than waiting: the writer stores it idempotently
-        return decode_fetch_record(url, raw) if raw else None
-
-    def close(self) -> None:
-        self.link.client.close()
-
-    def __enter__(self) -> "RemoteCorpus":
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
 
 
 class ResultsStreamPipeline(IngestPipeline):

@@ -11,7 +11,7 @@ from scrapy import Request
 from scrapy.utils.request import request_from_dict
 
 from crawler import frontier
-from crawler.frontier import KEYS, PUSH, FrontierLink, FrontierSpec, Outbox, frontier_status, load_spec, seed_frontier
+from crawler.frontier import KEYS, PUSH, FrontierLink, FrontierSpec, Outbox, frontier_status
 
 
 class Spider:  # what Request.to_dict needs to name callbacks
@@ -131,19 +131,6 @@ def test_the_outbox_keeps_writes_in_order_while_redis_is_away():
     outbox.send(write("later"))
     assert written == ["request", "release", "later"], "what waited goes first"
     assert outbox.flush() and not outbox.pending
-
-
-def test_seeding_starts_a_new_crawl_only_when_the_last_one_has_finished(redis_server):
-    spec = FrontierSpec(start_urls=["http://news.example.org/"], max_pages=50)
-    first = seed_frontier(redis_server.url, spec)
-    assert first.fresh and first.queued == 2, "robots.txt (for its Sitemap lines) and the start page"
-    assert load_spec(redis.Redis.from_url(redis_server.url)) == spec
-    again = seed_frontier(redis_server.url, spec)
-    assert not again.fresh and again.queued == 2, "joining a crawl in progress queues nothing twice"
-    client = redis.Redis.from_url(redis_server.url)
-    client.delete(KEYS.queue)  # the crawl ran to its end
-    after = seed_frontier(redis_server.url, spec)
-    assert after.fresh and after.queued == 2, "a finished crawl's seen-set is cleared for the next one"
 
 
 def test_a_frontier_url_must_name_redis():

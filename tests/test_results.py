@@ -8,8 +8,8 @@ from __future__ import annotations
 import redis
 
 from conftest import query
-from crawler.frontier import KEYS
-from crawler.results import FAILURE, NOT_MODIFIED, ResultMessage, WRITER_GROUP, decode_fetch_record
+from crawler.frontier import KEYS, decode_fetch_record
+from crawler.results import FAILURE, NOT_MODIFIED, ResultMessage, WRITER_GROUP
 from extractors import Document
 from newsdesk.corpus.ingest import extract_stage
 from newsdesk.corpus.store import Store

@@ -16,10 +16,9 @@ import pytest
 import redis
 
 from conftest import query, wait_for_count
-from crawler.frontier import KEYS, frontier_status
+from crawler.frontier import KEYS, FrontierSpec, frontier_status, load_spec
 from newsdesk.devtools.loopback_site import LoopbackNewsSite
-
-pytestmark = pytest.mark.slow
+from newsdesk.ops.scaleout import seed_frontier
 
 NEWSDESK = [sys.executable, "-m", "newsdesk.cli"]
 HOST_LIMIT = 2
@@ -104,6 +103,7 @@ def slow_site():
         yield running
 
 
+@pytest.mark.slow
 def test_three_workers_and_the_writer_store_every_article_once_within_the_host_limit(slow_site, redis_server, tmp_path):
     db = tmp_path / "corpus.db"
     result = subprocess.run([*NEWSDESK, "crawl", slow_site.base_url + "/", "--frontier", redis_server.url, "--workers", "3",
@@ -125,6 +125,7 @@ def test_three_workers_and_the_writer_store_every_article_once_within_the_host_l
     assert not client.keys(KEYS.lease_prefix + "*"), "no request left leased"
 
 
+@pytest.mark.slow
 def test_a_sigkilled_worker_loses_nothing(redis_server, tmp_path):
     db = tmp_path / "corpus.db"
     with LoopbackNewsSite(response_delay=0.05) as site:
@@ -150,6 +151,7 @@ def crawl_in_parts(frontier: str, site: LoopbackNewsSite, db: Path) -> tuple[lis
     return [worker(frontier), worker(frontier)], writer(frontier, db)
 
 
+@pytest.mark.slow
 def test_a_redis_restart_mid_crawl_makes_workers_wait_and_resume(redis_server, tmp_path):
     db = tmp_path / "corpus.db"
     with LoopbackNewsSite(response_delay=0.05) as site:
@@ -166,6 +168,7 @@ def test_a_redis_restart_mid_crawl_makes_workers_wait_and_resume(redis_server, t
         assert all('"finish_reason": "finished"' in output for output in outputs)
 
 
+@pytest.mark.slow
 def test_a_writer_sigkilled_mid_crawl_resumes_from_its_pending_entries(redis_server, tmp_path):
     db = tmp_path / "corpus.db"
     with LoopbackNewsSite(response_delay=0.05) as site:
@@ -183,6 +186,7 @@ def test_a_writer_sigkilled_mid_crawl_resumes_from_its_pending_entries(redis_ser
         assert client.xlen(KEYS.results) == 0 and client.xpending(KEYS.results, "writer")["pending"] == 0
 
 
+@pytest.mark.slow
 def test_a_job_with_a_frontier_seeds_it_runs_its_workers_and_keeps_the_page_budget_for_all(site, redis_server, tmp_path):
     jobs, db = tmp_path / "jobs.toml", tmp_path / "corpus.db"
     settings = ", ".join(f"{key} = {value}" for key, value in SETTINGS.items())
@@ -196,3 +200,16 @@ def test_a_job_with_a_frontier_seeds_it_runs_its_workers_and_keeps_the_page_budg
     runs = [tuple(row) for row in query(db, "select job, status, articles_new from crawl_runs")]
     stored = query(db, "select count(*) from articles")[0][0]
     assert runs == [("shared", "ok", stored)] and stored >= 3
+
+
+def test_seeding_starts_a_new_crawl_only_when_the_last_one_has_finished(redis_server):
+    spec = FrontierSpec(start_urls=["http://news.example.org/"], max_pages=50)
+    first = seed_frontier(redis_server.url, spec)
+    assert first.fresh and first.queued == 2, "robots.txt (for its Sitemap lines) and the start page"
+    assert load_spec(redis.Redis.from_url(redis_server.url)) == spec
+    again = seed_frontier(redis_server.url, spec)
+    assert not again.fresh and again.queued == 2, "joining a crawl in progress queues nothing twice"
+    client = redis.Redis.from_url(redis_server.url)
+    client.delete(KEYS.queue)  # the crawl ran to its end
+    after = seed_frontier(redis_server.url, spec)
+    assert after.fresh and after.queued == 2, "a finished crawl's seen-set is cleared for the next one"

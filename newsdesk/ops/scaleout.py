@@ -9,6 +9,7 @@ so an entry delivered twice changes nothing."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -19,10 +20,16 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable
 
-from crawler.frontier import (KEYS, REDIS_ERRORS, RECONNECT_WAIT_SECONDS, FrontierSpec, frontier_settings,
-                              frontier_status, load_spec, redis_client, seed_frontier, wait_for_redis)
+from scrapy.http import Request
+from scrapy_redis.dupefilter import RFPDupeFilter
+
+from crawler import frontier
+from crawler.frontier import (KEYS, PUSH, REDIS_ERRORS, RECONNECT_WAIT_SECONDS, FrontierSpec, LeasedQueue,
+                              encode_fetch_record, frontier_settings, frontier_status, load_spec, redis_client,
+                              wait_for_redis)
 from crawler.report import CrawlReport
-from crawler.results import FAILURE, NOT_MODIFIED, WRITER_GROUP, ResultMessage, encode_fetch_record
+from crawler.results import FAILURE, NOT_MODIFIED, WRITER_GROUP, ResultMessage
+from crawler.spiders.news import NewsSpider
 from newsdesk.corpus.ingest import Ingestor
 from newsdesk.corpus.store import DEFAULT_DB, FetchRecord, Store, utc_now
 from newsdesk.ops.crawl import CrawlOptions, run_crawl
@@ -228,6 +235,45 @@ def run_worker(url: str, settings: dict | None = None, idle_exit: float | None =
     stats: dict = {}
     report = run_crawl(options, DEFAULT_DB, stats_out=stats)
     return WorkerReport(report, int(stats.get("newsdesk/sent", 0)))
+
+
+# --- seeding -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SeedReport:
+    fresh: bool  # a new crawl (the previous one had finished) rather than joining one in progress
+    queued: int  # requests waiting in the frontier after seeding
+
+
+def seed_frontier(url: str, spec: FrontierSpec, known: list[tuple[str, str]] | None = None) -> SeedReport:
+    """Start a crawl in the frontier, or join the one in progress. A finished crawl's seen-set is cleared so the
+    new crawl fetches its start pages again (known articles are then skipped or revalidated as usual); a crawl
+    still in progress keeps its seen-set, and the seeds already seen are not queued twice. `known` are
+    (URL, fetch record) pairs of articles already in the corpus, for the workers' known-article check."""
+    client = redis_client(url)
+    status = frontier_status(client)
+    fresh = status.finished
+    pipe = client.pipeline(transaction=True)
+    if fresh:
+        pipe.delete(KEYS.seen, KEYS.taken, KEYS.queue)
+    pipe.set(KEYS.spec, spec.to_json())
+    pipe.execute()
+    if known:
+        for start in range(0, len(known), 1000):
+            client.hset(KEYS.known, mapping=dict(known[start:start + 1000]))
+    spider = NewsSpider(start_urls=spec.start_urls, feeds=spec.feeds, sitemaps=spec.sitemaps, allow_domains=spec.allow_domains)
+    queue = LeasedQueue(client, spider, KEYS.queue, serializer=frontier)
+    dupefilter = RFPDupeFilter(client, KEYS.seen)
+    push = client.register_script(PUSH)
+
+    async def start_requests() -> list[Request]:
+        return [request async for request in spider.start()]
+
+    for request in asyncio.run(start_requests()):
+        push(keys=[KEYS.queue, KEYS.seen], args=[dupefilter.request_fingerprint(request), -request.priority,
+                                                 queue._encode_request(request), "1" if request.dont_filter else "0"])
+    return SeedReport(fresh=fresh, queued=client.zcard(KEYS.queue))
 
 
 # --- one machine: seed, N workers and the writer ------------------------------------------------
