@@ -23,7 +23,7 @@ import os
 import socket
 import time
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable
 
 import redis
@@ -81,8 +81,12 @@ class FrontierKeys:
         return f"{self.prefix}:taken"
 
     @property
-    def spec(self) -> str:
+    def spec(self) -> str:  # the crawl's options (seeds, allowed domains, recrawl interval), for joining workers
         return f"{self.prefix}:spec"
+
+    @property
+    def budget(self) -> str:
+        return f"{self.prefix}:budget"
 
     @property
     def results(self) -> str:
@@ -175,32 +179,9 @@ def loads(data: bytes | str) -> Any:
     return _from_json(json.loads(data))
 
 
-# --- the crawl's description, shared by every worker ----------------------------------------------
-
-
-@dataclass
-class FrontierSpec:
-    """What a crawl is: the seeds and the policy every worker applies (host confinement, budget, recrawl)."""
-
-    start_urls: list[str] = field(default_factory=list)
-    feeds: list[str] = field(default_factory=list)
-    sitemaps: list[str] = field(default_factory=list)
-    allow_domains: list[str] = field(default_factory=list)
-    max_pages: int | None = None  # for the whole crawl, all workers together
-    recrawl_after: int | None = None
-
-    def to_json(self) -> str:
-        return json.dumps(asdict(self))
-
-    @classmethod
-    def from_json(cls, text: str | bytes) -> "FrontierSpec":
-        data = json.loads(text)
-        return cls(**{key: data[key] for key in cls.__dataclass_fields__ if key in data})
-
-
-def load_spec(client: redis.Redis) -> FrontierSpec | None:
-    raw = client.get(KEYS.spec)
-    return FrontierSpec.from_json(raw) if raw else None
+def page_budget(client: redis.Redis) -> int:
+    """Requests the whole crawl may take, all workers together (0: no budget); set when the crawl is seeded."""
+    return int(client.get(KEYS.budget) or 0)
 
 
 # --- Lua scripts: each step that must not be cut in half by a crash ------------------------------
@@ -277,8 +258,7 @@ class FrontierStatus:
 
 
 def frontier_status(client: redis.Redis) -> FrontierStatus:
-    spec = load_spec(client)
-    budget = spec.max_pages if spec and spec.max_pages else 0
+    budget = page_budget(client)
     workers = [worker.decode() if isinstance(worker, bytes) else worker for worker in client.zrange(KEYS.workers, 0, -1)]
     pipe = client.pipeline(transaction=False)
     pipe.zcard(KEYS.queue)
@@ -390,8 +370,7 @@ class FrontierScheduler(Scheduler):
         self.spider = spider
         self.queue = LeasedQueue(self.server, spider, self.queue_key, serializer=self.serializer)
         self.df = self.df or RFPDupeFilter(self.server, self.dupefilter_key)
-        spec = load_spec(self.server)
-        self.budget = spec.max_pages if spec and spec.max_pages else 0
+        self.budget = page_budget(self.server)
         self.link.heartbeat(self.lease_timeout)
         scraper = self.crawler.engine.scraper
         finish_scrape = scraper.enqueue_scrape

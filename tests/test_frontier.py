@@ -11,7 +11,7 @@ from scrapy import Request
 from scrapy.utils.request import request_from_dict
 
 from crawler import frontier
-from crawler.frontier import KEYS, PUSH, FrontierLink, FrontierSpec, Outbox, frontier_status
+from crawler.frontier import KEYS, PUSH, FrontierLink, Outbox, frontier_status
 
 
 class Spider:  # what Request.to_dict needs to name callbacks
@@ -92,7 +92,7 @@ def test_the_page_budget_counts_requests_taken_by_every_worker(redis_server):
     first, second = FrontierLink(redis_server.url), FrontierLink(redis_server.url)
     first.heartbeat(lease_timeout=60), second.heartbeat(lease_timeout=60)
     _queue(first.client, ("a", 0), ("b", 0), ("c", 0))
-    first.client.set(KEYS.spec, FrontierSpec(start_urls=["http://example.org/"], max_pages=2).to_json())
+    first.client.set(KEYS.budget, 2)
     taken = [link.pop_script(keys=[KEYS.queue, KEYS.leases(link.worker_id), KEYS.taken], args=["1", 2])
              for link in (first, second, first)]
     assert taken[0] and taken[1] and taken[2] is None

@@ -16,9 +16,10 @@ import pytest
 import redis
 
 from conftest import query, wait_for_count
-from crawler.frontier import KEYS, FrontierSpec, frontier_status, load_spec
+from crawler.frontier import KEYS, frontier_status
 from newsdesk.devtools.loopback_site import LoopbackNewsSite
-from newsdesk.ops.scaleout import seed_frontier
+from newsdesk.ops.crawl import CrawlOptions
+from newsdesk.ops.scaleout import load_spec, seed_frontier
 
 NEWSDESK = [sys.executable, "-m", "newsdesk.cli"]
 HOST_LIMIT = 2
@@ -203,7 +204,7 @@ def test_a_job_with_a_frontier_seeds_it_runs_its_workers_and_keeps_the_page_budg
 
 
 def test_seeding_starts_a_new_crawl_only_when_the_last_one_has_finished(redis_server):
-    spec = FrontierSpec(start_urls=["http://news.example.org/"], max_pages=50)
+    spec = CrawlOptions(start_urls=["http://news.example.org/"], max_pages=50)
     first = seed_frontier(redis_server.url, spec)
     assert first.fresh and first.queued == 2, "robots.txt (for its Sitemap lines) and the start page"
     assert load_spec(redis.Redis.from_url(redis_server.url)) == spec

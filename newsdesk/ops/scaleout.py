@@ -16,7 +16,7 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Callable
 
@@ -24,9 +24,8 @@ from scrapy.http import Request
 from scrapy_redis.dupefilter import RFPDupeFilter
 
 from crawler import frontier
-from crawler.frontier import (KEYS, PUSH, REDIS_ERRORS, RECONNECT_WAIT_SECONDS, FrontierSpec, LeasedQueue,
-                              encode_fetch_record, frontier_settings, frontier_status, load_spec, redis_client,
-                              wait_for_redis)
+from crawler.frontier import (KEYS, PUSH, REDIS_ERRORS, RECONNECT_WAIT_SECONDS, LeasedQueue, encode_fetch_record,
+                              frontier_settings, frontier_status, redis_client, wait_for_redis)
 from crawler.report import CrawlReport
 from crawler.results import FAILURE, NOT_MODIFIED, WRITER_GROUP, ResultMessage
 from crawler.spiders.news import NewsSpider
@@ -230,8 +229,8 @@ def run_worker(url: str, settings: dict | None = None, idle_exit: float | None =
     spec = load_spec(client)
     if spec is None:
         raise FrontierError(f"no crawl has been seeded in {url}; seed one with: newsdesk crawl URL... --frontier {url}")
-    options = CrawlOptions(spec.start_urls, spec.feeds, spec.sitemaps, spec.allow_domains, None, spec.recrawl_after,
-                           {**(settings or {}), **frontier_settings(url, lease_timeout, idle_exit)})
+    # The page budget is the frontier's, for all workers together; this worker's settings come from its command line.
+    options = replace(spec, max_pages=None, settings={**(settings or {}), **frontier_settings(url, lease_timeout, idle_exit)})
     stats: dict = {}
     report = run_crawl(options, DEFAULT_DB, stats_out=stats)
     return WorkerReport(report, int(stats.get("newsdesk/sent", 0)))
@@ -246,7 +245,17 @@ class SeedReport:
     queued: int  # requests waiting in the frontier after seeding
 
 
-def seed_frontier(url: str, spec: FrontierSpec, known: list[tuple[str, str]] | None = None) -> SeedReport:
+def save_spec(client, options: CrawlOptions) -> None:
+    """The crawl's options as every joining worker reads them (without this machine's Scrapy settings)."""
+    client.set(KEYS.spec, json.dumps({**asdict(options), "settings": {}}))
+
+
+def load_spec(client) -> CrawlOptions | None:
+    raw = client.get(KEYS.spec)
+    return CrawlOptions(**json.loads(raw)) if raw else None
+
+
+def seed_frontier(url: str, spec: CrawlOptions, known: list[tuple[str, str]] | None = None) -> SeedReport:
     """Start a crawl in the frontier, or join the one in progress. A finished crawl's seen-set is cleared so the
     new crawl fetches its start pages again (known articles are then skipped or revalidated as usual); a crawl
     still in progress keeps its seen-set, and the seeds already seen are not queued twice. `known` are
@@ -257,8 +266,9 @@ def seed_frontier(url: str, spec: FrontierSpec, known: list[tuple[str, str]] | N
     pipe = client.pipeline(transaction=True)
     if fresh:
         pipe.delete(KEYS.seen, KEYS.taken, KEYS.queue)
-    pipe.set(KEYS.spec, spec.to_json())
+    pipe.set(KEYS.budget, spec.max_pages or 0)
     pipe.execute()
+    save_spec(client, spec)
     if known:
         for start in range(0, len(known), 1000):
             client.hset(KEYS.known, mapping=dict(known[start:start + 1000]))
@@ -279,11 +289,6 @@ def seed_frontier(url: str, spec: FrontierSpec, known: list[tuple[str, str]] | N
 # --- one machine: seed, N workers and the writer ------------------------------------------------
 
 
-def spec_for(options: CrawlOptions) -> FrontierSpec:
-    return FrontierSpec(options.start_urls, options.feeds, options.sitemaps, options.allow_domains,
-                        options.max_pages, options.recrawl_after)
-
-
 def seed(url: str, options: CrawlOptions, db_path: str | Path | None = None):
     """Seed (or join) the crawl in the frontier; the corpus's known articles are shared with the workers."""
     client = redis_client(url)
@@ -296,7 +301,7 @@ def seed(url: str, options: CrawlOptions, db_path: str | Path | None = None):
             known = [(record.url, encode_fetch_record(record)) for record in with_store.article_fetch_records()]
         finally:
             with_store.close()
-    return seed_frontier(url, spec_for(options), known)
+    return seed_frontier(url, options, known)
 
 
 def _cli(*arguments: str) -> list[str]:
