@@ -41,6 +41,8 @@ logger = logging.getLogger(__name__)
 KEY_PREFIX = "newsdesk"
 # A worker whose heartbeat is older than this is taken for dead and its leased requests go back to the queue.
 DEFAULT_LEASE_TIMEOUT_SECONDS = 60.0
+# A worker leaves once nothing has been queued or leased anywhere for this long.
+DEFAULT_IDLE_EXIT_SECONDS = 30.0
 # How often a worker heartbeats, reclaims dead workers' leases, flushes its outbox and asks its engine for work.
 TICK_SECONDS = 0.5
 # How long to wait before trying Redis again when it cannot be reached.
@@ -121,11 +123,13 @@ def redis_client(url: str) -> redis.Redis:
     return redis.Redis.from_url(url, socket_timeout=10, socket_connect_timeout=2, health_check_interval=15)
 
 
-def wait_for_redis(client: redis.Redis, timeout: float | None = None, log: Callable[[str], None] | None = None) -> bool:
-    """Block until Redis answers (True) or `timeout` seconds pass (False); says once that it is waiting."""
+def wait_for_redis(client: redis.Redis, timeout: float | None = None, log: Callable[[str], None] | None = None,
+                   should_stop: Callable[[], bool] = lambda: False) -> bool:
+    """Block until Redis answers (True), or `timeout` seconds pass or should_stop() (False); says once that it
+    is waiting."""
     deadline = None if timeout is None else time.monotonic() + timeout
     said = False
-    while True:
+    while not should_stop():
         try:
             client.ping()
             return True
@@ -136,6 +140,7 @@ def wait_for_redis(client: redis.Redis, timeout: float | None = None, log: Calla
         if deadline is not None and time.monotonic() >= deadline:
             return False
         time.sleep(RECONNECT_WAIT_SECONDS)
+    return False
 
 
 def new_worker_id() -> str:
@@ -343,7 +348,7 @@ class LeasedQueue(PriorityQueue):
     """scrapy-redis's priority queue (sorted set, JSON requests) whose pop leases the request to a worker."""
 
     def pop(self, timeout=0):
-        raise NotImplementedError("FrontierScheduler pops with a lease (take())")
+        raise NotImplementedError("FrontierScheduler.next_request() takes requests, each with a lease")
 
 
 class FrontierScheduler(Scheduler):
@@ -357,7 +362,7 @@ class FrontierScheduler(Scheduler):
         scheduler.link = frontier_link(crawler)
         scheduler.server = scheduler.link.client
         scheduler.lease_timeout = crawler.settings.getfloat("NEWSDESK_FRONTIER_LEASE_TIMEOUT", DEFAULT_LEASE_TIMEOUT_SECONDS)
-        scheduler.idle_exit = crawler.settings.getfloat("NEWSDESK_FRONTIER_IDLE_EXIT", 5.0)
+        scheduler.idle_exit = crawler.settings.getfloat("NEWSDESK_FRONTIER_IDLE_EXIT", DEFAULT_IDLE_EXIT_SECONDS)
         scheduler.budget = 0
         scheduler.next_lease = 0
         scheduler.idle_since = None

@@ -36,10 +36,24 @@ def settings_arguments(**overrides) -> list[str]:
     return [argument for key, value in {**SETTINGS, **overrides}.items() for argument in ("--set", f"{key}={value}")]
 
 
+STARTED: list[subprocess.Popen] = []
+
+
+@pytest.fixture(autouse=True)
+def no_process_outlives_its_test():
+    yield
+    while STARTED:
+        process = STARTED.pop()
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+
+
 def start(*arguments: str) -> subprocess.Popen:
     # A session of its own: a SIGKILL of the group also takes the worker's extraction processes.
-    return subprocess.Popen([*NEWSDESK, *arguments], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+    STARTED.append(subprocess.Popen([*NEWSDESK, *arguments], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                    start_new_session=True))
+    return STARTED[-1]
 
 
 def seed(frontier: str, site: LoopbackNewsSite, db: Path) -> None:

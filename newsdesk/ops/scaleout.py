@@ -196,8 +196,9 @@ def run_writer(url: str, db_path: str | Path, idle_exit: float | None = None,
 
     previous = {number: signal.signal(number, stop) for number in (signal.SIGINT, signal.SIGTERM)}
     client = redis_client(url)
-    wait_for_redis(client, log=log)
     try:
+        if not wait_for_redis(client, log=log, should_stop=lambda: bool(stopping)):
+            return WriterReport()
         with_store = Store(db_path)
         try:
             return ResultsWriter(url, with_store).run(lambda: bool(stopping), idle_exit, log)
