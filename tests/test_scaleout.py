@@ -228,3 +228,20 @@ def test_seeding_starts_a_new_crawl_only_when_the_last_one_has_finished(redis_se
     client.delete(KEYS.queue)  # the crawl ran to its end
     after = seed_frontier(redis_server.url, spec)
     assert after.fresh and after.queued == 2, "a finished crawl's seen-set is cleared for the next one"
+
+
+@pytest.mark.slow
+def test_a_second_frontier_crawl_fetches_no_known_article_again(site, redis_server, tmp_path):
+    db = tmp_path / "corpus.db"
+    command = [*NEWSDESK, "crawl", site.base_url + "/", "--frontier", redis_server.url, "--workers", "2",
+               "--idle-exit", "1", "--db", str(db), *settings_arguments()]
+    first = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stderr[-3000:]
+    site.clear_log()
+    second = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert second.returncode == 0, second.stderr[-3000:]
+    article_paths = {article["path"] for article in site.articles}
+    assert not [record.path for record in site.request_log if record.path in article_paths], \
+        "the workers learnt the stored articles from the writer"
+    assert "articles: 0 new" in second.stdout and "0 known articles skipped" not in second.stdout, second.stdout
+    assert query(db, "select count(*) from articles")[0][0] == len(site.articles)
