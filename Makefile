@@ -4,9 +4,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 DB := data/articles.db
 
-.PHONY: install demo test test-fast lint docs check-wheel eval train-body clean
+.PHONY: install redis-server demo test test-fast lint docs check-wheel eval train-body clean
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed redis-server
+
+# The shared-frontier tests and `bench-crawl --frontier` start their own redis-server (the OS package).
+redis-server:
+	@command -v redis-server >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get install -y -q redis-server >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q redis-server >/dev/null; }; \
+	  else echo "redis-server is missing; install it with: sudo apt-get install -y redis-server"; fi; }
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)

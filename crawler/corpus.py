@@ -1,5 +1,6 @@
 """One Store per running crawler, shared by the pipeline and the middlewares and closed when the engine stops;
-and how a crawl stops when that store cannot be used."""
+and how a crawl stops when that store cannot be used. A frontier worker (NEWSDESK_FRONTIER set) has no SQLite
+corpus: it gets crawler.frontier.RemoteCorpus instead."""
 
 from __future__ import annotations
 
@@ -18,7 +19,12 @@ STORE_ERROR_FINISH_REASON = "store_error"
 class _CorpusHandle:
     def __init__(self, crawler):
         self._open = ExitStack()
-        self.store = self._open.enter_context(Store(crawler.settings.get("NEWSDESK_DB")))
+        if crawler.settings.get("NEWSDESK_FRONTIER"):
+            from crawler.frontier import RemoteCorpus
+
+            self.store = self._open.enter_context(RemoteCorpus(crawler))
+        else:
+            self.store = self._open.enter_context(Store(crawler.settings.get("NEWSDESK_DB")))
         crawler.signals.connect(self.close, signal=signals.engine_stopped)
 
     def close(self) -> None:

@@ -17,6 +17,9 @@ from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, Redirec
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
+from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet.defer import Deferred
 
 from crawler.corpus import corpus_for
 from newsdesk.corpus.urls import canonical_url, is_http_url
@@ -105,7 +108,25 @@ class RedirectLoopMiddleware:
 
 
 class RobotsTxtPolicyMiddleware(RobotsTxtMiddleware):
-    """Scrapy's robots.txt policy (which counts robotstxt/forbidden), its refusals typed as refusals."""
+    """Scrapy's robots.txt policy (which counts robotstxt/forbidden), its refusals typed as refusals, and given to
+    every request that waits for a host's robots.txt. Scrapy's version awaits the one shared Deferred from each
+    waiting request, and awaiting a Deferred consumes its result: the second and later waiters got None, which
+    means "no robots.txt, allow everything". A crawl that takes many requests at once (a shared frontier) then
+    fetched Disallowed pages."""
+
+    async def robot_parser(self, request):
+        netloc = urlparse_cached(request).netloc
+        parser = self._parsers.get(netloc)
+        if isinstance(parser, Deferred):
+            waiter: Deferred = Deferred()
+
+            def relay(result):
+                waiter.callback(result)
+                return result  # left in the shared Deferred for the next waiter
+
+            parser.addBoth(relay)
+            return await maybe_deferred_to_future(waiter)
+        return await super().robot_parser(request)
 
     def process_request_2(self, rp, request) -> None:
         try:

@@ -113,13 +113,8 @@ class IngestPipeline:
         self.stats.inc_value(f"newsdesk/{item.stage}_failed")
 
     async def _ingest(self, item: FetchedPage) -> None:
-        store = self.ingestor.store
         if item.status == 304:
-            # Unchanged since the last fetch: refresh the fetch time, keep the validators.
-            record = store.fetch_record(item.url)
-            store.record_fetch(item.url, record.article_id if record else None, status=304,
-                               etag=item.headers.get("ETag") or (record.etag if record else None),
-                               last_modified=item.headers.get("Last-Modified") or (record.last_modified if record else None))
+            self.ingestor.record_not_modified(item.url, item.headers)
             self.stats.inc_value("newsdesk/not_modified")
             self.stats.inc_value("newsdesk/unchanged")
             return

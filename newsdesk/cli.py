@@ -338,7 +338,14 @@ def _parse_setting(pairs: tuple[str, ...]) -> dict[str, str]:
 @db_option
 @click.option("--set", "-s", "scrapy_settings", multiple=True, metavar="NAME=VALUE", help="Override a Scrapy setting.")
 @click.option("--json", "as_json", is_flag=True, help="Print the closing report as JSON.")
-def crawl_command(start_urls, feeds, sitemaps, max_pages, allow_domains, recrawl_after, db_path, scrapy_settings, as_json):
+@click.option("--frontier", default=None, metavar="redis://HOST:PORT/DB",
+              help="Share the crawl through this Redis frontier: seed it, then run --workers workers and the writer.")
+@click.option("--workers", type=click.IntRange(min=0), default=None,
+              help="With --frontier: worker processes on this machine (default one per CPU; 0: only seed the frontier).")
+@click.option("--idle-exit", type=click.FloatRange(min=0), default=5.0, show_default=True,
+              help="With --frontier: seconds the frontier must stay finished before workers and the writer leave.")
+def crawl_command(start_urls, feeds, sitemaps, max_pages, allow_domains, recrawl_after, db_path, scrapy_settings, as_json,
+                  frontier, workers, idle_exit):
     """Crawl news sites: start pages, feeds and sitemaps, storing articles in the corpus."""
     from newsdesk.corpus.urls import is_http_url
     from newsdesk.ops.crawl import CrawlOptions, run_crawl
@@ -356,7 +363,10 @@ def crawl_command(start_urls, feeds, sitemaps, max_pages, allow_domains, recrawl
     options = CrawlOptions(list(start_urls), list(feeds), list(sitemaps), list(allow_domains), max_pages,
                            recrawl_seconds, _parse_setting(scrapy_settings))
     with reporting_store_errors("crawl"):
-        report = run_crawl(options, db_path)
+        if frontier:
+            report = _scaleout_crawl(options, _checked_frontier(frontier), workers, db_path, idle_exit)
+        else:
+            report = run_crawl(options, db_path)
     click.echo(json.dumps(report.to_dict()) if as_json else report.summary())
     if report.store_error:  # the crawl stopped because the corpus could not be written
         exit_for_store_error("crawl", report.store_error)
@@ -364,15 +374,81 @@ def crawl_command(start_urls, feeds, sitemaps, max_pages, allow_domains, recrawl
         sys.exit(1)
 
 
+def _checked_frontier(url: str, option: str = "--frontier") -> str:
+    from crawler.frontier import check_frontier_url
+
+    try:
+        return check_frontier_url(url)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint=option) from None
+
+
+def _scaleout_crawl(options, frontier: str, workers: int | None, db_path: str, idle_exit: float):
+    from newsdesk.ops.scaleout import FrontierError, run_scaleout_crawl, seed, worker_count
+
+    try:
+        if workers == 0:
+            seeded = seed(frontier, options, db_path)
+            click.echo(f"seeded {frontier}: {'new crawl' if seeded.fresh else 'joined the crawl in progress'}, "
+                       f"{seeded.queued} requests queued; start workers with: newsdesk crawl-worker --frontier {frontier}")
+            sys.exit(0)
+        return run_scaleout_crawl(options, frontier, worker_count(workers), db_path, idle_exit,
+                                  log=lambda line: error_console.print(line))
+    except FrontierError as error:
+        error_console.print(f"newsdesk crawl: {error}")
+        sys.exit(1)
+
+
+@main.command("crawl-worker")
+@click.option("--frontier", required=True, metavar="redis://HOST:PORT/DB", help="The Redis frontier of a seeded crawl.")
+@click.option("--idle-exit", type=click.FloatRange(min=0), default=30.0, show_default=True,
+              help="Leave once nothing has been queued or in flight anywhere for this many seconds.")
+@click.option("--lease-timeout", type=click.FloatRange(min=1), default=None,
+              help="Seconds without a heartbeat after which a worker's requests return to the queue (default 60).")
+@click.option("--set", "-s", "scrapy_settings", multiple=True, metavar="NAME=VALUE", help="Override a Scrapy setting.")
+@click.option("--json", "as_json", is_flag=True, help="Print the closing report as JSON.")
+def crawl_worker_command(frontier, idle_exit, lease_timeout, scrapy_settings, as_json):
+    """Join a crawl seeded in a Redis frontier (from any machine) and work until it is done; results go to the
+    frontier's results stream for the writer (`newsdesk ingest --from`)."""
+    from newsdesk.ops.scaleout import FrontierError, run_worker
+
+    try:
+        report = run_worker(_checked_frontier(frontier), _parse_setting(scrapy_settings), idle_exit, lease_timeout,
+                            log=lambda line: error_console.print(f"crawl-worker: {line}"))
+    except FrontierError as error:
+        error_console.print(f"newsdesk crawl-worker: {error}")
+        sys.exit(1)
+    if as_json:
+        click.echo(json.dumps(report.to_dict()))
+    else:
+        click.echo(f"{report.crawl.summary()}; {report.results_sent} results sent to the writer")
+
+
+@main.command("ingest")
+@click.option("--from", "source", required=True, metavar="redis://HOST:PORT/DB", help="The frontier whose results to store.")
+@db_option
+@click.option("--idle-exit", type=click.FloatRange(min=0), default=None,
+              help="Leave once the crawl is finished and every result stored for this many seconds (default: run until stopped).")
+@click.option("--json", "as_json", is_flag=True, help="Print the closing report as JSON.")
+def ingest_command(source, db_path, idle_exit, as_json):
+    """The single writer of a scale-out crawl: store the workers' results from the frontier into the corpus."""
+    from newsdesk.ops.scaleout import run_writer
+
+    report = run_writer(_checked_frontier(source, "--from"), db_path, idle_exit, log=lambda line: error_console.print(line))
+    click.echo(json.dumps(report.to_dict()) if as_json else f"ingest: {report.summary()} -> {db_path}")
+
+
 @main.command("bench-crawl")
 @click.option("--copies", default=8, show_default=True, help="Serve each article under this many URLs.")
 @click.option("--rounds", default=1, show_default=True, type=click.IntRange(min=1),
               help="Measure each row this many times and keep the fastest (other load on the machine only slows runs down).")
-def bench_crawl_command(copies: int, rounds: int) -> None:
+@click.option("--frontier", "through_frontier", is_flag=True,
+              help="Instead: crawl through a shared Redis frontier (a private redis-server) with 1, 2 and 4 worker processes.")
+def bench_crawl_command(copies: int, rounds: int, through_frontier: bool) -> None:
     """Measure crawl docs/s against extraction-alone docs/s on the same loopback pages."""
-    from newsdesk.devtools.crawl_bench import bench_crawl
+    from newsdesk.devtools.crawl_bench import bench_crawl, bench_frontier
 
-    for line in bench_crawl(copies, rounds):
+    for line in (bench_frontier if through_frontier else bench_crawl)(copies, rounds):
         click.echo(line)
 
 

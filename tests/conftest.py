@@ -16,6 +16,7 @@ import pytest
 
 from newsdesk.ops.crawl import CrawlOptions, crawl_settings
 from newsdesk.devtools.loopback_site import LoopbackNewsSite
+from newsdesk.devtools.redis_server import RedisServer
 from newsdesk.corpus.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +40,13 @@ def site():
     """A fresh loopback news site per test (its request log and flaky page start clean)."""
     with LoopbackNewsSite() as running:
         yield running
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path):
+    """A real redis-server of its own (the OS package) on a free loopback port, data in tmp_path; stopped after."""
+    with RedisServer(tmp_path / "redis") as server:
+        yield server
 
 
 class CrawlerStub:

@@ -173,3 +173,19 @@ def test_the_readme_jobs_file_example_is_valid(tmp_path: Path):
     assert (loopback.name, loopback.every, loopback.max_pages) == ("loopback", 3600, 3000)
     assert (example_news.cron, example_news.recrawl_after) == ("15 */6 * * *", 43200)
     assert example_news.settings == {"DOWNLOAD_DELAY": 1.0}
+
+
+def test_a_job_may_crawl_through_a_shared_frontier(tmp_path):
+    from newsdesk.ops.jobs import JobsFileError, load_jobs
+
+    path = tmp_path / "jobs.toml"
+    path.write_text('[[job]]\nname = "wide"\nstart_urls = ["https://news.example.org/"]\n'
+                    'frontier = "redis://10.0.0.5:6379/1"\nworkers = 3\n')
+    job = load_jobs(path)[0]
+    assert (job.frontier, job.workers) == ("redis://10.0.0.5:6379/1", 3)
+    path.write_text('[[job]]\nname = "wide"\nstart_urls = ["https://news.example.org/"]\nfrontier = "http://10.0.0.5/"\n')
+    with pytest.raises(JobsFileError, match="job 'wide': field 'frontier': not a Redis URL"):
+        load_jobs(path)
+    path.write_text('[[job]]\nname = "wide"\nstart_urls = ["https://news.example.org/"]\nworkers = 3\n')
+    with pytest.raises(JobsFileError, match="field 'workers'.*with a 'frontier'"):
+        load_jobs(path)

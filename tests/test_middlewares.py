@@ -166,3 +166,25 @@ def test_a_redirect_past_the_limit_and_a_decompression_bomb_are_typed_failures(c
         DecompressionLimitMiddleware.from_crawler(crawler).process_response(Request(URL), bomb)
     assert (too_large.value.refusal, too_large.value.reason) == \
         (False, "response too large (over 10,000 bytes once decompressed)")
+
+
+def test_every_request_waiting_for_robots_txt_gets_the_parser(crawler_stub):
+    # Scrapy's own middleware handed the parser to the first waiter only; the others got None ("allow all").
+    from twisted.internet.defer import Deferred
+
+    from crawler.middlewares import RobotsTxtPolicyMiddleware
+
+    crawler = crawler_stub()
+    crawler.spider = None
+    middleware = RobotsTxtPolicyMiddleware(crawler)
+    parser = object()
+
+    async def three_requests_wait_for_one_robots_txt():
+        pending: Deferred = Deferred()
+        middleware._parsers["news.example.org"] = pending
+        waiting = [asyncio.ensure_future(middleware.robot_parser(page_request(f"{URL}?n={n}"))) for n in range(3)]
+        await asyncio.sleep(0)
+        pending.callback(parser)
+        return await asyncio.gather(*waiting)
+
+    assert asyncio.run(three_requests_wait_for_one_robots_txt()) == [parser, parser, parser]

@@ -152,6 +152,14 @@ class Ingestor:
             return self._fail(document, origin, "store", f"could not store: {type(error).__name__}: {_one_line(error)}")
         return IngestResult(outcome.status, origin, article_id=outcome.article_id, title=article.title, article=article)
 
+    def record_not_modified(self, url: str, headers: dict[str, str]) -> None:
+        """A 304 on revalidation: refresh the fetch time, keep the validators unless the server sent new ones."""
+        record = self.store.fetch_record(url)
+        lowered = {key.lower(): value for key, value in headers.items()}
+        self.store.record_fetch(url, record.article_id if record else None, status=304,
+                                etag=lowered.get("etag") or (record.etag if record else None),
+                                last_modified=lowered.get("last-modified") or (record.last_modified if record else None))
+
     def _record_non_article(self, document: Document) -> None:
         for url in {document.url, *document.fetched_urls} - {None, ""}:
             self.store.record_fetch(url, None, etag=document.header("ETag"), last_modified=document.header("Last-Modified"))

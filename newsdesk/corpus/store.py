@@ -490,6 +490,13 @@ class Store:
 
     # --- reads -----------------------------------------------------------------------------------
 
+    def article_fetch_records(self) -> Iterator[FetchRecord]:
+        """Every URL an article was fetched under, with its validators (for a shared frontier's known set)."""
+        cursor = self.db.execute(
+            "SELECT url, article_id, fetched_at, etag, last_modified FROM fetched_urls WHERE article_id IS NOT NULL")
+        for row in cursor:
+            yield FetchRecord(*row)
+
     def article(self, article_id: int) -> dict[str, Any] | None:
         rows = list(self.db["articles"].rows_where("id = ?", [article_id]))
         return rows[0] if rows else None

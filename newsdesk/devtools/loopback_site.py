@@ -78,11 +78,15 @@ class LoopbackNewsSite:
     """Serve the site on 127.0.0.1 in a background thread: `with LoopbackNewsSite() as site: site.base_url`."""
 
     def __init__(self, site_dir: str | Path | Traversable = DEFAULT_SITE_DIR, host: str = "127.0.0.1", port: int = 0,
-                 flaky_failures: int = 1, copies: int = 1):
+                 flaky_failures: int = 1, copies: int = 1, response_delay: float = 0.0):
         """`copies` > 1 serves each regular article again under further paths with their own canonical URL
-        (a bigger site for benchmarks)."""
+        (a bigger site for benchmarks). `response_delay` seconds are spent on every answer, as a slower server
+        would, so that concurrent requests overlap and a crawl's concurrency limit can be observed."""
         self.site_dir = Path(site_dir) if isinstance(site_dir, str) else site_dir
         self.flaky_failures = flaky_failures
+        self.response_delay = response_delay
+        self.in_flight = 0  # requests being answered right now
+        self.peak_concurrency = 0  # the most requests answered at once since the log was last cleared
         self._flaky_served = 0
         self._lock = threading.Lock()
         self.request_log: list[RequestRecord] = []
@@ -156,6 +160,7 @@ class LoopbackNewsSite:
     def clear_log(self) -> None:
         with self._lock:
             self.request_log.clear()
+            self.peak_concurrency = self.in_flight
 
     def touch_article(self, path: str, new_sentence: str) -> None:
         """Edit a story: append a sentence to its longest paragraph; ETag and Last-Modified change with it."""
@@ -269,7 +274,18 @@ class LoopbackNewsSite:
                 self.do_GET(head_only=True)
 
             def do_GET(self, head_only: bool = False) -> None:
-                status, headers, body = site.respond(self.path, self.headers.get("Host", ""), dict(self.headers.items()))
+                # Counted from the request's arrival until its answer is ready, before it is sent: inside the time
+                # the client holds the request open, so the peak never overstates the client's concurrency.
+                with site._lock:
+                    site.in_flight += 1
+                    site.peak_concurrency = max(site.peak_concurrency, site.in_flight)
+                try:
+                    if site.response_delay:
+                        time.sleep(site.response_delay)
+                    status, headers, body = site.respond(self.path, self.headers.get("Host", ""), dict(self.headers.items()))
+                finally:
+                    with site._lock:
+                        site.in_flight -= 1
                 with site._lock:
                     site.request_log.append(RequestRecord(self.command, self.path, self.headers.get("Host", ""), status,
                                                           dict(self.headers.items())))

@@ -39,7 +39,7 @@ def crawl_settings(options: CrawlOptions, db_path: str | Path):
     return settings
 
 
-def run_crawl(options: CrawlOptions, db_path: str | Path = DEFAULT_DB) -> CrawlReport:
+def run_crawl(options: CrawlOptions, db_path: str | Path = DEFAULT_DB, stats_out: dict[str, Any] | None = None) -> CrawlReport:
     """Crawl once, in this process, until the frontier or the page budget is exhausted (or SIGINT/SIGTERM,
     after which Scrapy finishes the requests and items in flight). A process can run this only once:
     Twisted's reactor does not restart, which is why schedulers run each crawl in a child process.
@@ -55,4 +55,6 @@ def run_crawl(options: CrawlOptions, db_path: str | Path = DEFAULT_DB) -> CrawlR
     process.crawl(crawler, start_urls=options.start_urls, feeds=options.feeds, sitemaps=options.sitemaps,
                   allow_domains=options.allow_domains)
     process.start()
+    if stats_out is not None:  # every Scrapy stat, for callers that count more than CrawlReport does
+        stats_out.update(crawler.stats.get_stats())
     return CrawlReport.from_stats(crawler.stats.get_stats())

@@ -44,6 +44,8 @@ class JobSpec:
     max_pages: int | None = None
     recrawl_after: int | None = None  # seconds before a known article is revalidated (0: every run)
     settings: dict[str, Any] = field(default_factory=dict)  # Scrapy settings for this job's crawls
+    frontier: str | None = None  # redis://HOST:PORT/DB: crawl through this shared frontier with `workers` workers
+    workers: int | None = None  # worker processes on this machine for a frontier crawl (default one per CPU)
 
     @property
     def schedule(self) -> str:
@@ -55,7 +57,7 @@ class JobSpec:
 
 
 _LIST_FIELDS = ("start_urls", "feeds", "sitemaps", "allow_domains")
-_KNOWN_FIELDS = {"name", "every", "cron", "max_pages", "recrawl_after", "settings", *_LIST_FIELDS}
+_KNOWN_FIELDS = {"name", "every", "cron", "max_pages", "recrawl_after", "settings", "frontier", "workers", *_LIST_FIELDS}
 
 
 def _job_from_table(table: Any, position: int) -> JobSpec:
@@ -98,6 +100,18 @@ def _job_from_table(table: Any, position: int) -> JobSpec:
         if not isinstance(max_pages, int) or isinstance(max_pages, bool) or max_pages <= 0:
             raise JobsFileError(f"{label}: field 'max_pages': expected a positive whole number, got {max_pages!r}")
         values["max_pages"] = max_pages
+    if "frontier" in table:
+        from crawler.frontier import check_frontier_url
+
+        try:
+            values["frontier"] = check_frontier_url(table["frontier"] if isinstance(table["frontier"], str) else "")
+        except ValueError as error:
+            raise JobsFileError(f"{label}: field 'frontier': {error}") from None
+    if "workers" in table:
+        workers = table["workers"]
+        if not isinstance(workers, int) or isinstance(workers, bool) or workers <= 0 or "frontier" not in table:
+            raise JobsFileError(f"{label}: field 'workers': expected a positive whole number, with a 'frontier', got {workers!r}")
+        values["workers"] = workers
     if "settings" in table:
         if not isinstance(table["settings"], dict) or not all(key.isupper() for key in table["settings"]):
             raise JobsFileError(f"{label}: field 'settings': expected a table of Scrapy settings (UPPER_CASE names)")
@@ -211,7 +225,12 @@ def run_job(job: JobSpec, db_path: str | Path) -> JobRunResult:
             options = CrawlOptions(job.start_urls, job.feeds, job.sitemaps, job.allow_domains, job.max_pages,
                                    job.recrawl_after, dict(job.settings))
             try:
-                report = run_crawl(options, db_path)
+                if job.frontier:
+                    from newsdesk.ops.scaleout import run_scaleout_crawl, worker_count
+
+                    report = run_scaleout_crawl(options, job.frontier, worker_count(job.workers), db_path)
+                else:
+                    report = run_crawl(options, db_path)
             except StoreError as error:  # recorded if the corpus still takes it, then reported by the caller
                 _finish_if_possible(store, run_id, error.reason)
                 raise
