@@ -2,6 +2,7 @@
 retries with backoff that honour Retry-After), bounded (response size, timeouts) and breadth-first."""
 
 from extractors.limits import LIMITS
+from newsdesk.corpus.workers import EXTRACT_TIMEOUT_SECONDS
 
 BOT_NAME = "newsdesk"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -70,4 +71,4 @@ NEWSDESK_RECRAWL_AFTER = 24 * 3600  # seconds
 NEWSDESK_PROGRESS_INTERVAL = 2.0  # seconds between progress lines
 # Extraction runs in this many worker processes (-1: one per CPU; 0: in the crawl process itself).
 NEWSDESK_EXTRACT_WORKERS = -1
-NEWSDESK_EXTRACT_TIMEOUT = 120  # seconds one page may take to extract before it is recorded as a failure
+NEWSDESK_EXTRACT_TIMEOUT = EXTRACT_TIMEOUT_SECONDS  # seconds one page may take to extract before it is recorded as failed

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
-from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, NoReturn
+from typing import Callable, Iterator, NoReturn
 
 import click
 from rich.console import Console
@@ -16,9 +15,9 @@ from rich.table import Table
 from rich.text import Text
 
 from extractors import ExtractionError, extract
-from newsdesk.corpus.ingest import Ingestor, IngestResult
-from newsdesk.corpus.replay import ReplayInput, find_inputs, replay_inputs
+from newsdesk.corpus.ingest import IngestResult
 from newsdesk.corpus.store import DEFAULT_DB, Store, StoreError
+from newsdesk.corpus.workers import EXTRACT_TIMEOUT_SECONDS
 from newsdesk.devtools.evaluation import PARTS as evaluation_parts
 
 console = Console(highlight=False, soft_wrap=True)
@@ -64,48 +63,27 @@ def main() -> None:
     """newsdesk: crawl and replay news articles into a clean SQLite corpus."""
 
 
-class Tally:
-    """Counts outcomes of a run and prints the closing summary."""
-
-    def __init__(self) -> None:
-        self.counts: Counter[str] = Counter()
-
-    def add(self, result: IngestResult) -> None:
-        self.counts[result.status] += 1
-
-    @property
-    def stored(self) -> int:
-        return self.counts["new"] + self.counts["updated"] + self.counts["unchanged"]
-
-    def summary(self) -> str:
-        return ", ".join(f"{self.counts[key]} {key}" for key in ("new", "updated", "unchanged", "failed"))
+workers_option = click.option(
+    "--workers", type=click.IntRange(min=-1), default=-1, show_default=True,
+    help="Extraction worker processes (-1: one per CPU; 0: extract in this process, for debugging).")
+extract_timeout_option = click.option(
+    "--extract-timeout", type=click.FloatRange(min=0.1), default=EXTRACT_TIMEOUT_SECONDS, show_default=True,
+    help="Seconds one page may take to extract; past it the page fails and its worker is replaced.")
 
 
-def ingest_replay_input(ingestor: Ingestor, item: ReplayInput) -> IngestResult:
-    if item.document is None:
-        reason = item.reason or "unreadable"
-        ingestor.store.record_failure(item.origin, "read", reason)
-        return IngestResult("failed", item.origin, reason=reason, stage="read")
-    return ingestor.ingest(item.document)
+def progress_bar(verb: str, total: int | None, show: bool) -> tuple[Progress, Callable[[IngestResult], None]]:
+    """A progress bar on stderr, and the callback that advances it and prints each failure on one line."""
+    progress = Progress(TextColumn(verb), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                        TextColumn("{task.fields[name]}"), console=error_console, disable=not show, transient=True)
+    task = progress.add_task(verb, total=total, name="")
 
+    def advance(result: IngestResult) -> None:
+        progress.update(task, name=Path(result.origin).name[:40])
+        if result.status == "failed":
+            progress.console.print(Text.assemble(("failed", "red"), f" {_printable(result.origin)}: {result.reason}"))
+        progress.advance(task)
 
-def run_replay(paths: list[str], store: Store, *, show_progress: bool = True) -> Tally:
-    """Replay files and folders into `store`; failures are printed one line each and recorded."""
-    ingestor = Ingestor(store)
-    tally = Tally()
-    total = sum(1 for _ in find_inputs(paths))
-    progress = Progress(TextColumn("replay"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                        TextColumn("{task.fields[name]}"), console=error_console, disable=not show_progress, transient=True)
-    with progress:
-        task = progress.add_task("replay", total=total, name="")
-        for item in replay_inputs(paths):
-            progress.update(task, name=Path(item.origin).name[:40])
-            result = ingest_replay_input(ingestor, item)
-            tally.add(result)
-            if not result.ok:
-                progress.console.print(Text.assemble(("failed", "red"), f" {_printable(item.origin)}: {result.reason}"))
-            progress.advance(task)
-    return tally
+    return progress, advance
 
 
 def _printable(origin: str) -> str:
@@ -116,13 +94,22 @@ def _printable(origin: str) -> str:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @db_option
+@workers_option
+@extract_timeout_option
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def replay(paths: tuple[str, ...], db_path: str, quiet: bool) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+def replay(paths: tuple[str, ...], db_path: str, workers: int, extract_timeout: float, quiet: bool, as_json: bool) -> None:
     """Ingest saved captures (.txt) and pages (.html/.htm) from files or folders, recursively."""
-    with open_corpus("replay", db_path) as store:
-        tally = run_replay(list(paths), store, show_progress=not quiet and sys.stderr.isatty())
-    console.print(f"replay: {tally.summary()} -> {db_path}")
-    if tally.stored == 0:
+    from newsdesk.corpus.replay import count_inputs, replay as replay_paths
+
+    progress, advance = progress_bar("replay", count_inputs(list(paths)), show=not quiet and not as_json and sys.stderr.isatty())
+    with open_corpus("replay", db_path) as store, progress:
+        summary = replay_paths(list(paths), store, workers=workers, timeout=extract_timeout, on_result=advance)
+    if as_json:
+        click.echo(json.dumps({**summary.to_dict(), "db": db_path}))
+    else:
+        console.print(f"replay: {summary.line()} -> {db_path}")
+    if summary.stored == 0 and (summary.counts["failed"] or not summary.total):
         sys.exit(1)
 
 
@@ -174,13 +161,16 @@ def stats(db_path: str, as_json: bool) -> None:
 @main.command("reextract")
 @db_option
 @click.option("--all", "everything", is_flag=True, help="Re-extract every article, not only those from older extractor versions.")
-def reextract_command(db_path: str, everything: bool) -> None:
+@workers_option
+@extract_timeout_option
+def reextract_command(db_path: str, everything: bool, workers: int, extract_timeout: float) -> None:
     """Run the current extractor again over the raw inputs kept in the corpus."""
     from newsdesk.corpus.reextract import reextract
 
-    with open_corpus("reextract", db_path, missing=NO_CORPUS_YET) as store:
-        outcomes = reextract(store, only_outdated=not everything)
-    console.print("reextract: " + ", ".join(f"{outcomes[key]} {key}" for key in ("new", "updated", "unchanged", "failed")))
+    progress, advance = progress_bar("reextract", None, show=sys.stderr.isatty())
+    with open_corpus("reextract", db_path, missing=NO_CORPUS_YET) as store, progress:
+        summary = reextract(store, only_outdated=not everything, workers=workers, timeout=extract_timeout, on_result=advance)
+    console.print(f"reextract: {summary.line()}")
 
 
 @main.command("eval")

@@ -7,6 +7,7 @@ database itself cannot be used) raises out.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 from urllib.parse import urljoin
 
 from extractors import Article, Document, ExtractionError, extract
@@ -115,6 +116,10 @@ def extract_stage(document: Document, articles_only: bool = False) -> Extraction
             article.url = canonical_url(identity)
     # Compressing the raw page here keeps it off the crawl's one storing process when this runs in a worker.
     return Extraction(article=article, compressed_raw=compress_raw(document.content))
+
+
+# extract_stage() or a stand-in with its signature (what the worker pool runs).
+ExtractFunction = Callable[[Document, bool], Extraction]
 
 
 class Ingestor:
