@@ -62,6 +62,19 @@ def declares_article(content: bytes) -> bool:
     return bool(ARTICLE_DECLARATION.search(content[:DECLARATION_SEARCH_BYTES]))
 
 
+_HTML_TYPES = ("text/html", "application/xhtml")
+_HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL)
+
+
+def not_html_reason(content_type: str | None, content: bytes) -> str | None:
+    """Why a fetched response is not a page to extract ("not an HTML page (Content-Type application/pdf)"),
+    or None. Servers mislabel pages, so a body that starts like HTML is a page whatever its Content-Type."""
+    media_type = (content_type or "").split(";")[0].strip().lower()
+    if not media_type or any(kind in media_type for kind in _HTML_TYPES) or _HTML_START.match(content[:1024]):
+        return None
+    return f"not an HTML page (Content-Type {media_type})"
+
+
 def not_an_article(article: Article, url: str | None) -> str | None:
     """Why a crawled page is a list/navigation page rather than an article, or None for an article."""
     declared = type_name(article.page_type or "")
@@ -150,7 +163,7 @@ class Ingestor:
                 outcome = self.store.save_article(article, document, raw_id)
                 for url in {document.url, article.url, *document.fetched_urls} - {None, ""}:
                     self.store.record_fetch(url, outcome.article_id, etag=document.header("ETag"),
-                                            last_modified=document.header("Last-Modified"))
+                                            last_modified=document.header("Last-Modified"), fetched_at=document.fetched_at)
         except StoreError:
             raise  # the corpus itself cannot be used: no later input would fare better, so the run stops
         except Exception as error:
@@ -159,7 +172,8 @@ class Ingestor:
 
     def _record_non_article(self, document: Document) -> None:
         for url in {document.url, *document.fetched_urls} - {None, ""}:
-            self.store.record_fetch(url, None, etag=document.header("ETag"), last_modified=document.header("Last-Modified"))
+            self.store.record_fetch(url, None, etag=document.header("ETag"), last_modified=document.header("Last-Modified"),
+                                    fetched_at=document.fetched_at)
 
     def _fail(self, document: Document, origin: str, stage: str, reason: str, article: Article | None = None) -> IngestResult:
         reason = _one_line(reason)

@@ -24,7 +24,7 @@ from concurrent import futures
 from concurrent.futures import Future
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
-from typing import Iterable, Iterator, TypeVar
+from typing import Callable, Iterable, Iterator, TypeVar
 
 from extractors import Document
 from newsdesk.corpus.ingest import ExtractFunction, Extraction, extract_stage
@@ -102,13 +102,14 @@ def _worker_main(connection: Connection, function: ExtractFunction, articles_onl
     connection.send("ready")
     while True:
         try:
-            document = connection.recv()
+            task = connection.recv()
         except (EOFError, OSError):
             return
-        if document is None:
+        if task is None:
             os._exit(0)  # nothing to flush or clean up: skip the interpreter's slow teardown
+        document, task_articles_only = task
         try:
-            result = function(document, articles_only)
+            result = function(document, articles_only if task_articles_only is None else task_articles_only)
         except Exception as error:  # extract_stage turns errors into reasons; a replacement function may not
             result = Extraction(stage="extract", reason=f"extraction worker error: {_one_line(error)}")
         try:
@@ -128,6 +129,7 @@ def _one_line(error: BaseException) -> str:
 class _Task:
     document: Document
     future: Future
+    articles_only: bool | None  # None: the pool's own setting
     deadline: float = 0.0  # when to look at the page's time again (time.monotonic())
     started: float = 0.0  # when it reached its worker (time.monotonic())
     cpu_at_start: float | None = None  # its worker's CPU seconds then, where the system tells them
@@ -181,16 +183,17 @@ class ExtractionPool:
 
     # --- public API --------------------------------------------------------------------------------
 
-    def submit(self, document: Document) -> Future:
-        """Extract `document` in a worker; the Future's result is its Extraction (never an exception)."""
+    def submit(self, document: Document, articles_only: bool | None = None) -> Future:
+        """Extract `document` in a worker (articles_only: as extract_stage's; None: the pool's setting); the
+        Future's result is its Extraction (never an exception)."""
         future: Future = Future()
         if not self.workers:
-            future.set_result(self.function(document, self.articles_only))
+            future.set_result(self.function(document, self.articles_only if articles_only is None else articles_only))
             return future
         with self._lock:
             if self._closing:
                 raise RuntimeError("the extraction pool is closed")
-            self._pending.append(_Task(document, future))
+            self._pending.append(_Task(document, future, articles_only))
         self._wake()
         return future
 
@@ -200,11 +203,13 @@ class ExtractionPool:
             return self.function(document, self.articles_only)
         return await asyncio.wrap_future(self.submit(document))
 
-    def imap(self, items: Iterable[tuple[T, Document | None]], *, ordered: bool = True) -> Iterator[tuple[T, Extraction | None]]:
+    def imap(self, items: Iterable[tuple[T, Document | None]], *, ordered: bool = True,
+             articles_only: Callable[[T], bool | None] | None = None) -> Iterator[tuple[T, Extraction | None]]:
         """Extract each item's Document; yield (item, Extraction) in input order (ordered) or as they finish.
         An item without a Document passes through with None (in its place when ordered). Items are drawn from
         `items` only as workers need them: at most READ_AHEAD_PER_WORKER per worker, and about
-        READ_AHEAD_BYTES of content, are ahead of the consumer."""
+        READ_AHEAD_BYTES of content, are ahead of the consumer. `articles_only(item)` may set extract_stage's
+        flag item by item."""
         source = iter(items)
         ahead: collections.deque[tuple[T, Future | None, int]] = collections.deque()
         limit = max(1, self.workers) * READ_AHEAD_PER_WORKER
@@ -219,7 +224,8 @@ class ExtractionPool:
                     break
                 size = len(document.content) if document is not None else 0
                 bytes_ahead += size
-                ahead.append((item, self.submit(document) if document is not None else None, size))
+                flag = articles_only(item) if articles_only is not None and document is not None else None
+                ahead.append((item, self.submit(document, flag) if document is not None else None, size))
             if not ahead:
                 return
             entry = ahead[0] if ordered else self._first_finished(ahead)
@@ -345,7 +351,7 @@ class ExtractionPool:
         if task is None:
             return
         try:
-            worker.connection.send(task.document)
+            worker.connection.send((task.document, task.articles_only))
         except (OSError, EOFError):  # the worker died while idle: the page waits for the next worker
             with self._lock:
                 self._pending.appendleft(task)
