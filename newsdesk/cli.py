@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -91,26 +92,79 @@ def _printable(origin: str) -> str:
     return origin.encode("unicode_escape").decode("ascii") if not origin.isprintable() else origin
 
 
+def _day(value: str | None, option: str) -> str | None:
+    """A --since/--until value as YYYY-MM-DD."""
+    if value is None:
+        return None
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value.strip()[:10]).isoformat()
+    except ValueError:
+        raise click.BadParameter(f"expected a date like 2024-03-01, got {value!r}", param_hint=option) from None
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @db_option
 @workers_option
 @extract_timeout_option
+@click.option("--domain", "domains", multiple=True, help="Only pages on this host or its subdomains (repeatable).")
+@click.option("--language", "languages", multiple=True, help="Only articles in this language, ISO 639-1 (repeatable).")
+@click.option("--since", default=None, metavar="DATE", help="Only articles published (else fetched) on or after DATE.")
+@click.option("--until", default=None, metavar="DATE", help="Only articles published (else fetched) on or before DATE.")
+@click.option("--from-start", is_flag=True, help="Read web archives from their start, not from where their last replay stopped.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
-def replay(paths: tuple[str, ...], db_path: str, workers: int, extract_timeout: float, quiet: bool, as_json: bool) -> None:
-    """Ingest saved captures (.txt) and pages (.html/.htm) from files or folders, recursively."""
+def replay(paths: tuple[str, ...], db_path: str, workers: int, extract_timeout: float, domains: tuple[str, ...],
+           languages: tuple[str, ...], since: str | None, until: str | None, from_start: bool, quiet: bool, as_json: bool) -> None:
+    """Ingest saved captures (.txt), pages (.html/.htm) and web archives (.warc/.arc, also .gz) from files or
+    folders, recursively."""
+    from newsdesk.corpus.inputs import ReplayFilters
     from newsdesk.corpus.replay import count_inputs, replay as replay_paths
 
+    filters = ReplayFilters(tuple(domain.lower().strip(".") for domain in domains), tuple(language.lower() for language in languages),
+                            _day(since, "--since"), _day(until, "--until"))
     progress, advance = progress_bar("replay", count_inputs(list(paths)), show=not quiet and not as_json and sys.stderr.isatty())
-    with open_corpus("replay", db_path) as store, progress:
-        summary = replay_paths(list(paths), store, workers=workers, timeout=extract_timeout, on_result=advance)
+    try:
+        with open_corpus("replay", db_path) as store, progress, _stopped_by_sigterm():
+            summary = replay_paths(list(paths), store, workers=workers, timeout=extract_timeout, filters=filters,
+                                   from_start=from_start, on_result=advance)
+    except KeyboardInterrupt:
+        error_console.print("replay stopped; run it again to go on where it stopped")
+        sys.exit(130)
     if as_json:
         click.echo(json.dumps({**summary.to_dict(), "db": db_path}))
     else:
         console.print(f"replay: {summary.line()} -> {db_path}")
     if summary.stored == 0 and (summary.counts["failed"] or not summary.total):
         sys.exit(1)
+
+
+@contextmanager
+def _stopped_by_sigterm():
+    """SIGTERM stops a replay as Ctrl-C does: the workers are stopped and every settled record is kept."""
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@main.command("export")
+@db_option
+@click.option("--warc", "warc_file", required=True, type=click.Path(dir_okay=False),
+              help="Write every raw input kept in the corpus to this WARC/1.1 file (gzipped if it ends in .gz).")
+def export_command(db_path: str, warc_file: str) -> None:
+    """Export the raw inputs kept in the corpus (fetched pages and replayed files) as a WARC file."""
+    from newsdesk.corpus.warc import export_warc
+
+    with open_corpus("export", db_path, missing=NO_CORPUS_YET, writes=False) as store:
+        count = export_warc(store, warc_file)
+    console.print(f"export: {count} raw inputs -> {warc_file}")
 
 
 @main.command("extract")
@@ -327,8 +381,10 @@ def _parse_setting(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--recrawl-after", default=None, help="Refetch known articles after this long, e.g. '6h' (default 24h).")
 @db_option
 @click.option("--set", "-s", "scrapy_settings", multiple=True, metavar="NAME=VALUE", help="Override a Scrapy setting.")
+@click.option("--warc-out", "warc_out", default=None, type=click.Path(file_okay=False),
+              help="Also write every fetched response, with its request, as WARC/1.1 files in this folder.")
 @click.option("--json", "as_json", is_flag=True, help="Print the closing report as JSON.")
-def crawl_command(start_urls, feeds, sitemaps, max_pages, allow_domains, recrawl_after, db_path, scrapy_settings, as_json):
+def crawl_command(start_urls, feeds, sitemaps, max_pages, allow_domains, recrawl_after, db_path, scrapy_settings, warc_out, as_json):
     """Crawl news sites: start pages, feeds and sitemaps, storing articles in the corpus."""
     from newsdesk.corpus.urls import is_http_url
     from newsdesk.ops.crawl import CrawlOptions, run_crawl
@@ -343,8 +399,11 @@ def crawl_command(start_urls, feeds, sitemaps, max_pages, allow_domains, recrawl
         recrawl_seconds = parse_duration(recrawl_after) if recrawl_after else None
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--recrawl-after") from None
+    settings = _parse_setting(scrapy_settings)
+    if warc_out:
+        settings["NEWSDESK_WARC_DIR"] = warc_out
     options = CrawlOptions(list(start_urls), list(feeds), list(sitemaps), list(allow_domains), max_pages,
-                           recrawl_seconds, _parse_setting(scrapy_settings))
+                           recrawl_seconds, settings)
     with reporting_store_errors("crawl"):
         report = run_crawl(options, db_path)
     click.echo(json.dumps(report.to_dict()) if as_json else report.summary())
