@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
 import os
 import zlib
 from contextlib import redirect_stderr
@@ -16,7 +17,7 @@ from http import HTTPStatus
 from pathlib import Path
 from typing import Callable, Iterator, TypeVar
 
-from warcio.archiveiterator import ArchiveIterator
+from warcio.archiveiterator import ARCIterator, WARCIterator
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -121,10 +122,12 @@ class _ArchiveReader:
     checkpoint: ReplayCheckpoint
     filters: ReplayFilters
     gzipped: bool = field(init=False)
+    arc: bool = field(init=False)
 
     def __post_init__(self) -> None:
         self.handle.seek(0)
         self.gzipped = self.handle.read(2) == b"\x1f\x8b"
+        self.arc = self.path.name.lower().endswith((".arc", ".arc.gz"))
 
     def _at(self, offset: int, *, finished: bool = False) -> ReplayCheckpoint:
         return ReplayCheckpoint(self.checkpoint.archive, self.checkpoint.size, self.checkpoint.head_hash, offset, finished)
@@ -134,7 +137,8 @@ class _ArchiveReader:
         size = self.checkpoint.size
         while position < size:
             self.handle.seek(position)
-            records = ArchiveIterator(self.handle, arc2warc=True)
+            # One format per file: an iterator left to guess each record's format takes garbage for ARC records.
+            records = ARCIterator(self.handle, arc2warc=True) if self.arc else WARCIterator(self.handle)
             damaged: str | None = None
             try:
                 while True:
@@ -145,6 +149,8 @@ class _ArchiveReader:
                     offset = _quietly(records.get_record_offset)
                     position = records.offset
                     origin = f"{self.path}#{offset}"
+                    if content.reason:
+                        content.reason = content.reason.replace("{offset}", str(offset))
                     document = content.document
                     if document is not None:
                         document.origin = origin
@@ -171,7 +177,7 @@ class _ArchiveReader:
 
     def _next_record_start(self, start: int) -> int | None:
         """Offset of the next gzip member (gzipped archives) or WARC header line after `start`, or None."""
-        marker = b"\x1f\x8b\x08" if self.gzipped else b"WARC/1."
+        marker = b"\x1f\x8b\x08" if self.gzipped else b"filedesc:" if self.arc else b"WARC/1."
         self.handle.seek(start)
         position = start
         while True:
@@ -229,7 +235,7 @@ class _ArchiveReader:
             return _Content(reason=f"record body expands beyond the {LIMITS.max_decompressed_bytes:,}-byte limit", stage="decode")
         missing = getattr(record.raw_stream, "limit", 0)
         if missing:
-            return _Content(reason=f"truncated record: {missing:,} bytes of its {record.length:,}-byte block missing")
+            return _Content(reason=f"truncated record at offset {{offset}}: {missing:,} bytes of its {record.length:,}-byte block missing")
         not_html = not_html_reason(content_type, content) if kind == "response" else None
         if not_html:
             return _Content(reason=not_html, skipped=True)
@@ -239,10 +245,18 @@ class _ArchiveReader:
 
 
 def _quietly(call: Callable[[], T]) -> T:
-    """Run a warcio call with its stderr warnings (a record not followed by a newline) kept off the screen:
-    the damage they describe is reported, once, with its offset."""
+    """Run a warcio call with its warnings (a record not followed by a newline, a URI with spaces) kept off
+    the screen: damage is reported once, as a failure with its offset."""
     with redirect_stderr(io.StringIO()):
-        return call()
+        level = _WARCIO_LOG.level
+        _WARCIO_LOG.setLevel(logging.ERROR)
+        try:
+            return call()
+        finally:
+            _WARCIO_LOG.setLevel(level)
+
+
+_WARCIO_LOG = logging.getLogger("warcio")
 
 
 def _one_line(error: BaseException) -> str:
