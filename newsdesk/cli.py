@@ -425,6 +425,17 @@ def bench_crawl_command(copies: int, rounds: int) -> None:
         click.echo(line)
 
 
+@main.command("bench-replay")
+@click.option("--pages", default=600, show_default=True, help="HTML files in the replayed folder.")
+@click.option("--warc-pages", default=2000, show_default=True, help="Pages in the generated WARC (about 150 KB each).")
+def bench_replay_command(pages: int, warc_pages: int) -> None:
+    """Measure replay docs/s and memory (folder with 1 and all workers, a generated WARC) against extraction alone."""
+    from newsdesk.devtools.replay_bench import bench_replay
+
+    for line in bench_replay(pages, warc_pages):
+        click.echo(line)
+
+
 @main.command("demo-site")
 @click.option("--port", type=int, default=8000, show_default=True, help="Port on 127.0.0.1 (0 picks a free one).")
 def demo_site_command(port: int) -> None:

@@ -34,6 +34,8 @@ ARCHIVE_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 HEAD_BYTES = 65_536
 # Where a damaged archive is searched for the next record, this much at a time.
 RESYNC_CHUNK_BYTES = 1_048_576
+# How much of a response body is read to tell a page from anything else (see not_html_reason).
+SNIFF_BYTES = 1024
 # Files written by `crawl --warc-out` are closed and a new one begun past this size (the usual 1 GB).
 WARC_MAX_BYTES = 1_000_000_000
 # A resource record with this type (or none) holds content of unknown type: the extractor sniffs it.
@@ -225,10 +227,16 @@ class _ArchiveReader:
         filtered = self.filters.before_extraction(url if web_page else None, fetched_at)
         if filtered:
             return _Content(reason=filtered, skipped=True)
-        if record.length is not None and record.length > LIMITS.max_input_bytes:
-            return _Content(reason=f"record of {record.length:,} bytes exceeds the {LIMITS.max_input_bytes:,}-byte limit")
         try:
-            content = _quietly(lambda: record.content_stream().read(LIMITS.max_decompressed_bytes + 1))
+            stream = record.content_stream()
+            # The first bytes decide whether a response is a page at all, so a video is never read into memory.
+            content = _quietly(lambda: stream.read(SNIFF_BYTES))
+            not_html = not_html_reason(content_type, content) if kind == "response" else None
+            if not_html:
+                return _Content(reason=not_html, skipped=True)
+            if record.length is not None and record.length > LIMITS.max_input_bytes:
+                return _Content(reason=f"record of {record.length:,} bytes exceeds the {LIMITS.max_input_bytes:,}-byte limit")
+            content += _quietly(lambda: stream.read(LIMITS.max_decompressed_bytes + 1 - len(content)))
         except Exception as error:  # a body that does not decode as its headers say (chunks, gzip)
             return _Content(reason=f"undecodable record body: {_one_line(error)}", stage="decode")
         if len(content) > LIMITS.max_decompressed_bytes:
@@ -236,9 +244,6 @@ class _ArchiveReader:
         missing = getattr(record.raw_stream, "limit", 0)
         if missing:
             return _Content(reason=f"truncated record at offset {{offset}}: {missing:,} bytes of its {record.length:,}-byte block missing")
-        not_html = not_html_reason(content_type, content) if kind == "response" else None
-        if not_html:
-            return _Content(reason=not_html, skipped=True)
         document = Document(content=content, url=url if web_page else None, headers=headers,
                             source="replay", content_type=None if kind == "response" else content_type, fetched_at=fetched_at)
         return _Content(document=document, articles_only=web_page and kind == "response", payload_digest=digest)
