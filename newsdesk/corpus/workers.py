@@ -228,19 +228,20 @@ class ExtractionPool:
                 ahead.append((item, self.submit(document, flag) if document is not None else None, size))
             if not ahead:
                 return
-            entry = ahead[0] if ordered else self._first_finished(ahead)
-            ahead.remove(entry)
-            item, future, size = entry
+            position = 0 if ordered else self._first_finished(ahead)
+            item, future, size = ahead[position]
+            del ahead[position]
             bytes_ahead -= size
             yield item, future.result() if future is not None else None
 
     @staticmethod
-    def _first_finished(ahead: collections.deque) -> tuple:
-        for entry in ahead:
-            if entry[1] is None or entry[1].done():
-                return entry
-        futures.wait([entry[1] for entry in ahead], return_when=futures.FIRST_COMPLETED)
-        return next(entry for entry in ahead if entry[1].done())
+    def _first_finished(ahead: collections.deque) -> int:
+        """Index of the first entry whose result is there, waiting for one if none is."""
+        for position, (_, future, _) in enumerate(ahead):
+            if future is None or future.done():
+                return position
+        futures.wait([future for _, future, _ in ahead], return_when=futures.FIRST_COMPLETED)
+        return next(position for position, (_, future, _) in enumerate(ahead) if future.done())
 
     def worker_pids(self) -> list[int]:
         """Process ids of the workers that are up and ready."""
