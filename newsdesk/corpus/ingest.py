@@ -117,7 +117,7 @@ def extract_stage(document: Document, articles_only: bool = False) -> Extraction
     except MemoryError:
         return Extraction(stage="extract", reason="page too large to parse in memory")
     except Exception as error:  # an extractor bug must cost one input, never the run
-        return Extraction(stage="extract", reason=f"internal extractor error: {type(error).__name__}: {_one_line(error)}")
+        return Extraction(stage="extract", reason=f"internal extractor error: {describe_error(error)}")
     if document.outlet_hint and not article.outlet:
         article.outlet = document.outlet_hint
     if articles_only:
@@ -167,7 +167,7 @@ class Ingestor:
         except StoreError:
             raise  # the corpus itself cannot be used: no later input would fare better, so the run stops
         except Exception as error:
-            return self._fail(document, origin, "store", f"could not store: {type(error).__name__}: {_one_line(error)}")
+            return self._fail(document, origin, "store", f"could not store: {describe_error(error)}")
         return IngestResult(outcome.status, origin, article_id=outcome.article_id, title=article.title, article=article)
 
     def _record_non_article(self, document: Document) -> None:
@@ -183,3 +183,8 @@ class Ingestor:
 
 def _one_line(text: object) -> str:
     return " ".join(str(text).split())[:500]
+
+
+def describe_error(error: BaseException) -> str:
+    """An exception as part of a one-line reason: 'ValueError: what it says'."""
+    return f"{type(error).__name__}: {_one_line(error)}"

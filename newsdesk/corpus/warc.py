@@ -24,7 +24,7 @@ from warcio.warcwriter import WARCWriter
 
 from extractors import Document
 from extractors.limits import LIMITS
-from newsdesk.corpus.ingest import not_html_reason
+from newsdesk.corpus.ingest import describe_error, not_html_reason
 from newsdesk.corpus.inputs import ReplayFilters, ReplayInput, Revisit
 from newsdesk.corpus.store import ReplayCheckpoint, Store
 from newsdesk.corpus.urls import is_http_url
@@ -160,7 +160,7 @@ class _ArchiveReader:
                                       stage=content.stage, articles_only=content.articles_only, revisit=content.revisit,
                                       payload_digest=content.payload_digest, checkpoint=self._at(position))
             except (ArchiveLoadFailed, zlib.error, EOFError, OSError, ValueError, TypeError, IndexError) as error:
-                damaged = _one_line(error)
+                damaged = describe_error(error)
             if position >= size:
                 break
             # Bytes left that are not a record: a truncated last record, or damage. Report it at its offset,
@@ -238,7 +238,7 @@ class _ArchiveReader:
                 return _Content(reason=f"record of {record.length:,} bytes exceeds the {LIMITS.max_input_bytes:,}-byte limit")
             content += _quietly(lambda: stream.read(LIMITS.max_decompressed_bytes + 1 - len(content)))
         except Exception as error:  # a body that does not decode as its headers say (chunks, gzip)
-            return _Content(reason=f"undecodable record body: {_one_line(error)}", stage="decode")
+            return _Content(reason=f"undecodable record body: {describe_error(error)}", stage="decode")
         if len(content) > LIMITS.max_decompressed_bytes:
             return _Content(reason=f"record body expands beyond the {LIMITS.max_decompressed_bytes:,}-byte limit", stage="decode")
         missing = getattr(record.raw_stream, "limit", 0)
@@ -262,10 +262,6 @@ def _quietly(call: Callable[[], T]) -> T:
 
 
 _WARCIO_LOG = logging.getLogger("warcio")
-
-
-def _one_line(error: BaseException) -> str:
-    return f"{type(error).__name__}: {' '.join(str(error).split())[:200]}"
 
 
 # --- writing -------------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Callable, Iterable, Iterator, TypeVar
 
 from extractors import Document
-from newsdesk.corpus.ingest import ExtractFunction, Extraction, extract_stage
+from newsdesk.corpus.ingest import ExtractFunction, Extraction, describe_error, extract_stage
 
 # The time budget of one page's extraction, in seconds of its worker's CPU time: past it the worker is killed
 # and replaced and the page recorded as failed. CPU time, so that a machine busy with other work does not fail
@@ -111,15 +111,11 @@ def _worker_main(connection: Connection, function: ExtractFunction, articles_onl
         try:
             result = function(document, articles_only if task_articles_only is None else task_articles_only)
         except Exception as error:  # extract_stage turns errors into reasons; a replacement function may not
-            result = Extraction(stage="extract", reason=f"extraction worker error: {_one_line(error)}")
+            result = Extraction(stage="extract", reason=f"extraction worker error: {describe_error(error)}")
         try:
             connection.send(result)
         except Exception as error:  # a result that cannot be pickled costs this page only
-            connection.send(Extraction(stage="extract", reason=f"extraction worker error: {_one_line(error)}"))
-
-
-def _one_line(error: BaseException) -> str:
-    return f"{type(error).__name__}: {' '.join(str(error).split())[:200]}"
+            connection.send(Extraction(stage="extract", reason=f"extraction worker error: {describe_error(error)}"))
 
 
 # --- the pool --------------------------------------------------------------------------------------
@@ -309,7 +305,7 @@ class ExtractionPool:
                             workers.append(_Worker(context, self.function, self.articles_only))
                         except Exception as error:  # e.g. a function that cannot be handed to a process
                             failed_starts += 1
-                            start_error = _one_line(error)
+                            start_error = describe_error(error)
                     for worker in workers:
                         if worker.ready and worker.task is None:
                             self._hand_over(worker)
@@ -344,7 +340,7 @@ class ExtractionPool:
                 if failed_starts >= MAX_FAILED_STARTS and not broken_reason:
                     broken_reason = f"the extraction workers could not start: {start_error}"
         except BaseException as error:  # a bug here must not leave callers waiting forever
-            self._fail_all(workers, f"extraction pool error: {_one_line(error)}")
+            self._fail_all(workers, f"extraction pool error: {describe_error(error)}")
             raise
 
     def _hand_over(self, worker: _Worker) -> None:
@@ -358,7 +354,7 @@ class ExtractionPool:
                 self._pending.appendleft(task)
             return
         except Exception as error:  # a Document that cannot be pickled costs this page only
-            _settle(task.future, Extraction(stage="extract", reason=f"extraction worker error: {_one_line(error)}"))
+            _settle(task.future, Extraction(stage="extract", reason=f"extraction worker error: {describe_error(error)}"))
             return
         task.started = time.monotonic()
         task.deadline = task.started + self.timeout
