@@ -426,8 +426,8 @@ def bench_crawl_command(copies: int, rounds: int) -> None:
 
 
 @main.command("bench-replay")
-@click.option("--pages", default=600, show_default=True, help="HTML files in the replayed folder.")
-@click.option("--warc-pages", default=2000, show_default=True, help="Pages in the generated WARC (about 150 KB each).")
+@click.option("--pages", default=300, show_default=True, help="HTML files in the replayed folder.")
+@click.option("--warc-pages", default=600, show_default=True, help="Pages in the generated WARC (about 450 KB each, with a large video record every 100: about 320 MB).")
 def bench_replay_command(pages: int, warc_pages: int) -> None:
     """Measure replay docs/s and memory (folder with 1 and all workers, a generated WARC) against extraction alone."""
     from newsdesk.devtools.replay_bench import bench_replay

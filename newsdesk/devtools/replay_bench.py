@@ -28,7 +28,7 @@ from extractors import Document
 _PARAGRAPH_END = re.compile(rb"</p>", re.IGNORECASE)
 # Non-HTML records mixed into the generated WARC (one per this many pages), so that it also holds large
 # responses that replay must pass over without reading them whole.
-BINARY_RECORD_EVERY = 50
+BINARY_RECORD_EVERY = 100
 BINARY_RECORD_BYTES = 8_000_000
 
 
@@ -151,7 +151,7 @@ def extraction_alone_seconds(pages: list[tuple[str, bytes]]) -> float:
     return time.perf_counter() - started
 
 
-def bench_replay(pages: int = 600, warc_pages: int = 2000) -> list[str]:
+def bench_replay(pages: int = 300, warc_pages: int = 600) -> list[str]:
     """Folder replay with 1 and with every CPU's worker, WARC replay, extraction alone: the report's lines."""
     import logging
 
