@@ -27,7 +27,7 @@ CAPTURE_EXTENSIONS = {".txt": None, ".html": "text/html", ".htm": "text/html", "
 
 # Why a file found in a folder is passed over (counted as skipped, not failed).
 SKIP_EXTENSION = "extension not replayed"
-SKIP_SAME_FILE = "the same file as another input (a link to it)"
+SKIP_SAME_FILE = "a link to a file already replayed"
 OUTCOMES = ("new", "updated", "unchanged", "failed", "skipped")
 
 
