@@ -137,6 +137,8 @@ def replay(paths: tuple[str, ...], db_path: str, workers: int, extract_timeout: 
         click.echo(json.dumps({**summary.to_dict(), "db": db_path}))
     else:
         console.print(f"replay: {summary.line()} -> {db_path}")
+    if not summary.total:
+        error_console.print(f"newsdesk replay: no files found in {', '.join(paths)}")
     if summary.stored == 0 and (summary.counts["failed"] or not summary.total):
         sys.exit(1)
 

@@ -85,3 +85,10 @@ def test_a_folder_of_200_hostile_files_is_accounted_for_file_by_file(tmp_path: P
     timed_out = [row[0] for row in query(db, "select origin from failures where reason like 'extraction timed out%'")]
     print(f"200 hostile files: {counts}; {len(timed_out)} over the time budget; peak RSS {peak_kib / 1024:.0f} MiB")
     assert peak_kib < 1_000_000
+
+
+def test_an_empty_folder_is_said_so_and_exits_non_zero(tmp_path: Path):
+    (tmp_path / "empty").mkdir()
+    result = subprocess.run([str(BIN / "newsdesk"), "replay", str(tmp_path / "empty"), "--db", str(tmp_path / "corpus.db"), "--workers", "0"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and f"no files found in {tmp_path / 'empty'}" in result.stderr
