@@ -1,5 +1,6 @@
 """Downloader middlewares: refuse non-http(s) schemes, skip or revalidate known articles, retry with backoff,
-write every fetched response to WARC files, and Scrapy's robots.txt, redirect and decompression middlewares with their refusals and failures typed.
+write every fetched response to WARC files, and Scrapy's robots.txt, redirect and decompression middlewares
+with their refusals and failures typed.
 
 Every request a middleware stops raises RequestDropped, which says whether it was a policy refusal (counted in
 the stats by whoever refused it, never a failure) or a failure (with its one-line reason, a failures row)."""

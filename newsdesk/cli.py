@@ -117,14 +117,15 @@ def _day(value: str | None, option: str) -> str | None:
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
 def replay(paths: tuple[str, ...], db_path: str, workers: int, extract_timeout: float, domains: tuple[str, ...],
-           languages: tuple[str, ...], since: str | None, until: str | None, from_start: bool, quiet: bool, as_json: bool) -> None:
+           languages: tuple[str, ...], since: str | None, until: str | None, from_start: bool, quiet: bool,
+           as_json: bool) -> None:
     """Ingest saved captures (.txt), pages (.html/.htm) and web archives (.warc/.arc, also .gz) from files or
     folders, recursively."""
     from newsdesk.corpus.inputs import ReplayFilters
     from newsdesk.corpus.replay import count_inputs, replay as replay_paths
 
-    filters = ReplayFilters(tuple(domain.lower().strip(".") for domain in domains), tuple(language.lower() for language in languages),
-                            _day(since, "--since"), _day(until, "--until"))
+    filters = ReplayFilters(tuple(domain.lower().strip(".") for domain in domains),
+                            tuple(language.lower() for language in languages), _day(since, "--since"), _day(until, "--until"))
     progress, advance = progress_bar("replay", count_inputs(list(paths)), show=not quiet and not as_json and sys.stderr.isatty())
     try:
         with open_corpus("replay", db_path) as store, progress, _stopped_by_sigterm():
@@ -386,7 +387,8 @@ def _parse_setting(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--warc-out", "warc_out", default=None, type=click.Path(file_okay=False),
               help="Also write every fetched response, with its request, as WARC/1.1 files in this folder.")
 @click.option("--json", "as_json", is_flag=True, help="Print the closing report as JSON.")
-def crawl_command(start_urls, feeds, sitemaps, max_pages, allow_domains, recrawl_after, db_path, scrapy_settings, warc_out, as_json):
+def crawl_command(start_urls, feeds, sitemaps, max_pages, allow_domains, recrawl_after, db_path, scrapy_settings, warc_out,
+                  as_json):
     """Crawl news sites: start pages, feeds and sitemaps, storing articles in the corpus."""
     from newsdesk.corpus.urls import is_http_url
     from newsdesk.ops.crawl import CrawlOptions, run_crawl
@@ -429,7 +431,8 @@ def bench_crawl_command(copies: int, rounds: int) -> None:
 
 @main.command("bench-replay")
 @click.option("--pages", default=300, show_default=True, help="HTML files in the replayed folder.")
-@click.option("--warc-pages", default=600, show_default=True, help="Pages in the generated WARC (about 450 KB each, with a large video record every 100: about 320 MB).")
+@click.option("--warc-pages", default=600, show_default=True,
+              help="Pages in the generated WARC (about 450 KB each, with a large video record every 100: about 320 MB).")
 def bench_replay_command(pages: int, warc_pages: int) -> None:
     """Measure replay docs/s and memory (folder with 1 and all workers, a generated WARC) against extraction alone."""
     from newsdesk.devtools.replay_bench import bench_replay

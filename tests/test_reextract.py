@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import zlib
 
 from extractors import Document
@@ -9,6 +11,8 @@ from newsdesk.corpus.ingest import Ingestor
 from newsdesk.corpus.reextract import reextract
 from newsdesk.corpus.store import Store
 from test_workers import hang_on_marker
+
+pytestmark = pytest.mark.slow  # Re-extraction runs in extraction worker processes.
 
 
 def ingest_seeds(store: Store, seed_paths) -> None:

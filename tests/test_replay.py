@@ -3,6 +3,8 @@ reason), extraction runs in the worker pool within its time budget, and hostile 
 
 from __future__ import annotations
 
+import pytest
+
 import json
 import shutil
 import subprocess
@@ -14,6 +16,8 @@ from hostile_inputs import build_hostile_folder
 from newsdesk.corpus.replay import SKIP_EXTENSION, SKIP_SAME_FILE, replay
 from newsdesk.corpus.store import Store
 from test_workers import hang_on_marker
+
+pytestmark = pytest.mark.slow  # Replays run extraction workers or the newsdesk command.
 
 BIN = Path(sys.executable).parent
 
@@ -57,9 +61,11 @@ def test_replay_json_prints_the_same_counts_as_the_summary(tmp_path: Path):
     (tmp_path / "inputs").mkdir()
     shutil.copytree(SEEDS, tmp_path / "inputs" / "seeds")
     (tmp_path / "inputs" / "readme.md").write_text("not replayed")
-    plain = subprocess.run([str(BIN / "newsdesk"), "replay", str(tmp_path / "inputs"), "--db", str(db)], capture_output=True, text=True, timeout=300)
+    plain = subprocess.run([str(BIN / "newsdesk"), "replay", str(tmp_path / "inputs"), "--db", str(db)],
+                           capture_output=True, text=True, timeout=300)
     assert plain.stdout.strip() == f"replay: 5 new, 0 updated, 0 unchanged, 0 failed, 1 skipped (1 {SKIP_EXTENSION}) -> {db}"
-    result = subprocess.run([str(BIN / "newsdesk"), "replay", str(tmp_path / "inputs"), "--db", str(db), "--json", "--workers", "0"],
+    result = subprocess.run([str(BIN / "newsdesk"), "replay", str(tmp_path / "inputs"), "--db", str(db), "--json",
+                             "--workers", "0"],
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {"new": 0, "updated": 0, "unchanged": 5, "failed": 0, "skipped": 1, "inputs": 6,
@@ -71,7 +77,8 @@ def test_a_folder_of_200_hostile_files_is_accounted_for_file_by_file(tmp_path: P
     expected = build_hostile_folder(folder, 200)
     assert len(expected) == 200
     db = tmp_path / "corpus.db"
-    result, peak_kib = run_measuring_memory([str(BIN / "newsdesk"), "replay", str(folder), "--db", str(db), "--json"], timeout=900)
+    command = [str(BIN / "newsdesk"), "replay", str(folder), "--db", str(db), "--json"]
+    result, peak_kib = run_measuring_memory(command, timeout=900)
     assert "Traceback" not in result.stderr
     counts = json.loads(result.stdout)
     assert counts["inputs"] == 200 and counts["skipped"] == 3
@@ -89,6 +96,7 @@ def test_a_folder_of_200_hostile_files_is_accounted_for_file_by_file(tmp_path: P
 
 def test_an_empty_folder_is_said_so_and_exits_non_zero(tmp_path: Path):
     (tmp_path / "empty").mkdir()
-    result = subprocess.run([str(BIN / "newsdesk"), "replay", str(tmp_path / "empty"), "--db", str(tmp_path / "corpus.db"), "--workers", "0"],
+    result = subprocess.run([str(BIN / "newsdesk"), "replay", str(tmp_path / "empty"), "--db", str(tmp_path / "corpus.db"),
+                             "--workers", "0"],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 1 and f"no files found in {tmp_path / 'empty'}" in result.stderr

@@ -89,6 +89,7 @@ def mixed_archive(path: Path, gzip: bool, cut: int = 300) -> Path:
     return archive.close(cut=cut)
 
 
+@pytest.mark.slow  # extraction workers or newsdesk commands
 @pytest.mark.parametrize("gzip", [True, False], ids=["warc.gz", "warc"])
 def test_every_record_is_accounted_for_with_fetch_times_from_the_record(tmp_path: Path, store: Store, gzip: bool):
     archive = mixed_archive(tmp_path / ("crawl.warc.gz" if gzip else "crawl.warc"), gzip)
@@ -97,7 +98,8 @@ def test_every_record_is_accounted_for_with_fetch_times_from_the_record(tmp_path
     assert summary.to_dict() == {"new": 3, "updated": 0, "unchanged": 1, "failed": 1, "skipped": 3, "inputs": 8,
                                  "skipped_reasons": {"not a page": 1, "not an HTML page": 1, "HTTP 404": 1}}
     statuses = [result.status for result in results]
-    assert statuses == ["skipped", "new", "new", "unchanged", "skipped", "skipped", "new", "failed"], [(r.status, r.reason) for r in results]
+    assert statuses == ["skipped", "new", "new", "unchanged", "skipped", "skipped", "new", "failed"], \
+        [(result.status, result.reason) for result in results]
     reasons = [result.reason for result in results]
     assert reasons[0] == "not a page (warcinfo record)"
     assert reasons[4] == "not an HTML page (Content-Type application/pdf)" and reasons[5] == "HTTP 404 (Not Found)"
@@ -120,7 +122,8 @@ def test_every_record_is_accounted_for_with_fetch_times_from_the_record(tmp_path
     assert revisit.article_id == store.fetch_record("https://news.example.org/2024/03/bridge-1.html").article_id, \
         "the revisit points at the article it repeats"
     bodies = {row["url"]: row["body"] for row in store.articles()}
-    assert "Frühjahr beginnen" in bodies["https://news.example.org/2024/03/bridge-3.html"], "the wrong charset header is not believed"
+    assert "Frühjahr beginnen" in bodies["https://news.example.org/2024/03/bridge-3.html"], \
+        "the wrong charset header is not believed"
     assert "Ã" not in bodies["https://news.example.org/2024/03/bridge-3.html"]
 
 
@@ -168,6 +171,7 @@ def test_replaying_the_same_archive_again_changes_nothing(tmp_path: Path, store:
     assert after["articles"] == before["articles"] and after["raw_documents"] == before["raw_documents"]
 
 
+@pytest.mark.slow  # extraction workers or newsdesk commands
 def test_a_replay_stopped_halfway_resumes_where_it_stopped(tmp_path: Path, store: Store):
     archive = ArchiveBuilder(tmp_path / "many.warc.gz")
     for number in range(12):
@@ -190,6 +194,7 @@ def test_a_replay_stopped_halfway_resumes_where_it_stopped(tmp_path: Path, store
     assert store.db.execute("select count(*), count(distinct url) from articles").fetchone() == (12, 12)
 
 
+@pytest.mark.slow  # extraction workers or newsdesk commands
 def test_a_replay_killed_with_sigkill_resumes_and_duplicates_nothing(tmp_path: Path):
     archive = ArchiveBuilder(tmp_path / "many.warc.gz")
     for number in range(60):
@@ -212,9 +217,12 @@ def test_a_replay_killed_with_sigkill_resumes_and_duplicates_nothing(tmp_path: P
 def test_filters_apply_before_extraction_where_the_record_decides(tmp_path: Path, store: Store):
     archive = ArchiveBuilder(tmp_path / "filters.warc.gz")
     archive.response("https://news.example.org/2024/03/german.html", page(1, published="2024-03-10"), date="2024-03-11T00:00:00Z")
-    archive.response("https://news.example.org/2024/03/english.html", page(2, ENGLISH, "en", published="2024-03-10"), date="2024-03-11T00:00:00Z")
-    archive.response("https://other.example.com/2024/03/elsewhere.html", page(3, published="2024-03-10"), date="2024-03-11T00:00:00Z")
-    archive.response("https://news.example.org/2024/01/old-fetch.html", page(4, published="2024-01-02"), date="2024-01-03T00:00:00Z")
+    archive.response("https://news.example.org/2024/03/english.html", page(2, ENGLISH, "en", published="2024-03-10"),
+                     date="2024-03-11T00:00:00Z")
+    archive.response("https://other.example.com/2024/03/elsewhere.html", page(3, published="2024-03-10"),
+                     date="2024-03-11T00:00:00Z")
+    archive.response("https://news.example.org/2024/01/old-fetch.html", page(4, published="2024-01-02"),
+                     date="2024-01-03T00:00:00Z")
     archive.response("https://news.example.org/2024/04/late.html", page(5, published="2024-04-20"), date="2024-04-21T00:00:00Z")
     path = archive.close()
     extracted = []
@@ -229,11 +237,14 @@ def test_filters_apply_before_extraction_where_the_record_decides(tmp_path: Path
     results = []
     replay([path], store, workers=0, function=recording, on_result=results.append,
            filters=ReplayFilters(domains=("example.org",), languages=("de",), since="2024-03-01", until="2024-03-31"))
-    outcomes = {result.origin: (result.status, result.reason) for result in results if result.status != "skipped" or "warcinfo" not in result.reason}
+    outcomes = {result.origin: (result.status, result.reason) for result in results
+                if result.status != "skipped" or "warcinfo" not in result.reason}
     assert [status for status, _ in outcomes.values()] == ["new", "skipped", "skipped", "skipped", "skipped"]
-    assert [reason for _, reason in list(outcomes.values())[1:]] == [FILTERED_LANGUAGE, FILTERED_DOMAIN, FILTERED_SINCE, FILTERED_UNTIL]
+    assert [reason for _, reason in list(outcomes.values())[1:]] == [FILTERED_LANGUAGE, FILTERED_DOMAIN, FILTERED_SINCE,
+                                                                       FILTERED_UNTIL]
     assert extracted == ["https://news.example.org/2024/03/german.html", "https://news.example.org/2024/03/english.html",
-                         "https://news.example.org/2024/04/late.html"], "the domain and an early fetch date decide before extraction"
+                         "https://news.example.org/2024/04/late.html"], \
+        "the domain and an early fetch date decide before extraction"
 
 
 def test_a_revisit_of_a_record_never_stored_is_skipped_with_its_reason(tmp_path: Path, store: Store):
@@ -249,7 +260,8 @@ def test_a_revisit_of_a_record_never_stored_is_skipped_with_its_reason(tmp_path:
 
 def test_an_arc_file_is_replayed_like_a_warc(tmp_path: Path, store: Store):
     body = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + page(6)
-    header = b"filedesc://test.arc 0.0.0.0 20240301100000 text/plain 69\n1 0 newsdesk\nURL IP-address Archive-date Content-type Archive-length\n"
+    header = (b"filedesc://test.arc 0.0.0.0 20240301100000 text/plain 69\n1 0 newsdesk\n"
+              b"URL IP-address Archive-date Content-type Archive-length\n")
     record = b"http://news.example.org/2024/03/arc-story.html 127.0.0.1 20240302101500 text/html %d\n" % len(body) + body + b"\n"
     (tmp_path / "old.arc").write_bytes(header + b"\n" + record)
     summary = replay([tmp_path], store, workers=0)
@@ -278,10 +290,12 @@ def test_warc_files_are_written_as_warc_1_1_with_payload_digests_and_rotated(tmp
 
 
 def articles_by_url(db: Path) -> dict:
-    return {row["url"] or row["content_hash"]: {key: row[key] for key in ("title", "body", "authors", "published", "outlet", "language", "credits")}
+    compared = ("title", "body", "authors", "published", "outlet", "language", "credits")
+    return {row["url"] or row["content_hash"]: {key: row[key] for key in compared}
             for row in query(db, "select * from articles")}
 
 
+@pytest.mark.slow  # extraction workers or newsdesk commands
 def test_crawl_warc_out_and_export_both_replay_to_the_same_articles(tmp_path: Path, site):
     crawl_db, warcs = tmp_path / "crawl.db", tmp_path / "warc"
     crawl = subprocess.run([str(BIN / "newsdesk"), "crawl", site.base_url + "/", "--db", str(crawl_db), "--warc-out", str(warcs),
@@ -291,10 +305,12 @@ def test_crawl_warc_out_and_export_both_replay_to_the_same_articles(tmp_path: Pa
     crawled = articles_by_url(crawl_db)
     assert len(crawled) >= 30
     replayed_db = tmp_path / "replayed.db"
-    replayed = subprocess.run([str(BIN / "newsdesk"), "replay", str(warcs), "--db", str(replayed_db), "--json"], capture_output=True, text=True, timeout=600)
+    replayed = subprocess.run([str(BIN / "newsdesk"), "replay", str(warcs), "--db", str(replayed_db), "--json"],
+                              capture_output=True, text=True, timeout=600)
     assert json.loads(replayed.stdout)["failed"] == 0
     assert articles_by_url(replayed_db) == crawled
-    subprocess.run([str(BIN / "newsdesk"), "replay", str(Path(__file__).parent.parent / "seeds"), "--db", str(crawl_db)], check=True, timeout=300)
+    seeds = Path(__file__).parent.parent / "seeds"
+    subprocess.run([str(BIN / "newsdesk"), "replay", str(seeds), "--db", str(crawl_db)], check=True, timeout=300)
     exported, exported_db = tmp_path / "corpus.warc.gz", tmp_path / "exported.db"
     subprocess.run([str(BIN / "newsdesk"), "export", "--db", str(crawl_db), "--warc", str(exported)], check=True, timeout=300)
     subprocess.run([str(BIN / "newsdesk"), "replay", str(exported), "--db", str(exported_db)], check=True, timeout=600)

@@ -18,6 +18,8 @@ from extractors import Document
 from newsdesk.corpus.ingest import extract_stage
 from newsdesk.corpus.workers import CRASHED_REASON, ExtractionPool, timed_out_reason
 
+pytestmark = pytest.mark.slow  # The pool starts extraction worker processes.
+
 
 def hang_on_marker(document: Document, articles_only: bool):
     """extract_stage, except that a page holding HANG hangs its worker without computing, one holding SPIN
@@ -48,7 +50,8 @@ def test_items_without_a_document_pass_through_in_their_place():
     documents = seed_documents()
     items = [("a", documents[0]), ("unreadable", None), ("b", documents[1])]
     with ExtractionPool(1) as pool:
-        assert [(item, extraction is None) for item, extraction in pool.imap(items)] == [("a", False), ("unreadable", True), ("b", False)]
+        passed = [(item, extraction is None) for item, extraction in pool.imap(items)]
+    assert passed == [("a", False), ("unreadable", True), ("b", False)]
 
 
 def test_a_hanging_page_times_out_alone_and_the_other_pages_in_flight_are_kept():
@@ -59,14 +62,16 @@ def test_a_hanging_page_times_out_alone_and_the_other_pages_in_flight_are_kept()
     with ExtractionPool(2, timeout=3, function=hang_on_marker) as pool:
         results = dict((item, extraction) for item, extraction in pool.imap(((d.origin, d) for d in documents), ordered=False))
     assert results["hang.txt"].article is None
-    assert (results["hang.txt"].stage, results["hang.txt"].reason) == ("extract", timed_out_reason(3)) == ("extract", "extraction timed out after 3 s")
+    assert timed_out_reason(3) == "extraction timed out after 3 s"
+    assert (results["hang.txt"].stage, results["hang.txt"].reason) == ("extract", "extraction timed out after 3 s")
     assert all(results[document.origin].article is not None for document in good), "every other page was extracted"
     assert time.monotonic() - started < 60
 
 
 def test_a_crashing_page_costs_itself_only_and_its_worker_is_replaced():
     good = seed_documents()
-    crashing = [Document(content=b"CRASH " + document.content, origin=f"crash-{number}.txt") for number, document in enumerate(good[:2])]
+    crashing = [Document(content=b"CRASH " + document.content, origin=f"crash-{number}.txt")
+                for number, document in enumerate(good[:2])]
     documents = [crashing[0], *good, crashing[1]]
     with ExtractionPool(1, function=hang_on_marker) as pool:  # one worker: it must be replaced to go on
         results = dict(pool.imap((d.origin, d) for d in documents))

@@ -12,8 +12,8 @@ from urllib.parse import urljoin
 
 from extractors import Article, Document, ExtractionError, extract
 from extractors.rules.lines import NON_ARTICLE_PAGES
-from extractors.rules.page_types import (ARTICLE_DECLARATION, ARTICLE_TYPES, DECLARATION_SEARCH_BYTES, NON_ARTICLE_TYPES,
-                                         type_name)
+from extractors.rules.page_types import (ARTICLE_DECLARATION, ARTICLE_TYPES, DECLARATION_SEARCH_BYTES, HTML_DOCUMENT_START,
+                                         HTML_MEDIA_TYPES, HTML_START_BYTES, NON_ARTICLE_TYPES, type_name)
 from newsdesk.corpus.store import Store, StoreError, compress_raw
 from newsdesk.corpus.urls import canonical_url, is_http_url, looks_like_listing_url
 
@@ -62,15 +62,13 @@ def declares_article(content: bytes) -> bool:
     return bool(ARTICLE_DECLARATION.search(content[:DECLARATION_SEARCH_BYTES]))
 
 
-_HTML_TYPES = ("text/html", "application/xhtml")
-_HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL)
-
-
 def not_html_reason(content_type: str | None, content: bytes) -> str | None:
     """Why a fetched response is not a page to extract ("not an HTML page (Content-Type application/pdf)"),
     or None. Servers mislabel pages, so a body that starts like HTML is a page whatever its Content-Type."""
     media_type = (content_type or "").split(";")[0].strip().lower()
-    if not media_type or any(kind in media_type for kind in _HTML_TYPES) or _HTML_START.match(content[:1024]):
+    if not media_type or any(kind in media_type for kind in HTML_MEDIA_TYPES):
+        return None
+    if HTML_DOCUMENT_START.match(content[:HTML_START_BYTES]):
         return None
     return f"not an HTML page (Content-Type {media_type})"
 

@@ -81,3 +81,6 @@ class ReplayFilters:
 
     def _on_domain(self, host: str) -> bool:
         return any(host == domain or host.endswith("." + domain) for domain in self.domains)
+
+
+NO_FILTERS = ReplayFilters()

@@ -15,7 +15,7 @@ from typing import Callable, Iterator
 from extractors import Document
 from extractors.limits import LIMITS
 from newsdesk.corpus.ingest import ExtractFunction, Extraction, Ingestor, IngestResult, extract_stage
-from newsdesk.corpus.inputs import ReplayFilters, ReplayInput
+from newsdesk.corpus.inputs import NO_FILTERS, ReplayFilters, ReplayInput
 from newsdesk.corpus.store import Store
 from newsdesk.corpus.urls import canonical_url
 from newsdesk.corpus.warc import archive_inputs, is_archive_name
@@ -132,7 +132,7 @@ def read_input(path: Path) -> ReplayInput:
     return ReplayInput(origin, document=document)
 
 
-def replay_inputs(paths: list[str | Path], store: Store, filters: ReplayFilters = ReplayFilters(), *,
+def replay_inputs(paths: list[str | Path], store: Store, filters: ReplayFilters = NO_FILTERS, *,
                   from_start: bool = False) -> Iterator[ReplayInput]:
     """Every file found under `paths`, read (or passed over with its reason), each once; web archives record
     by record, from where their last replay stopped unless from_start."""
@@ -218,7 +218,7 @@ class ReplayLoop:
 
 
 def replay(paths: list[str | Path], store: Store, *, workers: int | None = None,
-           timeout: float = EXTRACT_TIMEOUT_SECONDS, filters: ReplayFilters = ReplayFilters(), from_start: bool = False,
+           timeout: float = EXTRACT_TIMEOUT_SECONDS, filters: ReplayFilters = NO_FILTERS, from_start: bool = False,
            on_result: Callable[[IngestResult], None] | None = None, function: ExtractFunction = extract_stage) -> ReplaySummary:
     """Replay files, folders and web archives into `store`, extracting in `workers` processes (None: one per
     CPU; 0: in this process), each page within `timeout` seconds. `on_result` sees every input's result as
@@ -227,7 +227,8 @@ def replay(paths: list[str | Path], store: Store, *, workers: int | None = None,
     summary = ReplaySummary()
     with ExtractionPool(workers, timeout=timeout, function=function) as pool:
         inputs = replay_inputs(paths, store, filters, from_start=from_start)
-        for item, extraction in pool.imap(((item, item.document) for item in inputs), articles_only=lambda item: item.articles_only):
+        pairs = ((item, item.document) for item in inputs)
+        for item, extraction in pool.imap(pairs, articles_only=lambda item: item.articles_only):
             result = loop.settle(item, extraction)
             if result is not None:
                 summary.add(result)

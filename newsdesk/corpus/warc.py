@@ -13,6 +13,7 @@ import zlib
 from contextlib import redirect_stderr
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import partial
 from http import HTTPStatus
 from pathlib import Path
 from typing import Callable, Iterator, TypeVar
@@ -24,6 +25,7 @@ from warcio.warcwriter import WARCWriter
 
 from extractors import Document
 from extractors.limits import LIMITS
+from extractors.rules.page_types import HTML_START_BYTES
 from newsdesk.corpus.ingest import describe_error, not_html_reason
 from newsdesk.corpus.inputs import ReplayFilters, ReplayInput, Revisit
 from newsdesk.corpus.store import ReplayCheckpoint, Store
@@ -34,8 +36,6 @@ ARCHIVE_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 HEAD_BYTES = 65_536
 # Where a damaged archive is searched for the next record, this much at a time.
 RESYNC_CHUNK_BYTES = 1_048_576
-# How much of a response body is read to tell a page from anything else (see not_html_reason).
-SNIFF_BYTES = 1024
 # Files written by `crawl --warc-out` are closed and a new one begun past this size (the usual 1 GB).
 WARC_MAX_BYTES = 1_000_000_000
 # A resource record with this type (or none) holds content of unknown type: the extractor sniffs it.
@@ -144,7 +144,7 @@ class _ArchiveReader:
             damaged: str | None = None
             try:
                 while True:
-                    record = _quietly(lambda: next(records, None))
+                    record = _quietly(partial(next, records, None))
                     if record is None:
                         break
                     content = self._read(record)
@@ -230,7 +230,7 @@ class _ArchiveReader:
         try:
             stream = record.content_stream()
             # The first bytes decide whether a response is a page at all, so a video is never read into memory.
-            content = _quietly(lambda: stream.read(SNIFF_BYTES))
+            content = _quietly(lambda: stream.read(HTML_START_BYTES))
             not_html = not_html_reason(content_type, content) if kind == "response" else None
             if not_html:
                 return _Content(reason=not_html, skipped=True)
@@ -243,7 +243,8 @@ class _ArchiveReader:
             return _Content(reason=f"record body expands beyond the {LIMITS.max_decompressed_bytes:,}-byte limit", stage="decode")
         missing = getattr(record.raw_stream, "limit", 0)
         if missing:
-            return _Content(reason=f"truncated record at offset {{offset}}: {missing:,} bytes of its {record.length:,}-byte block missing")
+            reason = f"truncated record at offset {{offset}}: {missing:,} bytes of its {record.length:,}-byte block missing"
+            return _Content(reason=reason)
         document = Document(content=content, url=url if web_page else None, headers=headers,
                             source="replay", content_type=None if kind == "response" else content_type, fetched_at=fetched_at)
         return _Content(document=document, articles_only=web_page and kind == "response", payload_digest=digest)
@@ -368,7 +369,8 @@ def export_warc(store: Store, target: str | Path) -> int:
                                                    warc_headers_dict=date)
             else:
                 origin = row["origin"] or ""
-                uri = Path(origin).absolute().as_uri() if origin and not origin.startswith("raw:") else f"urn:sha256:{row['raw_hash']}"
+                uri = (Path(origin).absolute().as_uri() if origin and not origin.startswith("raw:")
+                       else f"urn:sha256:{row['raw_hash']}")
                 record = writer.create_warc_record(uri, "resource", payload=io.BytesIO(content), length=len(content),
                                                    warc_content_type=row["content_type"] or UNKNOWN_CONTENT_TYPE,
                                                    warc_headers_dict=date)

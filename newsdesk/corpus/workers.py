@@ -311,7 +311,8 @@ class ExtractionPool:
                             self._hand_over(worker)
                 deadlines = [worker.task.deadline for worker in workers if worker.task]
                 timeout = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
-                handles = [self._wakeup_read, *(worker.connection for worker in workers), *(worker.process.sentinel for worker in workers)]
+                handles = [self._wakeup_read, *(worker.connection for worker in workers),
+                           *(worker.process.sentinel for worker in workers)]
                 ready = set(wait(handles, timeout))
                 if self._wakeup_read in ready:
                     try:

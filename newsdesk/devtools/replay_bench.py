@@ -41,7 +41,7 @@ def varied_pages(count: int) -> list[tuple[str, bytes]]:
     for number in range(count):
         path, page = originals[number % len(originals)]
         marker = f" Fassung {number}: Nachtrag Nummer {number} zu diesem Bericht.".encode()
-        varied = _PARAGRAPH_END.sub(lambda match: marker + match.group(0), page)
+        varied = _PARAGRAPH_END.sub(marker + rb"\g<0>", page)
         # Each copy its own article: its own title, and no rel=canonical naming the original's URL.
         varied = varied.replace(b"</title>", f" ({number})</title>".encode(), 1).replace(b'rel="canonical"', b'rel="alternate"')
         pages.append((f"https://news.example.org/copy-{number}{path}", varied))
@@ -64,7 +64,8 @@ def write_warc(path: Path, pages: list[tuple[str, bytes]], *, gzip: bool = False
             if number % BINARY_RECORD_EVERY == 0:
                 records.append((f"{url}.mp4", "video/mp4", os.urandom(1024) * (BINARY_RECORD_BYTES // 1024)))
             for record_url, content_type, body in records:
-                headers = StatusAndHeaders("200 OK", [("Content-Type", content_type), ("Content-Length", str(len(body)))], protocol="HTTP/1.1")
+                headers = StatusAndHeaders("200 OK", [("Content-Type", content_type), ("Content-Length", str(len(body)))],
+                                           protocol="HTTP/1.1")
                 writer.write_record(writer.create_warc_record(record_url, "response", payload=io.BytesIO(body), length=len(body),
                                                               http_headers=headers))
     return path.stat().st_size
@@ -166,14 +167,19 @@ def bench_replay(pages: int = 300, warc_pages: int = 600) -> list[str]:
         warc_size = write_warc(scratch_path / "pages.warc", varied_pages(warc_pages))
         alone_seconds, alone_cpu = extraction_alone_seconds(folder_pages)
         alone = len(folder_pages) / alone_seconds
-        runs = [timed_replay(f"folder of {pages} HTML files, 1 worker", scratch_path / "pages", 1),
-                timed_replay(f"folder of {pages} HTML files, {workers} workers", scratch_path / "pages", workers),
-                timed_replay(f"WARC of {warc_size / 1e6:.0f} MB ({warc_pages} pages), {workers} workers", scratch_path / "pages.warc", workers)]
-    lines.append(f"{workers} CPUs; extraction alone, 1 process: {alone:.1f} docs/s, {len(folder_pages) / alone_cpu:.1f} docs per CPU second")
-    lines.append(f"{'':48}{'articles':>9}{'seconds':>9}{'docs/s':>8}{'vs alone':>9}{'CPU s':>7}{'docs/CPU s':>11}{'RSS max':>9}{'RSS all':>9}")
+        folder = scratch_path / "pages"
+        runs = [timed_replay(f"folder of {pages} HTML files, 1 worker", folder, 1),
+                timed_replay(f"folder of {pages} HTML files, {workers} workers", folder, workers),
+                timed_replay(f"WARC of {warc_size / 1e6:.0f} MB ({warc_pages} pages), {workers} workers",
+                             scratch_path / "pages.warc", workers)]
+    lines.append(f"{workers} CPUs; extraction alone, 1 process: {alone:.1f} docs/s, "
+                 f"{len(folder_pages) / alone_cpu:.1f} docs per CPU second")
+    lines.append(f"{'':48}{'articles':>9}{'seconds':>9}{'docs/s':>8}{'vs alone':>9}{'CPU s':>7}{'docs/CPU s':>11}"
+                 f"{'RSS max':>9}{'RSS all':>9}")
     for run in runs:
+        per_cpu_second = run.articles / run.cpu_seconds if run.cpu_seconds else 0.0
         lines.append(f"{run.label:48}{run.articles:>9}{run.seconds:>9.1f}{run.docs_per_second:>8.1f}"
-                     f"{run.docs_per_second / alone:>8.2f}x{run.cpu_seconds:>7.1f}{run.articles / run.cpu_seconds if run.cpu_seconds else 0:>11.1f}"
+                     f"{run.docs_per_second / alone:>8.2f}x{run.cpu_seconds:>7.1f}{per_cpu_second:>11.1f}"
                      f"{run.largest_process_mib:>8.0f}M{run.all_processes_mib:>8.0f}M")
     lines.append("CPU s: user and system time of the replay and its workers; RSS max: the largest process (the replay or "
                  "one worker); RSS all: the replay and its workers together")
