@@ -47,7 +47,9 @@ DECLARATION_SEARCH_BYTES = 300_000
 HTML_MEDIA_TYPES = ("text/html", "application/xhtml")
 # The start of an HTML document (an XML declaration and comments may come first): servers mislabel pages,
 # so a response whose body starts like this is a page whatever its Content-Type.
-HTML_DOCUMENT_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b",
+# Possessive and atomic: a comment, once closed, is never re-read to end at a later "-->", so a body of
+# thousands of comments is scanned once.
+HTML_DOCUMENT_START = re.compile(rb"^\s*+(?:<\?xml[^>]*+>\s*+)?+(?:<!--(?>.*?-->)\s*+)*+<(?:!doctype\s+html|html|head|body)\b",
                                  re.IGNORECASE | re.DOTALL)
 # How much of a response body is looked at for HTML_DOCUMENT_START.
 HTML_START_BYTES = 1024
