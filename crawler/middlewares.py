@@ -1,5 +1,6 @@
 """Downloader middlewares: refuse non-http(s) schemes, skip or revalidate known articles, retry with backoff,
-and Scrapy's robots.txt, redirect and decompression middlewares with their refusals and failures typed.
+write every fetched response to WARC files, and Scrapy's robots.txt, redirect and decompression middlewares
+with their refusals and failures typed.
 
 Every request a middleware stops raises RequestDropped, which says whether it was a policy refusal (counted in
 the stats by whoever refused it, never a failure) or a failure (with its one-line reason, a failures row)."""
@@ -12,17 +13,20 @@ import time
 from datetime import datetime
 from urllib.parse import urljoin
 
+from scrapy import signals
 from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, RedirectMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 
 from crawler.corpus import corpus_for
+from newsdesk.corpus.store import utc_now
 from newsdesk.corpus.urls import canonical_url, is_http_url
+from newsdesk.corpus.warc import HttpExchange, RotatingWarcWriter
 
 
 class RequestDropped(IgnoreRequest):
@@ -221,3 +225,36 @@ class BackoffRetryMiddleware(RetryMiddleware):
             return None
         await asyncio.sleep(self._delay(request))
         return retry
+
+
+class WarcOutputMiddleware:
+    """With NEWSDESK_WARC_DIR set (`newsdesk crawl --warc-out DIR`), every response as it came off the network
+    (redirects, errors, robots.txt, feeds and sitemaps included; before decompression and retries) is written
+    with its request as WARC/1.1, in files rotated past NEWSDESK_WARC_MAX_BYTES."""
+
+    def __init__(self, folder: str, max_bytes: int):
+        self.writer = RotatingWarcWriter(folder, max_bytes=max_bytes)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        folder = crawler.settings.get("NEWSDESK_WARC_DIR")
+        if not folder:
+            raise NotConfigured("no NEWSDESK_WARC_DIR")
+        middleware = cls(folder, crawler.settings.getint("NEWSDESK_WARC_MAX_BYTES"))
+        middleware.stats = crawler.stats
+        crawler.signals.connect(middleware.close, signal=signals.engine_stopped)
+        return middleware
+
+    def process_response(self, request, response, spider=None):
+        def pairs(headers) -> list[tuple[str, str]]:
+            return [(name.decode("latin-1"), value.decode("latin-1")) for name, values in headers.items() for value in values]
+
+        self.writer.write_exchange(HttpExchange(
+            url=response.url, status=response.status, response_headers=pairs(response.headers), body=response.body,
+            method=request.method, request_headers=pairs(request.headers), request_body=request.body or b"",
+            protocol=getattr(response, "protocol", None) or "HTTP/1.1", fetched_at=utc_now()))
+        self.stats.inc_value("newsdesk/warc_records")
+        return response
+
+    def close(self) -> None:
+        self.writer.close()

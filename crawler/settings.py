@@ -2,6 +2,8 @@
 retries with backoff that honour Retry-After), bounded (response size, timeouts) and breadth-first."""
 
 from extractors.limits import LIMITS
+from newsdesk.corpus.warc import WARC_MAX_BYTES
+from newsdesk.corpus.workers import EXTRACT_TIMEOUT_SECONDS
 
 BOT_NAME = "newsdesk"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -60,6 +62,8 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "crawler.middlewares.RedirectLimitMiddleware": 600,
     "crawler.middlewares.RedirectLoopMiddleware": 650,  # sees 3xx responses before RedirectLimitMiddleware (600)
+    # Next to the downloader: sees every response as fetched, before decompression (590), redirects and retries.
+    "crawler.middlewares.WarcOutputMiddleware": 950,
 }
 ITEM_PIPELINES = {"crawler.pipelines.IngestPipeline": 300}
 EXTENSIONS = {"crawler.extensions.CrawlProgress": 500}
@@ -70,4 +74,8 @@ NEWSDESK_RECRAWL_AFTER = 24 * 3600  # seconds
 NEWSDESK_PROGRESS_INTERVAL = 2.0  # seconds between progress lines
 # Extraction runs in this many worker processes (-1: one per CPU; 0: in the crawl process itself).
 NEWSDESK_EXTRACT_WORKERS = -1
-NEWSDESK_EXTRACT_TIMEOUT = 120  # seconds one page may take to extract before it is recorded as a failure
+# `newsdesk crawl --warc-out DIR`: write every fetched response with its request as WARC/1.1 files in DIR,
+# a new file begun past NEWSDESK_WARC_MAX_BYTES. Unset: no WARC output.
+NEWSDESK_WARC_DIR = ""
+NEWSDESK_WARC_MAX_BYTES = WARC_MAX_BYTES
+NEWSDESK_EXTRACT_TIMEOUT = EXTRACT_TIMEOUT_SECONDS  # seconds one page may take to extract before it is recorded as failed

@@ -31,6 +31,7 @@ class Document:
     content_type: str | None = None  # e.g. 'text/html', 'text/plain'; None = sniff
     outlet_hint: str | None = None  # from a sidecar file or a crawl job
     fetched_urls: list[str] = field(default_factory=list)  # every URL this content was met under
+    fetched_at: str | None = None  # when it was fetched (ISO 8601, UTC), when known: e.g. a WARC record's date
 
     def header(self, name: str) -> str | None:
         lowered = name.lower()

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
-from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, NoReturn
+from typing import Callable, Iterator, NoReturn
 
 import click
 from rich.console import Console
@@ -16,9 +16,9 @@ from rich.table import Table
 from rich.text import Text
 
 from extractors import ExtractionError, extract
-from newsdesk.corpus.ingest import Ingestor, IngestResult
-from newsdesk.corpus.replay import ReplayInput, find_inputs, replay_inputs
+from newsdesk.corpus.ingest import IngestResult
 from newsdesk.corpus.store import DEFAULT_DB, Store, StoreError
+from newsdesk.corpus.workers import EXTRACT_TIMEOUT_SECONDS
 from newsdesk.devtools.evaluation import PARTS as evaluation_parts
 
 console = Console(highlight=False, soft_wrap=True)
@@ -64,48 +64,27 @@ def main() -> None:
     """newsdesk: crawl and replay news articles into a clean SQLite corpus."""
 
 
-class Tally:
-    """Counts outcomes of a run and prints the closing summary."""
-
-    def __init__(self) -> None:
-        self.counts: Counter[str] = Counter()
-
-    def add(self, result: IngestResult) -> None:
-        self.counts[result.status] += 1
-
-    @property
-    def stored(self) -> int:
-        return self.counts["new"] + self.counts["updated"] + self.counts["unchanged"]
-
-    def summary(self) -> str:
-        return ", ".join(f"{self.counts[key]} {key}" for key in ("new", "updated", "unchanged", "failed"))
+workers_option = click.option(
+    "--workers", type=click.IntRange(min=-1), default=-1, show_default=True,
+    help="Extraction worker processes (-1: one per CPU; 0: extract in this process, for debugging).")
+extract_timeout_option = click.option(
+    "--extract-timeout", type=click.FloatRange(min=0.1), default=EXTRACT_TIMEOUT_SECONDS, show_default=True,
+    help="Seconds one page may take to extract; past it the page fails and its worker is replaced.")
 
 
-def ingest_replay_input(ingestor: Ingestor, item: ReplayInput) -> IngestResult:
-    if item.document is None:
-        reason = item.reason or "unreadable"
-        ingestor.store.record_failure(item.origin, "read", reason)
-        return IngestResult("failed", item.origin, reason=reason, stage="read")
-    return ingestor.ingest(item.document)
+def progress_bar(verb: str, total: int | None, show: bool) -> tuple[Progress, Callable[[IngestResult], None]]:
+    """A progress bar on stderr, and the callback that advances it and prints each failure on one line."""
+    progress = Progress(TextColumn(verb), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                        TextColumn("{task.fields[name]}"), console=error_console, disable=not show, transient=True)
+    task = progress.add_task(verb, total=total, name="")
 
+    def advance(result: IngestResult) -> None:
+        progress.update(task, name=Path(result.origin).name[:40])
+        if result.status == "failed":
+            progress.console.print(Text.assemble(("failed", "red"), f" {_printable(result.origin)}: {result.reason}"))
+        progress.advance(task)
 
-def run_replay(paths: list[str], store: Store, *, show_progress: bool = True) -> Tally:
-    """Replay files and folders into `store`; failures are printed one line each and recorded."""
-    ingestor = Ingestor(store)
-    tally = Tally()
-    total = sum(1 for _ in find_inputs(paths))
-    progress = Progress(TextColumn("replay"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                        TextColumn("{task.fields[name]}"), console=error_console, disable=not show_progress, transient=True)
-    with progress:
-        task = progress.add_task("replay", total=total, name="")
-        for item in replay_inputs(paths):
-            progress.update(task, name=Path(item.origin).name[:40])
-            result = ingest_replay_input(ingestor, item)
-            tally.add(result)
-            if not result.ok:
-                progress.console.print(Text.assemble(("failed", "red"), f" {_printable(item.origin)}: {result.reason}"))
-            progress.advance(task)
-    return tally
+    return progress, advance
 
 
 def _printable(origin: str) -> str:
@@ -113,17 +92,82 @@ def _printable(origin: str) -> str:
     return origin.encode("unicode_escape").decode("ascii") if not origin.isprintable() else origin
 
 
+def _day(value: str | None, option: str) -> str | None:
+    """A --since/--until value as YYYY-MM-DD."""
+    if value is None:
+        return None
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value.strip()[:10]).isoformat()
+    except ValueError:
+        raise click.BadParameter(f"expected a date like 2024-03-01, got {value!r}", param_hint=option) from None
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @db_option
+@workers_option
+@extract_timeout_option
+@click.option("--domain", "domains", multiple=True, help="Only pages on this host or its subdomains (repeatable).")
+@click.option("--language", "languages", multiple=True, help="Only articles in this language, ISO 639-1 (repeatable).")
+@click.option("--since", default=None, metavar="DATE", help="Only articles published (else fetched) on or after DATE.")
+@click.option("--until", default=None, metavar="DATE", help="Only articles published (else fetched) on or before DATE.")
+@click.option("--from-start", is_flag=True, help="Read web archives from their start, not from where their last replay stopped.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def replay(paths: tuple[str, ...], db_path: str, quiet: bool) -> None:
-    """Ingest saved captures (.txt) and pages (.html/.htm) from files or folders, recursively."""
-    with open_corpus("replay", db_path) as store:
-        tally = run_replay(list(paths), store, show_progress=not quiet and sys.stderr.isatty())
-    console.print(f"replay: {tally.summary()} -> {db_path}")
-    if tally.stored == 0:
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+def replay(paths: tuple[str, ...], db_path: str, workers: int, extract_timeout: float, domains: tuple[str, ...],
+           languages: tuple[str, ...], since: str | None, until: str | None, from_start: bool, quiet: bool,
+           as_json: bool) -> None:
+    """Ingest saved captures (.txt), pages (.html/.htm) and web archives (.warc/.arc, also .gz) from files or
+    folders, recursively."""
+    from newsdesk.corpus.inputs import ReplayFilters
+    from newsdesk.corpus.replay import count_inputs, replay as replay_paths
+
+    filters = ReplayFilters(tuple(domain.lower().strip(".") for domain in domains),
+                            tuple(language.lower() for language in languages), _day(since, "--since"), _day(until, "--until"))
+    progress, advance = progress_bar("replay", count_inputs(list(paths)), show=not quiet and not as_json and sys.stderr.isatty())
+    try:
+        with open_corpus("replay", db_path) as store, progress, _stopped_by_sigterm():
+            summary = replay_paths(list(paths), store, workers=workers, timeout=extract_timeout, filters=filters,
+                                   from_start=from_start, on_result=advance)
+    except KeyboardInterrupt:
+        error_console.print("replay stopped; run it again to go on where it stopped")
+        sys.exit(130)
+    if as_json:
+        click.echo(json.dumps({**summary.to_dict(), "db": db_path}))
+    else:
+        console.print(f"replay: {summary.line()} -> {db_path}")
+    if not summary.total:
+        error_console.print(f"newsdesk replay: no files found in {', '.join(paths)}")
+    if summary.stored == 0 and (summary.counts["failed"] or not summary.total):
         sys.exit(1)
+
+
+@contextmanager
+def _stopped_by_sigterm():
+    """SIGTERM stops a replay as Ctrl-C does: the workers are stopped and every settled record is kept."""
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@main.command("export")
+@db_option
+@click.option("--warc", "warc_file", required=True, type=click.Path(dir_okay=False),
+              help="Write every raw input kept in the corpus to this WARC/1.1 file (gzipped if it ends in .gz).")
+def export_command(db_path: str, warc_file: str) -> None:
+    """Export the raw inputs kept in the corpus (fetched pages and replayed files) as a WARC file."""
+    from newsdesk.corpus.warc import export_warc
+
+    with open_corpus("export", db_path, missing=NO_CORPUS_YET, writes=False) as store:
+        count = export_warc(store, warc_file)
+    console.print(f"export: {count} raw inputs -> {warc_file}")
 
 
 @main.command("extract")
@@ -174,13 +218,16 @@ def stats(db_path: str, as_json: bool) -> None:
 @main.command("reextract")
 @db_option
 @click.option("--all", "everything", is_flag=True, help="Re-extract every article, not only those from older extractor versions.")
-def reextract_command(db_path: str, everything: bool) -> None:
+@workers_option
+@extract_timeout_option
+def reextract_command(db_path: str, everything: bool, workers: int, extract_timeout: float) -> None:
     """Run the current extractor again over the raw inputs kept in the corpus."""
     from newsdesk.corpus.reextract import reextract
 
-    with open_corpus("reextract", db_path, missing=NO_CORPUS_YET) as store:
-        outcomes = reextract(store, only_outdated=not everything)
-    console.print("reextract: " + ", ".join(f"{outcomes[key]} {key}" for key in ("new", "updated", "unchanged", "failed")))
+    progress, advance = progress_bar("reextract", None, show=sys.stderr.isatty())
+    with open_corpus("reextract", db_path, missing=NO_CORPUS_YET) as store, progress:
+        summary = reextract(store, only_outdated=not everything, workers=workers, timeout=extract_timeout, on_result=advance)
+    console.print(f"reextract: {summary.line()}")
 
 
 @main.command("eval")
@@ -337,6 +384,8 @@ def _parse_setting(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--recrawl-after", default=None, help="Refetch known articles after this long, e.g. '6h' (default 24h).")
 @db_option
 @click.option("--set", "-s", "scrapy_settings", multiple=True, metavar="NAME=VALUE", help="Override a Scrapy setting.")
+@click.option("--warc-out", "warc_out", default=None, type=click.Path(file_okay=False),
+              help="Also write every fetched response, with its request, as WARC/1.1 files in this folder.")
 @click.option("--json", "as_json", is_flag=True, help="Print the closing report as JSON.")
 @click.option("--frontier", default=None, metavar="redis://HOST:PORT/DB",
               help="Share the crawl through this Redis frontier: seed it, then run --workers workers and the writer.")
@@ -344,8 +393,8 @@ def _parse_setting(pairs: tuple[str, ...]) -> dict[str, str]:
               help="With --frontier: worker processes on this machine (default one per CPU; 0: only seed the frontier).")
 @click.option("--idle-exit", type=click.FloatRange(min=0), default=5.0, show_default=True,
               help="With --frontier: seconds the frontier must stay finished before workers and the writer leave.")
-def crawl_command(start_urls, feeds, sitemaps, max_pages, allow_domains, recrawl_after, db_path, scrapy_settings, as_json,
-                  frontier, workers, idle_exit):
+def crawl_command(start_urls, feeds, sitemaps, max_pages, allow_domains, recrawl_after, db_path, scrapy_settings, warc_out,
+                  as_json, frontier, workers, idle_exit):
     """Crawl news sites: start pages, feeds and sitemaps, storing articles in the corpus."""
     from newsdesk.corpus.urls import is_http_url
     from newsdesk.ops.crawl import CrawlOptions, run_crawl
@@ -360,8 +409,11 @@ def crawl_command(start_urls, feeds, sitemaps, max_pages, allow_domains, recrawl
         recrawl_seconds = parse_duration(recrawl_after) if recrawl_after else None
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--recrawl-after") from None
+    settings = _parse_setting(scrapy_settings)
+    if warc_out:
+        settings["NEWSDESK_WARC_DIR"] = warc_out
     options = CrawlOptions(list(start_urls), list(feeds), list(sitemaps), list(allow_domains), max_pages,
-                           recrawl_seconds, _parse_setting(scrapy_settings))
+                           recrawl_seconds, settings)
     with reporting_store_errors("crawl"):
         if frontier:
             report = _scaleout_crawl(options, _checked_frontier(frontier), workers, db_path, idle_exit)
@@ -449,6 +501,18 @@ def bench_crawl_command(copies: int, rounds: int, through_frontier: bool) -> Non
     from newsdesk.devtools.crawl_bench import bench_crawl, bench_frontier
 
     for line in (bench_frontier if through_frontier else bench_crawl)(copies, rounds):
+        click.echo(line)
+
+
+@main.command("bench-replay")
+@click.option("--pages", default=300, show_default=True, help="HTML files in the replayed folder.")
+@click.option("--warc-pages", default=600, show_default=True,
+              help="Pages in the generated WARC (about 450 KB each, with a large video record every 100: about 320 MB).")
+def bench_replay_command(pages: int, warc_pages: int) -> None:
+    """Measure replay docs/s and memory (folder with 1 and all workers, a generated WARC) against extraction alone."""
+    from newsdesk.devtools.replay_bench import bench_replay
+
+    for line in bench_replay(pages, warc_pages):
         click.echo(line)
 
 

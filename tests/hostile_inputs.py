@@ -109,3 +109,34 @@ CAPTURE = ("Stadtrat beschließt Sanierung der Brücke\n\n" + PARAGRAPH + "\n\n"
 
 def copy_fixture_tree(target: Path) -> None:
     shutil.copytree(FIXTURES, target, dirs_exist_ok=True)
+
+
+GARBAGE_ALPHABETS = ("-.=_*#!?,;: aA1", "aaaaaaaaaaaaaaaaaaaa!", "-.-.-.-.-. ", " \t" * 10 + "x", "<>/\"'=&; ", "ÄöüßéèêñçøåЖщыΩλπ中文字漢")
+
+
+def build_hostile_folder(folder: Path, total: int = 200, *, seed: int = 12) -> dict[str, str]:
+    """The hostile corpus above plus generated files up to `total`: random bytes under .txt and .html names,
+    files of garbage lines, and a few files replay does not read. Returns {file name: expected outcome}, the
+    outcome being 'stored', 'failed', 'skipped' or 'stored or failed' (random content may read as text)."""
+    expected = {name: status for name, (status, _) in build_corpus(folder).items()}
+    rng = random.Random(seed)
+    for name in ("scan.pdf", "photo.jpg", "notes.json"):  # not replayed from a folder: counted as skipped
+        (folder / name).write_bytes(os.urandom(300))
+        expected[name] = "skipped"
+    number = 0
+    while len(expected) < total:
+        kind = number % 4
+        size = rng.randrange(2_000, 8_000)
+        if kind == 0:  # random bytes, any value
+            content = bytes(rng.randrange(256) for _ in range(size))
+        elif kind == 1:  # random bytes without control characters: these decode as some single-byte text
+            content = bytes(rng.randrange(0x20, 0x100) for _ in range(size))
+        else:  # garbage lines: long runs of punctuation, one character, spaces, markup debris, mixed scripts
+            alphabet = GARBAGE_ALPHABETS[rng.randrange(len(GARBAGE_ALPHABETS))]
+            lines = ["".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 400))) for _ in range(size // 200)]
+            content = "\n".join(lines).encode("utf-8")
+        name = f"generated-{number:03d}{'.txt' if number % 2 else '.html'}"
+        (folder / name).write_bytes(content)
+        expected[name] = "stored or failed"
+        number += 1
+    return expected

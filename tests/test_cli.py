@@ -35,10 +35,10 @@ def count(db: Path, table: str) -> int:
 def test_replay_seeds_then_replay_again_adds_nothing(corpus: Path):
     first = run("newsdesk", "replay", str(SEEDS), "--db", str(corpus))
     assert first.returncode == 0, first.stderr
-    assert "5 new, 0 updated, 0 unchanged, 0 failed" in first.stdout
+    assert "5 new, 0 updated, 0 unchanged, 0 failed, 0 skipped" in first.stdout
     second = run("newsdesk", "replay", str(SEEDS), "--db", str(corpus))
     assert second.returncode == 0
-    assert "0 new, 0 updated, 5 unchanged, 0 failed" in second.stdout
+    assert "0 new, 0 updated, 5 unchanged, 0 failed, 0 skipped" in second.stdout
     assert count(corpus, "articles") == 5
     assert count(corpus, "raw_documents") == 5
 
@@ -99,13 +99,13 @@ def test_replay_shows_a_progress_bar_on_a_terminal(corpus: Path):
     os.close(terminal)
     assert process.wait(timeout=120) == 0
     assert b"replay" in shown and b"5/5" in shown, shown[-500:]
-    assert process.stdout.read().decode().strip() == f"replay: 5 new, 0 updated, 0 unchanged, 0 failed -> {corpus}"
+    assert process.stdout.read().decode().strip() == f"replay: 5 new, 0 updated, 0 unchanged, 0 failed, 0 skipped -> {corpus}"
 
 
 def test_the_corpus_defaults_to_data_articles_db(tmp_path: Path):
     result = run("newsdesk", "replay", str(SEEDS), "--quiet", cwd=tmp_path)
     assert result.returncode == 0
-    assert result.stdout.strip() == "replay: 5 new, 0 updated, 0 unchanged, 0 failed -> data/articles.db"
+    assert result.stdout.strip() == "replay: 5 new, 0 updated, 0 unchanged, 0 failed, 0 skipped -> data/articles.db"
     assert count(tmp_path / "data" / "articles.db", "articles") == 5
 
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from extractors.limits import LIMITS
+from newsdesk.corpus.workers import EXTRACT_TIMEOUT_SECONDS
 from newsdesk.ops.crawl import CrawlOptions, crawl_settings
 
 
@@ -22,7 +23,7 @@ def test_crawls_are_bounded_by_default(tmp_path):
     assert settings.getint("DOWNLOAD_MAXSIZE") == LIMITS.max_input_bytes
     assert settings.getint("DOWNLOAD_TIMEOUT") == 30 and settings.getint("REDIRECT_MAX_TIMES") == 5
     assert settings.getint("NEWSDESK_MAX_SITEMAP_URLS") == 50_000
-    assert settings.getfloat("NEWSDESK_EXTRACT_TIMEOUT") == 120
+    assert settings.getfloat("NEWSDESK_EXTRACT_TIMEOUT") == EXTRACT_TIMEOUT_SECONDS == 20
 
 
 def test_options_and_overrides_win_over_the_defaults(tmp_path):

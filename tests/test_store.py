@@ -114,21 +114,6 @@ def test_failures_are_recorded_with_stage_and_reason(store: Store):
     assert row["at"]
 
 
-def test_reextract_rebuilds_articles_from_kept_raw_inputs(store: Store, seed_paths):
-    from newsdesk.corpus.ingest import Ingestor
-    from newsdesk.corpus.reextract import reextract
-
-    ingestor = Ingestor(store)
-    for path in seed_paths:
-        assert ingestor.ingest(Document(content=path.read_bytes(), origin=str(path))).status == "new"
-    store.db.execute("UPDATE articles SET body = 'stale', extractor_version = 'old'")
-    outcomes = reextract(store)
-    assert outcomes["updated"] == 5
-    assert all(row["body"] != "stale" and row["extractor_version"] != "old" for row in store.articles())
-    assert reextract(store) == {}, "nothing is outdated any more"
-    assert store.counts()["articles"] == 5
-
-
 # --- schema versions ---------------------------------------------------------------------------------
 
 def test_a_new_database_gets_every_migration_recorded(tmp_path):

@@ -22,6 +22,7 @@ from crawler.corpus import stop_for_store_error
 from crawler.items import FailedUrl, FetchedPage
 from crawler.middlewares import RequestDropped
 from newsdesk.corpus.store import StoreError
+from newsdesk.corpus.ingest import not_html_reason
 from newsdesk.corpus.urls import canonical_url, host_of, is_http_url
 
 # Scheduler priorities: pages named by feeds and sitemaps are fetched before pages found by following links.
@@ -31,9 +32,6 @@ PRIORITY_START_PAGE = 50
 
 _XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, recover=True)
 _ATOM = "{http://www.w3.org/2005/Atom}"
-_HTML_TYPES = (b"text/html", b"application/xhtml")
-_HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b",
-                         re.IGNORECASE | re.DOTALL)
 
 
 # Link discovery reads the raw bytes: scripts, styles and comments are cut out, then every <a>/<area> href
@@ -209,12 +207,10 @@ class NewsSpider(scrapy.Spider):
         if response.status == 304:
             yield FetchedPage(url=response.url, status=304, headers=headers, body=b"", fetched_urls=chain)
             return
-        content_type = response.headers.get(b"Content-Type", b"").lower()
-        if content_type and not any(kind in content_type for kind in _HTML_TYPES) and not _HTML_START.match(response.body[:1024]):
-            # Servers mislabel pages; only a body that does not look like HTML either is passed over, and recorded
-            # so that every fetched URL is accounted for.
-            media_type = content_type.decode("latin-1").split(";")[0].strip()
-            yield self._failed(response.request, f"not an HTML page (Content-Type {media_type})")
+        not_html = not_html_reason(headers.get("Content-Type"), response.body)
+        if not_html:
+            # Recorded, so that every fetched URL is accounted for.
+            yield self._failed(response.request, not_html)
             return
         yield FetchedPage(url=response.url, status=response.status, headers=headers, body=response.body, fetched_urls=chain)
         for url in page_links(response.body, response.url):

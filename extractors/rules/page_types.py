@@ -43,6 +43,17 @@ SCHEMA_ORG_PREFIX = re.compile(r"^https?://(?:www\.)?schema\.org/", re.IGNORECAS
 # How much of a raw page is searched for ARTICLE_DECLARATION: declarations sit in the <head>.
 DECLARATION_SEARCH_BYTES = 300_000
 
+# Media types of a fetched response that is a page (HTML or XHTML), whatever its parameters.
+HTML_MEDIA_TYPES = ("text/html", "application/xhtml")
+# The start of an HTML document (an XML declaration and comments may come first): servers mislabel pages,
+# so a response whose body starts like this is a page whatever its Content-Type.
+# Possessive and atomic: a comment, once closed, is never re-read to end at a later "-->", so a body of
+# thousands of comments is scanned once.
+HTML_DOCUMENT_START = re.compile(rb"^\s*+(?:<\?xml[^>]*+>\s*+)?+(?:<!--(?>.*?-->)\s*+)*+<(?:!doctype\s+html|html|head|body)\b",
+                                 re.IGNORECASE | re.DOTALL)
+# How much of a response body is looked at for HTML_DOCUMENT_START.
+HTML_START_BYTES = 1024
+
 
 
 def type_name(declared: str) -> str:

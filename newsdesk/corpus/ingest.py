@@ -7,12 +7,13 @@ database itself cannot be used) raises out.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 from urllib.parse import urljoin
 
 from extractors import Article, Document, ExtractionError, extract
 from extractors.rules.lines import NON_ARTICLE_PAGES
-from extractors.rules.page_types import (ARTICLE_DECLARATION, ARTICLE_TYPES, DECLARATION_SEARCH_BYTES, NON_ARTICLE_TYPES,
-                                         type_name)
+from extractors.rules.page_types import (ARTICLE_DECLARATION, ARTICLE_TYPES, DECLARATION_SEARCH_BYTES, HTML_DOCUMENT_START,
+                                         HTML_MEDIA_TYPES, HTML_START_BYTES, NON_ARTICLE_TYPES, type_name)
 from newsdesk.corpus.store import Store, StoreError, compress_raw
 from newsdesk.corpus.urls import canonical_url, is_http_url, looks_like_listing_url
 
@@ -61,6 +62,17 @@ def declares_article(content: bytes) -> bool:
     return bool(ARTICLE_DECLARATION.search(content[:DECLARATION_SEARCH_BYTES]))
 
 
+def not_html_reason(content_type: str | None, content: bytes) -> str | None:
+    """Why a fetched response is not a page to extract ("not an HTML page (Content-Type application/pdf)"),
+    or None. Servers mislabel pages, so a body that starts like HTML is a page whatever its Content-Type."""
+    media_type = (content_type or "").split(";")[0].strip().lower()
+    if not media_type or any(kind in media_type for kind in HTML_MEDIA_TYPES):
+        return None
+    if HTML_DOCUMENT_START.match(content[:HTML_START_BYTES]):
+        return None
+    return f"not an HTML page (Content-Type {media_type})"
+
+
 def not_an_article(article: Article, url: str | None) -> str | None:
     """Why a crawled page is a list/navigation page rather than an article, or None for an article."""
     declared = type_name(article.page_type or "")
@@ -103,7 +115,7 @@ def extract_stage(document: Document, articles_only: bool = False) -> Extraction
     except MemoryError:
         return Extraction(stage="extract", reason="page too large to parse in memory")
     except Exception as error:  # an extractor bug must cost one input, never the run
-        return Extraction(stage="extract", reason=f"internal extractor error: {type(error).__name__}: {_one_line(error)}")
+        return Extraction(stage="extract", reason=f"internal extractor error: {describe_error(error)}")
     if document.outlet_hint and not article.outlet:
         article.outlet = document.outlet_hint
     if articles_only:
@@ -115,6 +127,10 @@ def extract_stage(document: Document, articles_only: bool = False) -> Extraction
             article.url = canonical_url(identity)
     # Compressing the raw page here keeps it off the crawl's one storing process when this runs in a worker.
     return Extraction(article=article, compressed_raw=compress_raw(document.content))
+
+
+# extract_stage() or a stand-in with its signature (what the worker pool runs).
+ExtractFunction = Callable[[Document, bool], Extraction]
 
 
 class Ingestor:
@@ -145,11 +161,11 @@ class Ingestor:
                 outcome = self.store.save_article(article, document, raw_id)
                 for url in {document.url, article.url, *document.fetched_urls} - {None, ""}:
                     self.store.record_fetch(url, outcome.article_id, etag=document.header("ETag"),
-                                            last_modified=document.header("Last-Modified"))
+                                            last_modified=document.header("Last-Modified"), fetched_at=document.fetched_at)
         except StoreError:
             raise  # the corpus itself cannot be used: no later input would fare better, so the run stops
         except Exception as error:
-            return self._fail(document, origin, "store", f"could not store: {type(error).__name__}: {_one_line(error)}")
+            return self._fail(document, origin, "store", f"could not store: {describe_error(error)}")
         return IngestResult(outcome.status, origin, article_id=outcome.article_id, title=article.title, article=article)
 
     def record_not_modified(self, url: str, headers: dict[str, str]) -> None:
@@ -162,7 +178,8 @@ class Ingestor:
 
     def _record_non_article(self, document: Document) -> None:
         for url in {document.url, *document.fetched_urls} - {None, ""}:
-            self.store.record_fetch(url, None, etag=document.header("ETag"), last_modified=document.header("Last-Modified"))
+            self.store.record_fetch(url, None, etag=document.header("ETag"), last_modified=document.header("Last-Modified"),
+                                    fetched_at=document.fetched_at)
 
     def _fail(self, document: Document, origin: str, stage: str, reason: str, article: Article | None = None) -> IngestResult:
         reason = _one_line(reason)
@@ -172,3 +189,8 @@ class Ingestor:
 
 def _one_line(text: object) -> str:
     return " ".join(str(text).split())[:500]
+
+
+def describe_error(error: BaseException) -> str:
+    """An exception as part of a one-line reason: 'ValueError: what it says'."""
+    return f"{type(error).__name__}: {_one_line(error)}"

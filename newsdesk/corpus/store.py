@@ -89,6 +89,15 @@ class SaveOutcome:
 
 
 @dataclass(frozen=True)
+class ReplayCheckpoint:
+    archive: str  # the archive's resolved path
+    size: int  # its size when the checkpoint was written
+    head_hash: str  # SHA-256 of its first bytes
+    offset: int  # where the next record to replay starts
+    finished: bool  # every record was replayed
+
+
+@dataclass(frozen=True)
 class FetchRecord:
     url: str
     article_id: int | None
@@ -281,6 +290,15 @@ def _failure_counts(db: sqlite_utils.Database) -> None:
     db.execute(f"CREATE UNIQUE INDEX failures_identity ON failures ({_FAILURE_IDENTITY})")
 
 
+@MIGRATIONS(name="0003_replay_checkpoints")
+def _replay_checkpoints(db: sqlite_utils.Database) -> None:
+    """How far each web archive (WARC/ARC) has been replayed, so a stopped replay resumes: by the archive's
+    resolved path, with its size and a hash of its first bytes (a file replaced under the same name starts
+    over), the offset of the next record to replay, and whether it was replayed to its end."""
+    db["replay_checkpoints"].create({
+        "archive": str, "size": int, "head_hash": str, "offset": int, "finished": int, "updated_at": str,
+    }, pk="archive")
+
 
 class Store:
     """One open corpus database: `with Store(path) as store: ...`. Safe to share between a replay and a crawl
@@ -362,7 +380,8 @@ class Store:
                 "raw_hash": raw_hash, "url": document.url, "origin": document.origin, "source": document.source,
                 "content_type": document.content_type or document.header("Content-Type"),
                 "headers": json.dumps(document.headers), "size": len(document.content),
-                "content": compressed if compressed is not None else compress_raw(document.content), "fetched_at": utc_now(),
+                "content": compressed if compressed is not None else compress_raw(document.content),
+                "fetched_at": document.fetched_at or utc_now(),
             }).last_pk
 
     def _raw_id(self, raw_hash: str) -> int | None:
@@ -437,13 +456,37 @@ class Store:
                 [origin, url, stage, reason, now, now])
 
     def record_fetch(self, url: str, article_id: int | None, status: int = 200, etag: str | None = None,
-                     last_modified: str | None = None) -> None:
-        """Remember that `url` was fetched (and which article it gave), with validators for the next recrawl."""
+                     last_modified: str | None = None, fetched_at: str | None = None) -> None:
+        """Remember that `url` was fetched (and which article it gave), with validators for the next recrawl.
+        `fetched_at` (default: now) is when, e.g. a WARC record's date."""
         with self.transaction():
             self.db["fetched_urls"].upsert({
                 "url": url, "article_id": article_id, "status": status, "etag": etag,
-                "last_modified": last_modified, "fetched_at": utc_now(),
+                "last_modified": last_modified, "fetched_at": fetched_at or utc_now(),
             }, pk="url")
+
+    # --- web archive checkpoints and raw inputs ---------------------------------------------------
+
+    def save_checkpoint(self, checkpoint: "ReplayCheckpoint") -> None:
+        """Remember how far an archive has been replayed (every record before `offset` is in the corpus)."""
+        with self.transaction():
+            self.db["replay_checkpoints"].upsert({
+                "archive": checkpoint.archive, "size": checkpoint.size, "head_hash": checkpoint.head_hash,
+                "offset": checkpoint.offset, "finished": int(checkpoint.finished), "updated_at": utc_now(),
+            }, pk="archive")
+
+    def checkpoint(self, archive: str) -> "ReplayCheckpoint | None":
+        row = self.db.execute("SELECT archive, size, head_hash, offset, finished FROM replay_checkpoints WHERE archive = ?",
+                              [archive]).fetchone()
+        return ReplayCheckpoint(row[0], row[1], row[2], row[3], bool(row[4])) if row else None
+
+    def raw_documents_with_content(self) -> Iterator[tuple[dict[str, Any], bytes]]:
+        """Every kept raw input with its decompressed content, one at a time (ids are read first)."""
+        for (raw_id,) in self.db.execute("SELECT id FROM raw_documents ORDER BY id").fetchall():
+            row = next(self.db["raw_documents"].rows_where(
+                "id = ?", [raw_id], select="id, raw_hash, url, origin, source, content_type, headers, size, fetched_at"), None)
+            if row is not None:
+                yield row, self.raw_content(raw_id)
 
     def fetch_record(self, url: str) -> FetchRecord | None:
         row = self.db.execute(
@@ -515,7 +558,7 @@ class Store:
 
     def counts(self) -> dict[str, int]:
         return {name: self.db[name].count for name in
-                ("articles", "raw_documents", "article_versions", "fetched_urls", "failures", "crawl_runs")}
+                ("articles", "raw_documents", "article_versions", "fetched_urls", "failures", "crawl_runs", "replay_checkpoints")}
 
     def stats(self) -> dict[str, Any]:
         """Corpus summary for `newsdesk stats`."""
