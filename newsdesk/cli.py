@@ -19,6 +19,8 @@ from extractors import ExtractionError, extract
 from newsdesk.corpus.ingest import Ingestor, IngestResult
 from newsdesk.corpus.replay import ReplayInput, find_inputs, replay_inputs
 from newsdesk.corpus.store import DEFAULT_DB, Store, StoreError
+from newsdesk.devtools.body_training import DEFAULT_WEIGHTING as default_weighting
+from newsdesk.devtools.body_training import WEIGHTINGS as training_weightings
 from newsdesk.devtools.evaluation import PARTS as evaluation_parts
 
 console = Console(highlight=False, soft_wrap=True)
@@ -191,6 +193,11 @@ def _quiet_extractor_logs() -> None:
         logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
+weighting_option = click.option(
+    "--weighting", type=click.Choice(training_weightings), default=default_weighting, show_default=True,
+    help="Training: every dataset and every page within it weighs the same ('datasets'), or every block by its dataset's kind ('kinds').")
+
+
 @main.command("eval")
 @click.argument("dataset_dirs", nargs=-1, required=True, type=click.Path(file_okay=False))
 @click.option("--system", "systems", multiple=True, help="Systems to score (default: newsdesk and the references).")
@@ -206,9 +213,10 @@ def _quiet_extractor_logs() -> None:
               help="Score each dataset with a body model trained on the other datasets (needs scikit-learn).")
 @click.option("--training-part", type=click.Choice(["tuning", "all"]), default="tuning", show_default=True,
               help="With --leave-one-out: train on the other datasets' tuning sites only, or on all their pages.")
+@weighting_option
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def eval_command(dataset_dirs: tuple[str, ...], systems: tuple[str, ...], limit: int | None, sample: int | None, part: str,
-                 worst: int, model_path: str | None, leave_out: bool, training_part: str, as_json: bool) -> None:
+                 worst: int, model_path: str | None, leave_out: bool, training_part: str, weighting: str, as_json: bool) -> None:
     """Score newsdesk beside reference extractors on datasets (each folder a dataset, its kind recognised from
     its files, or a folder of datasets), one table per dataset and a summary."""
     from newsdesk.devtools.evaluation import iter_tables, leave_one_out, run_evals, summary_rows
@@ -221,7 +229,7 @@ def eval_command(dataset_dirs: tuple[str, ...], systems: tuple[str, ...], limit:
     progress = None if as_json else (lambda message: error_console.print(f"[dim]{message}[/dim]"))
     try:
         if leave_out:
-            folds = leave_one_out(list(dataset_dirs), training_part=training_part, progress=progress, **options)
+            folds = leave_one_out(list(dataset_dirs), training_part=training_part, weighting=weighting, progress=progress, **options)
             reports = [fold.report for fold in folds]
             heading = f"left out: each dataset scored with a body model trained on the others' {training_part} pages"
         else:
@@ -249,8 +257,9 @@ def eval_command(dataset_dirs: tuple[str, ...], systems: tuple[str, ...], limit:
 @click.option("--part", type=click.Choice(["tuning", "all"]), default="tuning", show_default=True,
               help="Train on the tuning sites only (keeps `eval --part held-out` honest), or on every page.")
 @click.option("--threshold", type=float, default=0.5, show_default=True, help="Keep blocks scored at least this.")
+@weighting_option
 @click.option("--out", type=click.Path(dir_okay=False), default=None, help="Where to write the model (default: the shipped one).")
-def train_body_command(dataset_dirs: tuple[str, ...], part: str, threshold: float, out: str | None) -> None:
+def train_body_command(dataset_dirs: tuple[str, ...], part: str, threshold: float, weighting: str, out: str | None) -> None:
     """Train the body voter on dev sets with gold (each folder a dataset, or a folder of datasets; needs
     scikit-learn: pip install -e '.[train]')."""
     from newsdesk.devtools.body_training import MODEL_PATH, train_body_model
@@ -258,7 +267,7 @@ def train_body_command(dataset_dirs: tuple[str, ...], part: str, threshold: floa
     _quiet_extractor_logs()
     target = Path(out) if out else MODEL_PATH
     try:
-        trained_on = train_body_model(list(dataset_dirs), part=part, threshold=threshold, out=target)
+        trained_on = train_body_model(list(dataset_dirs), part=part, threshold=threshold, weighting=weighting, out=target)
     except ImportError as error:
         error_console.print(f"newsdesk train-body: {error.name} is missing; install it with: pip install -e '.[train]'")
         sys.exit(2)

@@ -108,3 +108,20 @@ def test_training_on_nothing_to_learn_from_says_so(tmp_path: Path):
     copy_dataset_pages(SAMPLES / "htmldate-dates", root / "htmldate-dates", 2)
     with pytest.raises(ValueError, match="no labelled pages"):
         body_training.train_body_model([root], out=tmp_path / "model.json", cache_dir=None)
+
+
+def _labelled(page_id: str, blocks: int) -> body_training.LabelledPage:
+    return body_training.LabelledPage(page_id, np.zeros((blocks, 2)), np.zeros((blocks, 1)), np.ones(blocks, dtype=np.int8))
+
+
+def test_dataset_weighting_gives_every_dataset_and_every_page_within_it_the_same_weight():
+    big = body_training.TrainingSet("gold-bodies", "news-metadata", [_labelled("a", 100), _labelled("b", 300)])
+    small = body_training.TrainingSet("snippets", "snippets", [_labelled("c", 4)])
+    weights = body_training.block_weights([big, small], "datasets")
+    page_a, page_b, page_c = weights[:100].sum(), weights[100:400].sum(), weights[400:].sum()
+    assert page_a == pytest.approx(page_b) and page_c == pytest.approx(page_a + page_b)
+    assert weights.mean() == pytest.approx(1.0)
+    by_kind = body_training.block_weights([big, small], "kinds")
+    assert by_kind[0] / by_kind[-1] == pytest.approx(0.3), "a gold-body block weighs 0.3 of a snippet block"
+    with pytest.raises(ValueError, match="unknown weighting"):
+        body_training.block_weights([big], "sites")

@@ -28,8 +28,13 @@ from newsdesk.devtools.evaluation import (
     shingle_tokens,
 )
 
-# How much one labelled block of each dataset kind weighs. Snippet pages label a few blocks each, at the
-# boundaries that are hard; gold-body pages label every block, most of them easy.
+# How the labelled blocks are weighed in training:
+# - "datasets": every dataset weighs the same in total, and within it every page the same (its labelled
+#   blocks share the page's weight), so no dataset's gold conventions or language dominate the voter;
+# - "kinds": one labelled block weighs KIND_WEIGHTS of its dataset's kind (snippet pages label a few blocks
+#   each, at the boundaries that are hard; gold-body pages label every block, most of them easy).
+WEIGHTINGS = ("datasets", "kinds")
+DEFAULT_WEIGHTING = "kinds"
 KIND_WEIGHTS = {"snippets": 1.0, "news-metadata": 0.3}
 
 # Gradient boosting settings: small trees, bounded depth (the depth bounds the inference loop). 120 trees at
@@ -272,11 +277,13 @@ def training_set(directory: Path, *, part: str = "tuning", cache_dir: Path | Non
     everything = load_pages(directory, kind)
     if not has_block_gold(kind, everything):
         return found
+    unspaced_set = body_unit(everything) == "characters"
     for page in everything:
         if part != "all" and held_out(page):
             continue
-        # Each page on its own script's units: a Chinese page in a mostly English set is matched on characters.
-        labelled = label_page(page, body_unit([page]), cache_dir)
+        # A Chinese page in a mostly English set is matched on characters too.
+        unit = "characters" if unspaced_set else body_unit([page])
+        labelled = label_page(page, unit, cache_dir)
         if isinstance(labelled, str):
             reason = labelled.split(" (")[0]
             found.skipped[reason] = found.skipped.get(reason, 0) + 1
@@ -289,24 +296,41 @@ def training_set(directory: Path, *, part: str = "tuning", cache_dir: Path | Non
 
 # --- fitting ---------------------------------------------------------------------------------------
 
-def fit_body_models(sets: list[TrainingSet], *, threshold: float = 0.5, part: str = "tuning") -> dict:
+def block_weights(sets: list[TrainingSet], weighting: str = DEFAULT_WEIGHTING) -> np.ndarray:
+    """One weight per labelled block of `sets` (in order), as WEIGHTINGS describes; they average 1."""
+    if weighting not in WEIGHTINGS:
+        raise ValueError(f"unknown weighting {weighting!r} (known: {', '.join(WEIGHTINGS)})")
+    weights = []
+    for found in sets:
+        for page in found.pages:
+            if weighting == "datasets":
+                weights.append(np.full(len(page.labels), 1.0 / len(page.labels) / len(found.pages)))
+            else:
+                weights.append(np.full(len(page.labels), KIND_WEIGHTS[found.kind]))
+    joined = np.concatenate(weights)
+    return joined / joined.mean()
+
+
+def fit_body_models(sets: list[TrainingSet], *, threshold: float = 0.5, part: str = "tuning",
+                    weighting: str = DEFAULT_WEIGHTING) -> dict:
     """Fit both models on the labelled blocks of `sets`; the document `BodyModels.from_dict` reads."""
     from sklearn.ensemble import HistGradientBoostingClassifier
     from threadpoolctl import threadpool_limits
 
-    pages = [(page, KIND_WEIGHTS[found.kind]) for found in sets for page in found.pages]
+    sets = [found for found in sets if found.pages]
+    pages = [page for found in sets for page in found.pages]
     if not pages:
         raise ValueError("no labelled pages to train on (the body voter learns from HTML pages with a gold body or snippets)")
-    layout = np.vstack([page.layout_rows for page, _ in pages])
-    combined = np.hstack([layout, np.vstack([page.trafilatura_rows for page, _ in pages])])
-    target = np.concatenate([page.labels for page, _ in pages])
-    sample_weight = np.concatenate([np.full(len(page.labels), weight) for page, weight in pages])
+    layout = np.vstack([page.layout_rows for page in pages])
+    combined = np.hstack([layout, np.vstack([page.trafilatura_rows for page in pages])])
+    target = np.concatenate([page.labels for page in pages])
+    sample_weight = block_weights(sets, weighting)
     with threadpool_limits(TRAINING_THREADS):
         layout_model = HistGradientBoostingClassifier(**TREE_SETTINGS).fit(layout, target, sample_weight=sample_weight)
         combined_model = HistGradientBoostingClassifier(**TREE_SETTINGS).fit(combined, target, sample_weight=sample_weight)
     trained_on = {"datasets": {found.name: {"pages": len(found.pages), "labelled_blocks": found.labelled_blocks,
                                             "skipped": found.skipped} for found in sets},
-                  "part": part, "settings": TREE_SETTINGS}
+                  "part": part, "weighting": weighting, "settings": TREE_SETTINGS}
     return {
         "threshold": threshold, "doubt_band": list(DOUBT_BAND), "doubt_share": DOUBT_SHARE, "trained_on": trained_on,
         "layout": export_trees(layout_model, LAYOUT_FEATURES),
@@ -335,12 +359,12 @@ def export_trees(model, features: list[str]) -> dict:
 
 
 def train_body_model(dataset_dirs: list[str | Path], *, part: str = "tuning", threshold: float = 0.5,
-                     out: Path = MODEL_PATH, cache_dir: Path | None = FEATURE_CACHE,
+                     weighting: str = DEFAULT_WEIGHTING, out: Path = MODEL_PATH, cache_dir: Path | None = FEATURE_CACHE,
                      progress: Callable[[str, str], None] | None = None) -> dict:
     """Label the datasets named (a folder of datasets: all of them), fit both models and write them; returns
     what they were trained on (datasets with nothing to learn from are listed with 0 pages)."""
     sets = [training_set(directory, part=part, cache_dir=cache_dir, progress=progress) for directory in find_datasets(dataset_dirs)]
-    document = fit_body_models([found for found in sets if found.pages], threshold=threshold, part=part)
+    document = fit_body_models(sets, threshold=threshold, part=part, weighting=weighting)
     for found in sets:
         document["trained_on"]["datasets"].setdefault(found.name, {"pages": 0, "labelled_blocks": 0, "skipped": found.skipped})
     out = Path(out)

@@ -504,14 +504,15 @@ def _timed_predictions(pages: list[Page], systems: list[str]) -> tuple[dict[str,
 
 
 def evaluate_pages(name: str, kind: str, pages: list[Page], *, systems: list[str] | None = None, unit: str | None = None,
-                   model: str = "shipped") -> EvalReport:
-    """Score each system on the same pages; newsdesk compared page by page with the reference system."""
+                   model: str = "shipped", speed_reference: bool = True) -> EvalReport:
+    """Score each system on the same pages; newsdesk compared page by page with the reference system, and
+    (`speed_reference`) timed beside trafilatura's plain extract()."""
     unit = unit or body_unit(pages)
     chosen = list(systems or DEFAULT_SYSTEMS[kind])
     unknown = [system for system in chosen if system not in SYSTEMS]
     if unknown:
         raise ValueError(f"unknown system {unknown[0]!r} (known: {', '.join(SYSTEMS)})")
-    speed_only = (SPEED_REFERENCE if kind != "text-captures" and kind != "snippets" and "newsdesk" in chosen
+    speed_only = (SPEED_REFERENCE if speed_reference and kind not in ("text-captures", "snippets") and "newsdesk" in chosen
                   and "trafilatura" in chosen else None)
     predictions, seconds, errors = _timed_predictions(pages, chosen + ([speed_only] if speed_only else []))
     scores = []
@@ -540,14 +541,14 @@ def evaluate_pages(name: str, kind: str, pages: list[Page], *, systems: list[str
 
 
 def run_eval(directory: str | Path, *, systems: list[str] | None = None, limit: int | None = None,
-             sample: int | None = None, part: str = "all") -> EvalReport:
+             sample: int | None = None, part: str = "all", speed_reference: bool = True) -> EvalReport:
     """Score each system on the same pages of one dataset; `sample` keeps every k-th page (a fixed subset),
     `part` the tuning sites or the held-out sites only."""
     directory = Path(directory)
     kind = dataset_kind(directory)
     everything = load_pages(directory, kind)
     pages = select_pages(everything, part=part, sample=sample, limit=limit)
-    return evaluate_pages(str(directory), kind, pages, systems=systems, unit=body_unit(everything))
+    return evaluate_pages(str(directory), kind, pages, systems=systems, unit=body_unit(everything), speed_reference=speed_reference)
 
 
 def run_evals(paths: list[str | Path], *, models_path: str | Path | None = None, progress: Callable[[str], None] | None = None,
@@ -578,14 +579,15 @@ class Fold:
     trained_on: dict[str, int]  # dataset name -> labelled pages
 
 
-def leave_one_out(paths: list[str | Path], *, training_part: str = "tuning", systems: list[str] | None = None,
+def leave_one_out(paths: list[str | Path], *, training_part: str = "tuning", weighting: str | None = None,
+                  systems: list[str] | None = None,
                   sample: int | None = None, limit: int | None = None, part: str = "all", cache_dir: Path | None = None,
                   progress: Callable[[str], None] | None = None) -> list[Fold]:
     """For each dataset S in turn: train the body voter on all the other datasets with body gold (their
     `training_part` pages), then score S with it, the reference extractors beside it. Datasets without HTML
     or body gold are scored with the voter trained on all the others. Needs scikit-learn."""
     from extractors.body import BodyModels, models_in_use
-    from newsdesk.devtools.body_training import FEATURE_CACHE, TrainingSet, fit_body_models, training_set
+    from newsdesk.devtools.body_training import DEFAULT_WEIGHTING, FEATURE_CACHE, TrainingSet, fit_body_models, training_set
 
     directories = find_datasets(paths)
     sets: dict[str, TrainingSet] = {}
@@ -602,7 +604,8 @@ def leave_one_out(paths: list[str | Path], *, training_part: str = "tuning", sys
         if others not in trained:
             if progress:
                 progress(f"training without {directory.name}: on {', '.join(others)}")
-            trained[others] = BodyModels.from_dict(fit_body_models([sets[name] for name in others], part=training_part))
+            trained[others] = BodyModels.from_dict(fit_body_models([sets[name] for name in others], part=training_part,
+                                                                   weighting=weighting or DEFAULT_WEIGHTING))
         if progress:
             progress(f"scoring {directory.name} left out")
         kind = dataset_kind(directory)
