@@ -195,7 +195,8 @@ def _quiet_extractor_logs() -> None:
 
 weighting_option = click.option(
     "--weighting", type=click.Choice(training_weightings), default=default_weighting, show_default=True,
-    help="Training: every dataset and every page within it weighs the same ('datasets'), or every block by its dataset's kind ('kinds').")
+    help="Training: every dataset and every page within it weighs the same ('datasets'), "
+         "or every block by its dataset's kind ('kinds').")
 
 
 @main.command("eval")
@@ -219,7 +220,8 @@ def eval_command(dataset_dirs: tuple[str, ...], systems: tuple[str, ...], limit:
                  worst: int, model_path: str | None, leave_out: bool, training_part: str, weighting: str, as_json: bool) -> None:
     """Score newsdesk beside reference extractors on datasets (each folder a dataset, its kind recognised from
     its files, or a folder of datasets), one table per dataset and a summary."""
-    from newsdesk.devtools.evaluation import iter_tables, leave_one_out, run_evals, summary_rows
+    from newsdesk.devtools.body_training import leave_one_out
+    from newsdesk.devtools.evaluation import iter_tables, run_evals, summary_rows
 
     _quiet_extractor_logs()
     if leave_out and model_path:
@@ -229,7 +231,8 @@ def eval_command(dataset_dirs: tuple[str, ...], systems: tuple[str, ...], limit:
     progress = None if as_json else (lambda message: error_console.print(f"[dim]{message}[/dim]"))
     try:
         if leave_out:
-            folds = leave_one_out(list(dataset_dirs), training_part=training_part, weighting=weighting, progress=progress, **options)
+            folds = leave_one_out(list(dataset_dirs), training_part=training_part, weighting=weighting, progress=progress,
+                                  **options)
             reports = [fold.report for fold in folds]
             heading = f"left out: each dataset scored with a body model trained on the others' {training_part} pages"
         else:
@@ -276,7 +279,8 @@ def train_body_command(dataset_dirs: tuple[str, ...], part: str, threshold: floa
         sys.exit(2)
     for name, counts in trained_on["datasets"].items():
         skipped = ", ".join(f"{count} {reason}" for reason, count in counts["skipped"].items())
-        learnt = f"{counts['pages']} pages, {counts['labelled_blocks']} labelled blocks" if counts["pages"] else "nothing to learn from"
+        learnt = (f"{counts['pages']} pages, {counts['labelled_blocks']} labelled blocks" if counts["pages"]
+                  else "nothing to learn from")
         console.print(f"{name}: {learnt}" + (f" (not labelled: {skipped})" if skipped else ""))
     console.print(f"model written to {target}")
 

@@ -4,7 +4,6 @@ on-disk feature cache, and a model written from small datasets that extraction c
 from __future__ import annotations
 
 import gzip
-import json
 from pathlib import Path
 
 import numpy as np

@@ -13,6 +13,7 @@ import pytest
 
 from conftest import ROOT, copy_dataset_pages
 from newsdesk.devtools import evaluation
+from newsdesk.devtools.body_training import leave_one_out
 from newsdesk.devtools.evaluation import (
     BIG_LOSS_MARGIN, Prediction, author_f1, body_unit, dataset_kind, f1, find_datasets, load_pages, normalize_title,
     run_eval, same_day, shingle_precision_recall, snippet_counts,
@@ -62,8 +63,6 @@ def test_dataset_kinds_are_recognised_from_their_files(tmp_path: Path):
 
 
 def test_a_system_that_crashes_scores_empty_and_is_counted(tmp_path: Path, monkeypatch):
-    from newsdesk.devtools import evaluation
-
     gold = {"p1": {"body": "one two three four five"}, "p2": {"body": "six seven eight nine"}}
     (tmp_path / "gold.json").write_text(json.dumps(gold))
     (tmp_path / "p1.txt").write_text("one two three four five")
@@ -82,7 +81,8 @@ def test_a_system_that_crashes_scores_empty_and_is_counted(tmp_path: Path, monke
 
 def test_character_shingles_ignore_whitespace_and_count_every_character():
     gold = "我们 是中国人"  # characters: 我们是中国人 -> 我们是中 们是中国 是中国人
-    precision, recall = shingle_precision_recall("我们是中国\n朋友", gold, unit="characters")  # 我们是中 们是中国 是中国朋 中国朋友
+    # predicted: 我们是中 们是中国 是中国朋 中国朋友
+    precision, recall = shingle_precision_recall("我们是中国\n朋友", gold, unit="characters")
     assert (precision, recall) == (2 / 4, 2 / 3)
     # On \\w+ tokens a Chinese clause is one token: short texts have no 4-grams, and any two of them "agree".
     assert shingle_precision_recall("完全不同的文字", gold, unit="words") == (1.0, 1.0)
@@ -100,7 +100,8 @@ def write_gold_dataset(root: Path, entries: dict[str, dict], html: dict[str, str
 
 
 def test_a_dataset_written_without_spaces_is_scored_on_characters(tmp_path: Path):
-    chinese = write_gold_dataset(tmp_path / "zh", {"a": {"body": "一九八九年四月，我在湖南张家界开一个全省教学研究\n会议。按照惯例，会议安排了一天时间。"}})
+    chinese_body = "一九八九年四月，我在湖南张家界开一个全省教学研究\n会议。按照惯例，会议安排了一天时间。"
+    chinese = write_gold_dataset(tmp_path / "zh", {"a": {"body": chinese_body}})
     english = write_gold_dataset(tmp_path / "en", {"a": {"body": "The Security Council today discussed the mission in Kosovo."}})
     assert body_unit(load_pages(chinese, "news-metadata")) == "characters"
     assert body_unit(load_pages(english, "news-metadata")) == "words"
@@ -132,9 +133,11 @@ def test_null_gold_fields_are_skipped_and_synthetic_pages_left_out(tmp_path: Pat
 def test_a_page_without_a_date_is_right_only_when_no_date_is_given(tmp_path: Path, monkeypatch):
     dataset = write_gold_dataset(tmp_path / "dates", {
         "undated": {"url": "https://a.example/x", "title": None, "authors": None, "date": None, "body": None, "no_date": True},
-        "dated": {"url": "https://b.example/y", "title": None, "authors": None, "date": "2023-11-02", "body": None, "no_date": False},
+        "dated": {"url": "https://b.example/y", "title": None, "authors": None, "date": "2023-11-02", "body": None,
+                  "no_date": False},
     })
-    monkeypatch.setitem(evaluation.SYSTEMS, "guesses", fixed_system({"undated": Prediction(published="2023-01-01"), "dated": Prediction(published="2023-11-02")}))
+    guesses = {"undated": Prediction(published="2023-01-01"), "dated": Prediction(published="2023-11-02")}
+    monkeypatch.setitem(evaluation.SYSTEMS, "guesses", fixed_system(guesses))
     monkeypatch.setitem(evaluation.SYSTEMS, "abstains", fixed_system({"undated": Prediction(), "dated": Prediction()}))
     report = run_eval(dataset, systems=["guesses", "abstains"])
     assert report.annotated == {"body": 0, "title": 0, "date": 2, "authors": 0}
@@ -144,7 +147,8 @@ def test_a_page_without_a_date_is_right_only_when_no_date_is_given(tmp_path: Pat
 
 def test_snippets_beside_a_gold_body_give_an_extra_column(tmp_path: Path, monkeypatch):
     dataset = write_gold_dataset(tmp_path / "web", {"p": {"url": "https://c.example/a", "title": "T", "authors": [], "date": None,
-                                                         "body": "alpha beta gamma delta epsilon", "with": ["alpha beta"], "without": ["Login"]}})
+                                                         "body": "alpha beta gamma delta epsilon",
+                                                         "with": ["alpha beta"], "without": ["Login"]}})
     monkeypatch.setitem(evaluation.SYSTEMS, "fixed", fixed_system({"p": Prediction("alpha beta gamma delta epsilon Login", "T")}))
     metrics = run_eval(dataset, systems=["fixed"]).scores[0].metrics
     assert metrics["body_recall"] == 1.0 and metrics["body_f1"] < 1.0
@@ -156,7 +160,8 @@ def test_big_losses_and_the_worst_pages_compare_newsdesk_with_the_reference_page
     dataset = write_gold_dataset(tmp_path / "set", {f"p{i}": {"url": f"https://s{i}.example/a", "title": None, "authors": None,
                                                              "date": None, "body": body} for i in range(4)})
     half = " ".join(body.split()[:8])
-    ours = {"p0": Prediction(body), "p1": Prediction(half), "p2": Prediction(""), "p3": Prediction(body + " menu home login contact")}
+    ours = {"p0": Prediction(body), "p1": Prediction(half), "p2": Prediction(""),
+            "p3": Prediction(body + " menu home login contact")}
     theirs = {"p0": Prediction(half), "p1": Prediction(body), "p2": Prediction(body), "p3": Prediction(body)}
     monkeypatch.setitem(evaluation.SYSTEMS, "newsdesk", fixed_system(ours))
     monkeypatch.setitem(evaluation.SYSTEMS, "trafilatura", fixed_system(theirs))
@@ -179,7 +184,8 @@ def test_the_trafilatura_reference_is_extract_on_snippet_sets_and_bare_extractio
     calls = []
     monkeypatch.setattr(trafilatura, "extract", lambda *args, **kwargs: calls.append(("extract", kwargs)) or "text")
     monkeypatch.setattr(trafilatura, "bare_extraction", lambda *args, **kwargs: calls.append(("bare_extraction", kwargs)) or None)
-    page = evaluation.Page("x", b"<html></html>", "https://a.example/", evaluation.Gold(body="b", with_snippets=["b"], without_snippets=[]))
+    gold = evaluation.Gold(body="b", with_snippets=["b"], without_snippets=[])
+    page = evaluation.Page("x", b"<html></html>", "https://a.example/", gold)
     evaluation.trafilatura_system(page)
     page.kind = "snippets"
     evaluation.trafilatura_system(page)
@@ -203,14 +209,17 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([str(Path(sys.executable).parent / "newsdesk"), *args], capture_output=True, text=True, timeout=300)
 
 
+@pytest.mark.slow  # runs the newsdesk command
 def test_eval_names_a_missing_folder_in_one_line(tmp_path: Path):
     result = run_cli("eval", str(tmp_path / "datasets"))
     assert result.returncode == 2
     assert result.stderr.strip() == f"newsdesk eval: {tmp_path / 'datasets'}: no such folder"
 
 
+@pytest.mark.slow  # runs the newsdesk command
 def test_eval_scores_several_datasets_in_one_run_with_json(tmp_path: Path):
-    result = run_cli("eval", str(SAMPLES / "zh-content"), str(SAMPLES / "text-captures-de"), "--limit", "2", "--worst", "1", "--json")
+    result = run_cli("eval", str(SAMPLES / "zh-content"), str(SAMPLES / "text-captures-de"), "--limit", "2", "--worst", "1",
+                     "--json")
     assert result.returncode == 0, result.stderr
     document = json.loads(result.stdout)
     assert [report["dataset"].rsplit("/", 1)[-1] for report in document["datasets"]] == ["zh-content", "text-captures-de"]
@@ -236,7 +245,7 @@ def test_leave_one_out_scores_each_dataset_with_a_voter_trained_without_it(tmp_p
     monkeypatch.setitem(evaluation.SYSTEMS, "recorder", recorder)
     # Two small sets with gold to learn from, and text captures: nothing to learn from, scored all the same.
     sets = [copy_dataset_pages(SAMPLES / name, tmp_path / name, 3) for name in ("readability", "fundus-de")]
-    folds = evaluation.leave_one_out([*sets, SAMPLES / "text-captures-de"], systems=["recorder"], limit=2,
+    folds = leave_one_out([*sets, SAMPLES / "text-captures-de"], systems=["recorder"], limit=2,
                                      cache_dir=tmp_path / "cache", training_part="all")
     assert [(fold.report.name, set(fold.trained_on)) for fold in folds] == [
         ("readability", {"fundus-de"}), ("fundus-de", {"readability"}), ("text-captures-de", {"fundus-de", "readability"})]
@@ -278,8 +287,8 @@ REFERENCE_GATES = {
     "readability": {"floor": {"body_f1": 0.93, "title": 0.65, "date": 0.70, "author_f1": 0.63}, "behind": {"body_f1": 0.0},
                     "big_losses": 0},
     # 21 pages; measured: body 0.952 / 0.951, title 0.714 / 0.619, date 1.000 / 0.941, authors 0.625 / 0.625
-    "web-2026": {"floor": {"body_f1": 0.94, "title": 0.69, "date": 0.95, "author_f1": 0.60}, "behind": {"body_f1": 0.01, "title": -0.05},
-                 "big_losses": 0},
+    "web-2026": {"floor": {"body_f1": 0.94, "title": 0.69, "date": 0.95, "author_f1": 0.60},
+                 "behind": {"body_f1": 0.01, "title": -0.05}, "big_losses": 0},
     # 18 pages, body on character 4-grams; measured: body 0.910 / 0.677, date 0.733 / 0.600, authors 0.278 / 0.278
     "zh-content": {"floor": {"body_f1": 0.89, "date": 0.70, "author_f1": 0.25}, "behind": {"body_f1": -0.15}, "big_losses": 0},
     # 23 pages, date only; measured 0.913 / 0.826
@@ -295,5 +304,6 @@ def test_quality_beside_trafilatura_does_not_fall_below_the_gate(name):
     for metric, threshold in gate["floor"].items():
         assert ours[metric] >= threshold, f"{name} {metric} {ours[metric]:.3f} < {threshold}"
     for metric, allowance in gate["behind"].items():
-        assert ours[metric] >= theirs[metric] - allowance, f"{name} {metric} {ours[metric]:.3f} vs trafilatura {theirs[metric]:.3f}"
+        assert ours[metric] >= theirs[metric] - allowance, \
+            f"{name} {metric} {ours[metric]:.3f} vs trafilatura {theirs[metric]:.3f}"
     assert len(report.big_losses) <= gate["big_losses"], [loss.page_id for loss in report.big_losses]

@@ -1,6 +1,7 @@
 """Training the body voter (`newsdesk train-body`): label the blocks of dev-set pages from their gold, fit
 gradient-boosted trees, and write the trees as data to extractors/models/body_model.json. The same
-functions train the leave-one-dataset-out models of `newsdesk eval --leave-one-out` in memory.
+functions train, in memory, the models of the leave-one-dataset-out protocol (`newsdesk eval
+--leave-one-out`), which scores each dataset with a voter trained on the others.
 
 A page's block features are computed once and cached on disk (`eval-results/block-features/`, keyed by a
 fingerprint of the extractor's code and by the page's bytes), so retraining reads them instead of
@@ -11,6 +12,7 @@ Needs scikit-learn (`pip install -e '.[train]'`); extraction itself needs only n
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import io
 import json
@@ -24,8 +26,8 @@ import numpy as np
 
 from extractors.body import LAYOUT_FEATURES, MODEL_PATH, TRAFILATURA_FEATURES, layout_features, trafilatura_features
 from newsdesk.devtools.evaluation import (
-    SHINGLE_SIZE, Page, body_unit, dataset_kind, find_datasets, held_out, load_pages, normalize_whitespace,
-    shingle_tokens,
+    SHINGLE_SIZE, EvalReport, Page, body_unit, dataset_kind, evaluate_pages, find_datasets, held_out, load_pages,
+    normalize_whitespace, select_pages, shingle_tokens,
 )
 
 # How the labelled blocks are weighed in training:
@@ -168,17 +170,20 @@ class PageFeatures:
 
 @lru_cache(maxsize=1)
 def feature_fingerprint() -> str:
-    """Changes whenever block features could: the extractor's version and code, its rules and word lists,
-    trafilatura's version (its choice is a feature)."""
+    """Changes whenever block features could: the extractor's version and code (its syntax tree, so comments
+    and line wrapping do not count), its rules and word lists, trafilatura's version (its choice is a feature)."""
     import trafilatura
 
     import extractors
 
     package = Path(extractors.__file__).resolve().parent
-    digest = hashlib.sha256(f"{extractors.EXTRACTOR_VERSION}|{trafilatura.__version__}|{LAYOUT_FEATURES}|{TRAFILATURA_FEATURES}".encode())
+    versions = f"{extractors.EXTRACTOR_VERSION}|{trafilatura.__version__}|{LAYOUT_FEATURES}|{TRAFILATURA_FEATURES}"
+    digest = hashlib.sha256(versions.encode())
     for path in sorted(package.rglob("*")):
-        if path.suffix in (".py", ".json", ".txt") and "models" not in path.relative_to(package).parts:
-            digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
+        if path.suffix not in (".py", ".json", ".txt") or "models" in path.relative_to(package).parts:
+            continue
+        content = ast.dump(ast.parse(path.read_bytes())).encode() if path.suffix == ".py" else path.read_bytes()
+        digest.update(str(path.relative_to(package)).encode() + b"\0" + content)
     return digest.hexdigest()[:16]
 
 
@@ -363,7 +368,8 @@ def train_body_model(dataset_dirs: list[str | Path], *, part: str = "tuning", th
                      progress: Callable[[str, str], None] | None = None) -> dict:
     """Label the datasets named (a folder of datasets: all of them), fit both models and write them; returns
     what they were trained on (datasets with nothing to learn from are listed with 0 pages)."""
-    sets = [training_set(directory, part=part, cache_dir=cache_dir, progress=progress) for directory in find_datasets(dataset_dirs)]
+    sets = [training_set(directory, part=part, cache_dir=cache_dir, progress=progress)
+            for directory in find_datasets(dataset_dirs)]
     document = fit_body_models(sets, threshold=threshold, part=part, weighting=weighting)
     for found in sets:
         document["trained_on"]["datasets"].setdefault(found.name, {"pages": 0, "labelled_blocks": 0, "skipped": found.skipped})
@@ -371,3 +377,50 @@ def train_body_model(dataset_dirs: list[str | Path], *, part: str = "tuning", th
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(document, separators=(",", ":")), encoding="utf-8")
     return document["trained_on"]
+
+
+# --- leave one dataset out -------------------------------------------------------------------------
+
+@dataclass
+class Fold:
+    """One dataset scored with a body model trained without it."""
+
+    report: EvalReport
+    trained_on: dict[str, int]  # dataset name -> labelled pages
+
+
+def leave_one_out(paths: list[str | Path], *, training_part: str = "tuning", weighting: str = DEFAULT_WEIGHTING,
+                  systems: list[str] | None = None, sample: int | None = None, limit: int | None = None, part: str = "all",
+                  cache_dir: Path | None = FEATURE_CACHE, progress: Callable[[str], None] | None = None) -> list[Fold]:
+    """For each dataset S in turn: train the body voter on all the other datasets with body gold (their
+    `training_part` pages), then score S with it, the reference extractors beside it (as `run_eval` does).
+    Datasets without HTML or body gold are scored with the voter trained on all the others."""
+    from extractors.body import BodyModels, models_in_use
+
+    directories = find_datasets(paths)
+    sets: dict[str, TrainingSet] = {}
+    for directory in directories:
+        if progress:
+            progress(f"block features and labels of {directory.name}")
+        found = sets[directory.name] = training_set(directory, part=training_part, cache_dir=cache_dir)
+        if progress and found.skipped:
+            progress("  not labelled: " + ", ".join(f"{count} {reason}" for reason, count in found.skipped.items()))
+    trained: dict[tuple[str, ...], BodyModels] = {}
+    folds = []
+    for directory in directories:
+        others = tuple(name for name, found in sets.items() if name != directory.name and found.pages)
+        if others not in trained:
+            if progress:
+                progress(f"training without {directory.name}: on {', '.join(others)}")
+            document = fit_body_models([sets[name] for name in others], part=training_part, weighting=weighting)
+            trained[others] = BodyModels.from_dict(document)
+        if progress:
+            progress(f"scoring {directory.name} left out")
+        kind = dataset_kind(directory)
+        everything = load_pages(directory, kind)
+        pages = select_pages(everything, part=part, sample=sample, limit=limit)
+        with models_in_use(trained[others]):
+            report = evaluate_pages(str(directory), kind, pages, systems=systems, unit=body_unit(everything),
+                                    model=f"trained without {directory.name}")
+        folds.append(Fold(report, {name: len(sets[name].pages) for name in others}))
+    return folds

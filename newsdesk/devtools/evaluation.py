@@ -1,6 +1,6 @@
 """The extraction benchmark behind `newsdesk eval`: newsdesk and reference extractors scored side by side
-on the same pages in the same run, with the metrics defined in the datasets' README; and the
-leave-one-dataset-out protocol, which scores each dataset with a body voter trained on the others."""
+on the same pages in the same run, with the metrics defined in the datasets' README. (The leave-one-dataset-out
+protocol, which trains the body voter, lives in body_training.)"""
 
 from __future__ import annotations
 
@@ -129,7 +129,8 @@ def dataset_kind(directory: Path) -> str:
         return "news-metadata"
     if (directory / "gold.json").is_file() and any(directory.glob("*.txt")):
         return "text-captures"
-    raise ValueError(f"{directory}: not a dataset newsdesk knows (expected evaldata.json + html/, gold.json + html/, or gold.json + *.txt)")
+    raise ValueError(f"{directory}: not a dataset newsdesk knows "
+                     "(expected evaldata.json + html/, gold.json + html/, or gold.json + *.txt)")
 
 
 def is_dataset(directory: Path) -> bool:
@@ -485,7 +486,8 @@ class EvalReport:
         }
 
 
-def _timed_predictions(pages: list[Page], systems: list[str]) -> tuple[dict[str, list[Prediction]], dict[str, float], dict[str, list[str | None]]]:
+def _timed_predictions(pages: list[Page], systems: list[str]
+                       ) -> tuple[dict[str, list[Prediction]], dict[str, float], dict[str, list[str | None]]]:
     """Every system on every page, page by page in turn (a burst of other load falls on all of them alike)."""
     predictions = {name: [] for name in systems}
     seconds = dict.fromkeys(systems, 0.0)
@@ -548,7 +550,8 @@ def run_eval(directory: str | Path, *, systems: list[str] | None = None, limit: 
     kind = dataset_kind(directory)
     everything = load_pages(directory, kind)
     pages = select_pages(everything, part=part, sample=sample, limit=limit)
-    return evaluate_pages(str(directory), kind, pages, systems=systems, unit=body_unit(everything), speed_reference=speed_reference)
+    return evaluate_pages(str(directory), kind, pages, systems=systems, unit=body_unit(everything),
+                          speed_reference=speed_reference)
 
 
 def run_evals(paths: list[str | Path], *, models_path: str | Path | None = None, progress: Callable[[str], None] | None = None,
@@ -569,55 +572,6 @@ def run_evals(paths: list[str | Path], *, models_path: str | Path | None = None,
     return reports
 
 
-# --- leave one dataset out -------------------------------------------------------------------------
-
-@dataclass
-class Fold:
-    """One dataset scored with a body model trained without it."""
-
-    report: EvalReport
-    trained_on: dict[str, int]  # dataset name -> labelled pages
-
-
-def leave_one_out(paths: list[str | Path], *, training_part: str = "tuning", weighting: str | None = None,
-                  systems: list[str] | None = None,
-                  sample: int | None = None, limit: int | None = None, part: str = "all", cache_dir: Path | None = None,
-                  progress: Callable[[str], None] | None = None) -> list[Fold]:
-    """For each dataset S in turn: train the body voter on all the other datasets with body gold (their
-    `training_part` pages), then score S with it, the reference extractors beside it. Datasets without HTML
-    or body gold are scored with the voter trained on all the others. Needs scikit-learn."""
-    from extractors.body import BodyModels, models_in_use
-    from newsdesk.devtools.body_training import DEFAULT_WEIGHTING, FEATURE_CACHE, TrainingSet, fit_body_models, training_set
-
-    directories = find_datasets(paths)
-    sets: dict[str, TrainingSet] = {}
-    for directory in directories:
-        if progress:
-            progress(f"block features and labels of {directory.name}")
-        sets[directory.name] = training_set(directory, part=training_part, cache_dir=cache_dir or FEATURE_CACHE)
-        if progress and sets[directory.name].skipped:
-            progress("  not labelled: " + ", ".join(f"{count} {reason}" for reason, count in sets[directory.name].skipped.items()))
-    trained: dict[tuple[str, ...], BodyModels] = {}
-    folds = []
-    for directory in directories:
-        others = tuple(name for name, found in sets.items() if name != directory.name and found.pages)
-        if others not in trained:
-            if progress:
-                progress(f"training without {directory.name}: on {', '.join(others)}")
-            trained[others] = BodyModels.from_dict(fit_body_models([sets[name] for name in others], part=training_part,
-                                                                   weighting=weighting or DEFAULT_WEIGHTING))
-        if progress:
-            progress(f"scoring {directory.name} left out")
-        kind = dataset_kind(directory)
-        everything = load_pages(directory, kind)
-        pages = select_pages(everything, part=part, sample=sample, limit=limit)
-        with models_in_use(trained[others]):
-            report = evaluate_pages(str(directory), kind, pages, systems=systems, unit=body_unit(everything),
-                                    model=f"trained without {directory.name}")
-        folds.append(Fold(report, {name: len(sets[name].pages) for name in others}))
-    return folds
-
-
 # --- tables ----------------------------------------------------------------------------------------
 
 def format_table(report: EvalReport, worst: int = 0) -> str:
@@ -636,7 +590,8 @@ def format_table(report: EvalReport, worst: int = 0) -> str:
     for score in report.scores:
         lines.append(f"{score.system:<20}" + cells(score.metrics) + f"{score.docs_per_second:>11.1f}{score.errors:>8}")
     if report.speed_reference_docs_per_second and report.kind != "snippets" and not report.score(SPEED_REFERENCE):
-        lines.append(f"{'trafilatura extract()':<20}" + " " * 15 * len(metric_names) + f"{report.speed_reference_docs_per_second:>11.1f}")
+        lines.append(f"{'trafilatura extract()':<20}" + " " * 15 * len(metric_names)
+                     + f"{report.speed_reference_docs_per_second:>11.1f}")
     if report.held_out_pages not in (0, report.pages):
         lines.append(f"held-out sites (a fixed third by site hash, {report.held_out_pages} pages):")
         for score in report.scores:
@@ -650,10 +605,10 @@ def format_table(report: EvalReport, worst: int = 0) -> str:
     if worst and report.comparisons:
         lines.append(f"worst pages against {report.reference} (body F1 newsdesk P/R/F1 vs {report.reference}):")
         for comparison in report.worst(worst):
-            where = comparison.url or comparison.page_id
+            scores = f"{comparison.newsdesk_precision:.2f}/{comparison.newsdesk_recall:.2f}/{comparison.newsdesk_f1:.2f}"
             note = f"  [{comparison.newsdesk_error}]" if comparison.newsdesk_error else ""
-            lines.append(f"  {comparison.page_id:<40} {comparison.newsdesk_precision:.2f}/{comparison.newsdesk_recall:.2f}/"
-                         f"{comparison.newsdesk_f1:.2f} vs {comparison.reference_f1:.2f}  {where if where != comparison.page_id else ''}{note}".rstrip())
+            line = f"  {comparison.page_id:<40} {scores} vs {comparison.reference_f1:.2f}  {comparison.url or ''}{note}"
+            lines.append(line.rstrip())
     return "\n".join(lines)
 
 
@@ -672,7 +627,8 @@ def summary_rows(reports: list[EvalReport]) -> list[dict]:
             if key:
                 row[label] = (newsdesk.metrics[key], reference.metrics.get(key) if reference else None)
                 if label == "body F1":
-                    row["held-out body F1"] = (newsdesk.held_out_metrics.get(key), reference.held_out_metrics.get(key) if reference else None)
+                    row["held-out body F1"] = (newsdesk.held_out_metrics.get(key),
+                                               reference.held_out_metrics.get(key) if reference else None)
         row["big losses"] = report.big_loss_share if report.comparisons else None
         row["docs/s"] = (newsdesk.docs_per_second if newsdesk else None, report.speed_reference_docs_per_second)
         rows.append(row)
@@ -682,7 +638,8 @@ def summary_rows(reports: list[EvalReport]) -> list[dict]:
 def format_summary(reports: list[EvalReport], heading: str) -> str:
     columns = ["body F1", "held-out body F1", "title", "date", "authors F1"]
     header = f"{'dataset':<18}{'pages':>6}" + "".join(f"{name:>20}" for name in columns) + f"{'big losses':>12}{'docs/s':>16}"
-    lines = [heading, "(newsdesk / reference: trafilatura 2.3.1; text captures: jusText over lines; docs/s: newsdesk / trafilatura extract())",
+    lines = [heading, "(newsdesk / reference: trafilatura; text captures: jusText over lines; "
+                      "docs/s: newsdesk / trafilatura extract())",
              header, "-" * len(header)]
 
     def pair(values: tuple | None, digits: int = 3) -> str:
