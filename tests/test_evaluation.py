@@ -99,6 +99,13 @@ def write_gold_dataset(root: Path, entries: dict[str, dict], html: dict[str, str
     return root
 
 
+def test_text_captures_are_scored_without_the_url_their_gold_names():
+    captures = load_pages(SAMPLES / "text-captures-de", "text-captures")
+    pages = load_pages(SAMPLES / "fundus-de", "news-metadata")
+    assert captures and all(page.url is None for page in captures)
+    assert all(page.url and page.url.startswith("https://") for page in pages)
+
+
 def test_a_dataset_written_without_spaces_is_scored_on_characters(tmp_path: Path):
     chinese_body = "一九八九年四月，我在湖南张家界开一个全省教学研究\n会议。按照惯例，会议安排了一天时间。"
     chinese = write_gold_dataset(tmp_path / "zh", {"a": {"body": chinese_body}})

@@ -36,7 +36,7 @@ from newsdesk.devtools.evaluation import (
 # - "kinds": one labelled block weighs KIND_WEIGHTS of its dataset's kind (snippet pages label a few blocks
 #   each, at the boundaries that are hard; gold-body pages label every block, most of them easy).
 WEIGHTINGS = ("datasets", "kinds")
-DEFAULT_WEIGHTING = "kinds"
+DEFAULT_WEIGHTING = "datasets"
 KIND_WEIGHTS = {"snippets": 1.0, "news-metadata": 0.3}
 
 # Gradient boosting settings: small trees, bounded depth (the depth bounds the inference loop). 120 trees at

@@ -185,7 +185,9 @@ def load_pages(directory: Path, kind: str) -> list[Page]:
             if not path.is_file():
                 continue
             content = path.read_text(encoding="utf-8")
-        pages.append(Page(page_id, content, entry.get("url"), _gold_entry(entry, kind), kind))
+        # A text capture is scored as it comes, without its page's URL (the gold names it; the capture does not).
+        url = entry.get("url") if kind == "news-metadata" else None
+        pages.append(Page(page_id, content, url, _gold_entry(entry, kind), kind))
     return sorted(pages, key=lambda page: page.id)
 
 
