@@ -3,8 +3,11 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 DB := data/articles.db
+# The dev sets (see their README); not part of the repository.
+DATASETS ?= ../shared/datasets
+NO_DATASETS = echo "make $@: no dev sets at $(DATASETS) (they are not part of the repository; set DATASETS=path); skipped"
 
-.PHONY: install redis-server demo test test-fast lint docs check-wheel eval train-body clean
+.PHONY: install redis-server demo test test-fast lint docs check-wheel eval eval-leave-one-out train-body clean
 
 install: $(VENV)/.installed redis-server
 
@@ -42,15 +45,19 @@ check-wheel: install
 docs: install
 	$(BIN)/cog -r README.md
 
+# Every dev set, newsdesk beside trafilatura, with the shipped body model.
 eval: install
-	$(BIN)/newsdesk eval ../shared/datasets/fundus-de
-	$(BIN)/newsdesk eval ../shared/datasets/text-captures-de
-	$(BIN)/newsdesk eval ../shared/datasets/trafilatura-eval
+	@if [ -d "$(DATASETS)" ]; then $(BIN)/newsdesk eval "$(DATASETS)"; else $(NO_DATASETS); fi
 
-# Retrain the body voter on the dev sets' tuning sites (needs the 'train' extra: scikit-learn).
+# Every dev set scored with a body voter trained on the other sets only (needs the 'train' extra: scikit-learn).
+eval-leave-one-out: install
+	@if [ -d "$(DATASETS)" ]; then $(BIN)/python -m pip install --quiet -e '.[train]' \
+		&& $(BIN)/newsdesk eval --leave-one-out "$(DATASETS)"; else $(NO_DATASETS); fi
+
+# Retrain the shipped body voter on every page of every dev set with body gold (needs scikit-learn).
 train-body: install
-	$(BIN)/python -m pip install --quiet -e '.[train]'
-	$(BIN)/newsdesk train-body ../shared/datasets/trafilatura-eval ../shared/datasets/fundus-de
+	@if [ -d "$(DATASETS)" ]; then $(BIN)/python -m pip install --quiet -e '.[train]' \
+		&& $(BIN)/newsdesk train-body --part all "$(DATASETS)"; else $(NO_DATASETS); fi
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

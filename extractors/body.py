@@ -12,12 +12,13 @@ from __future__ import annotations
 import json
 import math
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import numpy as np
 
@@ -279,10 +280,14 @@ class BodyModels:
 
     @classmethod
     def load(cls, path: Path | Traversable = MODEL_RESOURCE) -> "BodyModels":
-        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls.from_dict(json.loads(path.read_text(encoding="utf-8")), str(path))
+
+    @classmethod
+    def from_dict(cls, data: dict, source: str = "the body model") -> "BodyModels":
+        """The models from the document `newsdesk train-body` writes."""
         layout, combined = TreeModel.from_dict(data["layout"]), TreeModel.from_dict(data["combined"])
         if layout.features != LAYOUT_FEATURES or combined.features != LAYOUT_FEATURES + TRAFILATURA_FEATURES:
-            raise ValueError(f"{path} was trained on other features; run `newsdesk train-body` again")
+            raise ValueError(f"{source} was trained on other features; run `newsdesk train-body` again")
         return cls(layout, combined, data["threshold"], tuple(data["doubt_band"]), data["doubt_share"],
                    data.get("trained_on", {}))
 
@@ -295,8 +300,27 @@ class BodyModels:
 
 
 @lru_cache(maxsize=1)
-def body_models() -> BodyModels:
+def shipped_body_models() -> BodyModels:
     return BodyModels.load()
+
+
+_models_in_use: list[BodyModels] = []
+
+
+def body_models() -> BodyModels:
+    """The models extraction votes with: the shipped ones, unless `models_in_use` names others."""
+    return _models_in_use[-1] if _models_in_use else shipped_body_models()
+
+
+@contextmanager
+def models_in_use(models: BodyModels) -> Iterator[BodyModels]:
+    """Extraction inside this block votes with `models` (e.g. ones trained without a dataset, to score
+    that dataset as unseen)."""
+    _models_in_use.append(models)
+    try:
+        yield models
+    finally:
+        _models_in_use.pop()
 
 
 @dataclass

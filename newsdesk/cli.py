@@ -19,6 +19,8 @@ from extractors import ExtractionError, extract
 from newsdesk.corpus.ingest import IngestResult
 from newsdesk.corpus.store import DEFAULT_DB, Store, StoreError
 from newsdesk.corpus.workers import EXTRACT_TIMEOUT_SECONDS
+from newsdesk.devtools.body_training import DEFAULT_WEIGHTING as default_weighting
+from newsdesk.devtools.body_training import WEIGHTINGS as training_weightings
 from newsdesk.devtools.evaluation import PARTS as evaluation_parts
 
 console = Console(highlight=False, soft_wrap=True)
@@ -230,46 +232,92 @@ def reextract_command(db_path: str, everything: bool, workers: int, extract_time
     console.print(f"reextract: {summary.line()}")
 
 
+def _quiet_extractor_logs() -> None:
+    """trafilatura and boilerpy3 log (with tracebacks) about pages they cannot parse; the page's score says it."""
+    import logging
+
+    for name in ("trafilatura", "boilerpy3"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+weighting_option = click.option(
+    "--weighting", type=click.Choice(training_weightings), default=default_weighting, show_default=True,
+    help="Training: every dataset and every page within it weighs the same ('datasets'), "
+         "or every block by its dataset's kind ('kinds').")
+
+
 @main.command("eval")
-@click.argument("dataset_dir", type=click.Path(file_okay=False, exists=True))
+@click.argument("dataset_dirs", nargs=-1, required=True, type=click.Path(file_okay=False))
 @click.option("--system", "systems", multiple=True, help="Systems to score (default: newsdesk and the references).")
 @click.option("--limit", type=int, default=None, help="Only the first N pages (sorted by id).")
 @click.option("--sample", type=int, default=None, help="Only every K-th page: a small fixed sample.")
 @click.option("--part", type=click.Choice(evaluation_parts), default="all", show_default=True,
               help="All pages, or only the tuning sites, or only the held-out third of sites.")
+@click.option("--worst", type=int, default=0, show_default=True,
+              help="List the N pages per dataset where newsdesk's body falls furthest below the reference's.")
+@click.option("--model", "model_path", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="Vote with this body model instead of the shipped one.")
+@click.option("--leave-one-out", "leave_out", is_flag=True,
+              help="Score each dataset with a body model trained on the other datasets (needs scikit-learn).")
+@click.option("--training-part", type=click.Choice(["tuning", "all"]), default="tuning", show_default=True,
+              help="With --leave-one-out: train on the other datasets' tuning sites only, or on all their pages.")
+@weighting_option
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def eval_command(dataset_dir: str, systems: tuple[str, ...], limit: int | None, sample: int | None, part: str,
-                 as_json: bool) -> None:
-    """Score newsdesk beside reference extractors on a dataset (kind recognised from its files)."""
-    import logging
+def eval_command(dataset_dirs: tuple[str, ...], systems: tuple[str, ...], limit: int | None, sample: int | None, part: str,
+                 worst: int, model_path: str | None, leave_out: bool, training_part: str, weighting: str, as_json: bool) -> None:
+    """Score newsdesk beside reference extractors on datasets (each folder a dataset, its kind recognised from
+    its files, or a folder of datasets), one table per dataset and a summary."""
+    from newsdesk.devtools.body_training import leave_one_out
+    from newsdesk.devtools.evaluation import iter_tables, run_evals, summary_rows
 
-    from newsdesk.devtools.evaluation import format_table, run_eval
-
-    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+    _quiet_extractor_logs()
+    if leave_out and model_path:
+        error_console.print("newsdesk eval: --leave-one-out trains its own models; it takes no --model")
+        sys.exit(2)
+    options = dict(systems=list(systems) or None, limit=limit, sample=sample, part=part)
+    progress = None if as_json else (lambda message: error_console.print(f"[dim]{message}[/dim]"))
     try:
-        report = run_eval(dataset_dir, systems=list(systems) or None, limit=limit, sample=sample, part=part)
+        if leave_out:
+            folds = leave_one_out(list(dataset_dirs), training_part=training_part, weighting=weighting, progress=progress,
+                                  **options)
+            reports = [fold.report for fold in folds]
+            heading = f"left out: each dataset scored with a body model trained on the others' {training_part} pages"
+        else:
+            folds, reports = [], run_evals(list(dataset_dirs), models_path=model_path, progress=progress, **options)
+            heading = "summary"
+    except ImportError as error:
+        error_console.print(f"newsdesk eval: {error.name} is missing; install it with: pip install -e '.[train]'")
+        sys.exit(2)
     except (ValueError, KeyError) as error:
         error_console.print(f"newsdesk eval: {error}")
         sys.exit(2)
-    click.echo(json.dumps(report.to_dict(), indent=2) if as_json else format_table(report))
+    if as_json:
+        document = {"datasets": [report.to_dict(worst) for report in reports], "summary": summary_rows(reports)}
+        if folds:
+            document["trained_on"] = {fold.report.name: fold.trained_on for fold in folds}
+        click.echo(json.dumps(document, indent=2))
+        return
+    for table in iter_tables(reports, worst=worst, heading=heading):
+        click.echo(table)
+        click.echo()
 
 
 @main.command("train-body")
-@click.argument("dataset_dirs", nargs=-1, required=True, type=click.Path(file_okay=False, exists=True))
+@click.argument("dataset_dirs", nargs=-1, required=True, type=click.Path(file_okay=False))
 @click.option("--part", type=click.Choice(["tuning", "all"]), default="tuning", show_default=True,
               help="Train on the tuning sites only (keeps `eval --part held-out` honest), or on every page.")
 @click.option("--threshold", type=float, default=0.5, show_default=True, help="Keep blocks scored at least this.")
+@weighting_option
 @click.option("--out", type=click.Path(dir_okay=False), default=None, help="Where to write the model (default: the shipped one).")
-def train_body_command(dataset_dirs: tuple[str, ...], part: str, threshold: float, out: str | None) -> None:
-    """Train the body voter on dev sets with gold (needs scikit-learn: pip install -e '.[train]')."""
-    import logging
-
+def train_body_command(dataset_dirs: tuple[str, ...], part: str, threshold: float, weighting: str, out: str | None) -> None:
+    """Train the body voter on dev sets with gold (each folder a dataset, or a folder of datasets; needs
+    scikit-learn: pip install -e '.[train]')."""
     from newsdesk.devtools.body_training import MODEL_PATH, train_body_model
 
-    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+    _quiet_extractor_logs()
     target = Path(out) if out else MODEL_PATH
     try:
-        trained_on = train_body_model([Path(path) for path in dataset_dirs], part=part, threshold=threshold, out=target)
+        trained_on = train_body_model(list(dataset_dirs), part=part, threshold=threshold, weighting=weighting, out=target)
     except ImportError as error:
         error_console.print(f"newsdesk train-body: {error.name} is missing; install it with: pip install -e '.[train]'")
         sys.exit(2)
@@ -277,7 +325,10 @@ def train_body_command(dataset_dirs: tuple[str, ...], part: str, threshold: floa
         error_console.print(f"newsdesk train-body: {error}")
         sys.exit(2)
     for name, counts in trained_on["datasets"].items():
-        console.print(f"{name}: {counts['pages']} pages, {counts['labelled_blocks']} labelled blocks")
+        skipped = ", ".join(f"{count} {reason}" for reason, count in counts["skipped"].items())
+        learnt = (f"{counts['pages']} pages, {counts['labelled_blocks']} labelled blocks" if counts["pages"]
+                  else "nothing to learn from")
+        console.print(f"{name}: {learnt}" + (f" (not labelled: {skipped})" if skipped else ""))
     console.print(f"model written to {target}")
 
 

@@ -128,3 +128,14 @@ def run_unprivileged(command: list[str], **kwargs) -> subprocess.CompletedProces
             pytest.skip("running as root without setpriv (util-linux): file permissions cannot be enforced")
         command = [setpriv, "--bounding-set=-dac_override,-dac_read_search,-fowner", *command]
     return subprocess.run(command, capture_output=True, text=True, timeout=300, **kwargs)
+
+
+def copy_dataset_pages(source: Path, target: Path, count: int) -> Path:
+    """The first `count` pages (by id) of a gold.json + html/ dataset, copied to a dataset folder of their own."""
+    gold = json.loads((source / "gold.json").read_text(encoding="utf-8"))
+    kept = dict(sorted(gold.items())[:count])
+    (target / "html").mkdir(parents=True)
+    for page_id in kept:
+        (target / "html" / f"{page_id}.html.gz").write_bytes((source / "html" / f"{page_id}.html.gz").read_bytes())
+    (target / "gold.json").write_text(json.dumps(kept, ensure_ascii=False), encoding="utf-8")
+    return target
