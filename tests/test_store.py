@@ -260,14 +260,14 @@ def test_check_writable_finds_a_read_only_database_before_any_write(tmp_path):
     assert result.stdout.splitlines() == ["0", f"{db} is read-only"], result.stderr
 
 
-def test_migration_0003_gives_an_older_corpus_stories_columns_that_a_rebuild_fills(tmp_path):
+def test_migration_0004_gives_an_older_corpus_stories_columns_that_a_rebuild_fills(tmp_path):
     from fixtures.legacy_schema import LEGACY_ARTICLE_URL, create_legacy_corpus
     from newsdesk.corpus.stories import rebuild_stories
 
     db = tmp_path / "legacy.db"
     create_legacy_corpus(db)
     with Store(db) as corpus:
-        assert "0003_stories" in corpus.applied_migrations()
+        assert "0004_stories" in corpus.applied_migrations()
         columns = corpus.db["articles"].columns_dict
         assert {"story_id", "copy_of"} <= set(columns)
         assert corpus.story_totals().articles_without_story == corpus.counts()["articles"] > 0

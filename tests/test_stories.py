@@ -79,7 +79,7 @@ def story_partition(store: Store) -> set[frozenset[str]]:
 def replay_paths(store: Store, paths: list[Path]) -> dict[str, int]:
     ingestor = Ingestor(store)
     ids = {}
-    for item in replay_inputs([str(path) for path in paths]):
+    for item in replay_inputs([str(path) for path in paths], store):
         result = ingestor.ingest(item.document)
         assert result.stored, result.reason
         ids[Path(item.origin).stem] = result.article_id
@@ -333,6 +333,6 @@ def test_re_extracted_articles_keep_their_story(store: Store, seed_paths):
     replay_paths(store, seed_paths)
     before = story_partition(store)
     store.db.conn.execute("UPDATE articles SET extractor_version = '0.0.1', title = title || ' (old extraction)'")
-    outcomes = reextract(store)
-    assert outcomes["updated"] == 5
+    summary = reextract(store, workers=0)
+    assert summary.counts["updated"] == 5
     assert story_partition(store) == before and store.story_totals().stories == 1

@@ -843,7 +843,8 @@ class Store:
 
     def counts(self) -> dict[str, int]:
         return {name: self.db[name].count for name in
-                ("articles", "raw_documents", "article_versions", "fetched_urls", "failures", "crawl_runs", "replay_checkpoints", "stories")}
+                ("articles", "raw_documents", "article_versions", "fetched_urls", "failures", "crawl_runs",
+                 "replay_checkpoints", "stories")}
 
     def stats(self) -> dict[str, Any]:
         """Corpus summary for `newsdesk stats`."""
