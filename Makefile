@@ -7,7 +7,7 @@ DB := data/articles.db
 DATASETS ?= ../shared/datasets
 NO_DATASETS = echo "make $@: no dev sets at $(DATASETS) (they are not part of the repository; set DATASETS=path); skipped"
 
-.PHONY: install redis-server demo test test-fast lint docs check-wheel eval eval-leave-one-out train-body clean
+.PHONY: install redis-server demo test test-fast lint docs check-wheel eval eval-leave-one-out train-body bench-stories clean
 
 install: $(VENV)/.installed redis-server
 
@@ -58,6 +58,10 @@ eval-leave-one-out: install
 train-body: install
 	@if [ -d "$(DATASETS)" ]; then $(BIN)/python -m pip install --quiet -e '.[train]' \
 		&& $(BIN)/newsdesk train-body --part all "$(DATASETS)"; else $(NO_DATASETS); fi
+
+# The stories benchmark: quality on synthetic syndication and same-topic distractors, cost at 50,000 articles.
+bench-stories: install
+	nice $(BIN)/newsdesk bench-stories --datasets ../shared/datasets
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -237,6 +237,10 @@ class CueReader:
                 return line_rules.CREDIT_LINE
             if cues.outlet is None:
                 cues.outlet = outlet
+            if cue.credits_original:
+                # "This post appeared first on FOX NEWS": the original publisher is credited, so that a re-post
+                # can be told from the original it republishes.
+                cues.add_credits([outlet])
             if cue.opens_about:
                 self._about_outlet = outlet
             return cue.line

@@ -6,6 +6,7 @@ import json
 import signal
 import sys
 from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
 from typing import Callable, Iterator, NoReturn
 
@@ -244,6 +245,72 @@ weighting_option = click.option(
     "--weighting", type=click.Choice(training_weightings), default=default_weighting, show_default=True,
     help="Training: every dataset and every page within it weighs the same ('datasets'), "
          "or every block by its dataset's kind ('kinds').")
+
+
+@main.command("stories")
+@db_option
+@click.option("--since", default=None, metavar="DATE",
+              help="Only stories with an article published on or after DATE (YYYY-MM-DD).")
+@click.option("--min-outlets", default=0, type=click.IntRange(min=0),
+              help="Only stories covered by at least this many outlets (an article without a known outlet counts by its site).")
+@click.option("--limit", default=None, type=click.IntRange(min=1), help="At most this many stories.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--rebuild", is_flag=True, help="First recompute every story from the stored articles (deterministic).")
+def stories_command(db_path: str, since: str | None, min_outlets: int, limit: int | None, as_json: bool, rebuild: bool) -> None:
+    """List stories (syndicated copies and coverage of one event grouped), newest first, with their outlets."""
+    from newsdesk.corpus.stories import publication_day, rebuild_stories
+
+    if since is not None and publication_day(since) is None:
+        raise click.BadParameter(f"expected a date like 2024-02-20, got {since!r}", param_hint="--since")
+    with open_corpus("stories", db_path, missing=NO_CORPUS_YET, writes=rebuild) as store:
+        if rebuild:
+            report = rebuild_stories(store)
+            error_console.print(f"stories: rebuilt {report.stories} stories from {report.articles} articles "
+                                f"({report.copies} near-copies) in {report.seconds:.1f}s")
+        overviews = store.stories(since=since, min_outlets=min_outlets, limit=limit)
+        without = store.story_totals().articles_without_story
+    if as_json:
+        click.echo(json.dumps([asdict(overview) for overview in overviews], ensure_ascii=False, indent=2))
+    else:
+        table = Table()
+        for column, justify in (("id", "right"), ("title", "left"), ("first published", "left"),
+                                ("last published", "left"), ("articles", "right"), ("outlets", "left")):
+            table.add_column(column, justify=justify, overflow="fold")
+        for overview in overviews:
+            outlets = f"{overview.outlet_count}: " + ", ".join(overview.outlets) if overview.outlets else "0"
+            table.add_row(str(overview.story_id), overview.title or "", overview.first_published or "",
+                          overview.last_published or "", str(overview.article_count), outlets)
+        console.print(table)
+    if without:
+        error_console.print(f"{without} articles have no story yet (stored before stories): run `newsdesk stories --rebuild`")
+
+
+@main.command("story")
+@click.argument("story_id", type=int)
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def story_command(story_id: int, db_path: str, as_json: bool) -> None:
+    """Show one story: its articles, which of them are copies, and of what."""
+    with open_corpus("story", db_path, missing=NO_CORPUS_YET, writes=False) as store:
+        found = store.story(story_id)
+    if found is None:
+        error_console.print(f"newsdesk story: no story {story_id}")
+        sys.exit(1)
+    overview, members = found
+    if as_json:
+        click.echo(json.dumps({**asdict(overview), "articles": [asdict(member) for member in members]},
+                              ensure_ascii=False, indent=2))
+        return
+    console.print(f"story {overview.story_id}: {overview.title or '(untitled)'}", markup=False)
+    console.print(f"published {overview.first_published or '?'} .. {overview.last_published or '?'}; "
+                  f"{overview.article_count} articles from {overview.outlet_count} outlets")
+    table = Table()
+    for column in ("article", "published", "outlet", "title", "copy of", "url"):
+        table.add_column(column, overflow="fold")
+    for member in members:
+        table.add_row(str(member.article_id), member.published or "", member.outlet or "", member.title or "",
+                      str(member.copy_of) if member.copy_of is not None else "", member.url or "")
+    console.print(table)
 
 
 @main.command("eval")
@@ -565,6 +632,36 @@ def bench_replay_command(pages: int, warc_pages: int) -> None:
 
     for line in bench_replay(pages, warc_pages):
         click.echo(line)
+
+
+@main.command("bench-stories")
+@click.option("--datasets", "datasets_dir", default="../shared/datasets", show_default=True,
+              type=click.Path(file_okay=False), help="The dev sets' folder (fundus-de, web-2026 and readability are read).")
+@click.option("--articles", default=50_000, show_default=True, type=click.IntRange(min=1),
+              help="Articles in the scale corpus (timing with and without stories, then a rebuild).")
+@click.option("--quality/--no-quality", default=True, help="Measure pair precision/recall and copy_of accuracy.")
+@click.option("--scale/--no-scale", default=True, help="Measure ingest time with and without stories and the rebuild.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def bench_stories_command(datasets_dir: str, articles: int, quality: bool, scale: bool, as_json: bool) -> None:
+    """The stories benchmark: synthetic syndication and same-topic distractors from the dev sets, and the cost."""
+    from newsdesk.devtools.stories_bench import bench_quality, bench_scale, report_lines, results_json
+
+    totals = [0.0, 0.0, 0.0]
+
+    def progress(done: int, *chunk: float) -> None:
+        totals[:] = [total + seconds for total, seconds in zip(totals, chunk)]
+        if not as_json and done % 5000 == 0:
+            without, with_stories, features = totals
+            error_console.print(f"bench-stories: {done:,} articles stored twice; CPU s without {without:.1f}, "
+                                f"with {with_stories:.1f} ({with_stories / without - 1:+.1%}), features {features:.1f}")
+
+    try:
+        quality_result = bench_quality(Path(datasets_dir)) if quality else None
+        scale_result = bench_scale(Path(datasets_dir), articles, progress=progress) if scale else None
+    except FileNotFoundError as error:
+        error_console.print(f"newsdesk bench-stories: {error}", markup=False)
+        sys.exit(1)
+    click.echo(results_json(quality_result, scale_result) if as_json else "\n".join(report_lines(quality_result, scale_result)))
 
 
 @main.command("demo-site")

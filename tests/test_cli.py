@@ -253,3 +253,47 @@ def test_replaying_the_same_bad_file_again_counts_its_failure_up(tmp_path: Path,
         run("newsdesk", "replay", str(tmp_path / "empty.txt"), "--db", str(corpus))
     rows = json.loads(run("sqlite-utils", str(corpus), "select origin, count from failures").stdout)
     assert rows == [{"origin": str(tmp_path / "empty.txt"), "count": 3}]
+
+
+def test_stories_lists_the_seeds_as_one_story_with_their_outlets(corpus: Path):
+    pact = FIXTURES / "stories" / "putin-kim-pact.txt"
+    assert run("newsdesk", "replay", str(SEEDS), str(pact), "--db", str(corpus)).returncode == 0
+    listed = run("newsdesk", "stories", "--db", str(corpus), "--json")
+    assert listed.returncode == 0, listed.stderr
+    stories = json.loads(listed.stdout)
+    assert [story["article_count"] for story in stories] == [5, 1], "newest first: the seeds' story has a 2024-09-16 member"
+    seeds_story = stories[0]
+    assert seeds_story["outlets"] == ["ANI", "Al Jazeera", "Arena Holdings", "Fox News"] and seeds_story["outlet_count"] == 4
+    assert seeds_story["first_published"] == "2024-02-20T09:20" and seeds_story["last_published"] == "2024-09-16"
+    assert [story["story_id"] for story in json.loads(run(
+        "newsdesk", "stories", "--db", str(corpus), "--json", "--min-outlets", "2").stdout)] == [seeds_story["story_id"]]
+    assert json.loads(run("newsdesk", "stories", "--db", str(corpus), "--json", "--since", "2024-10-01").stdout) == []
+    table = run("newsdesk", "stories", "--db", str(corpus))
+    assert table.returncode == 0 and "Jazeera" in table.stdout and "Baby you can" in table.stdout
+
+    shown = run("newsdesk", "story", str(seeds_story["story_id"]), "--db", str(corpus), "--json")
+    assert shown.returncode == 0, shown.stderr
+    members = json.loads(shown.stdout)["articles"]
+    assert len(members) == 5 and {member["outlet"] for member in members} >= {"ANI", "Al Jazeera", "Fox News"}
+    assert "Baby you can drive my car" in run("newsdesk", "story", str(seeds_story["story_id"]), "--db", str(corpus)).stdout
+
+
+def test_stories_rebuild_recomputes_the_same_stories(corpus: Path):
+    run("newsdesk", "replay", str(SEEDS), str(FIXTURES / "stories"), "--db", str(corpus))
+    before = run("newsdesk", "stories", "--db", str(corpus), "--json").stdout
+    rebuilt = run("newsdesk", "stories", "--rebuild", "--db", str(corpus), "--json")
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "rebuilt" in rebuilt.stderr and "from 12 articles" in rebuilt.stderr
+    assert json.loads(rebuilt.stdout) == json.loads(before)
+    story_rows = run("sqlite-utils", str(corpus), "select story_id, count(*) as n from articles group by 1 order by 2 desc")
+    assert [row["n"] for row in json.loads(story_rows.stdout)] == [5, 2, 2, 1, 1, 1]
+
+
+def test_stories_and_story_explain_mistakes_on_one_line(corpus: Path, tmp_path: Path):
+    missing = run("newsdesk", "stories", "--db", str(tmp_path / "none.db"))
+    assert missing.returncode == 1 and "no corpus" in missing.stderr and "Traceback" not in missing.stderr
+    run("newsdesk", "replay", str(SEEDS), "--db", str(corpus))
+    unknown = run("newsdesk", "story", "999", "--db", str(corpus))
+    assert unknown.returncode == 1 and unknown.stderr.strip() == "newsdesk story: no story 999"
+    bad_date = run("newsdesk", "stories", "--since", "last week", "--db", str(corpus))
+    assert bad_date.returncode == 2 and "expected a date like 2024-02-20" in bad_date.stderr

@@ -251,3 +251,23 @@ def test_a_crawl_whose_corpus_cannot_be_written_any_more_stops_and_exits_non_zer
     assert "crawl finished (store_error)" in out
     stored = query(db, "select count(*) from articles")[0][0]
     assert 3 <= stored < len(site.articles), "stopped early, and what was stored stays"
+
+
+@pytest.mark.slow
+def test_crawled_articles_join_stories_and_a_copy_under_another_url_names_its_original(tmp_path):
+    """The site serves each story again under a second canonical URL: two articles, one story, one a copy."""
+    with LoopbackNewsSite(copies=2) as site:
+        db = tmp_path / "corpus.db"
+        result = crawl(db, site.base_url + "/")
+        assert result.returncode == 0, result.stderr
+    articles = rows(db, "select id, title, story_id, copy_of from articles order by id")
+    assert articles and all(article["story_id"] is not None for article in articles)
+    by_title: dict[str, list[dict]] = {}
+    for article in articles:
+        by_title.setdefault(article["title"], []).append(article)
+    for title, same in by_title.items():
+        assert len({article["story_id"] for article in same}) == 1, title
+        first, *copies = same
+        assert first["copy_of"] is None and all(copy["copy_of"] == first["id"] for copy in copies), title
+    assert len({same[0]["story_id"] for same in by_title.values()}) == len(by_title), "other stories stay apart"
+    assert rows(db, "select sum(article_count) as n from stories")[0]["n"] == len(articles)

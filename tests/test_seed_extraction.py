@@ -41,7 +41,7 @@ EXPECTED = {
         paragraphs=11),
     "003": dict(
         title="Putin gifts North Korea’s Kim Jong Un with Russian made limo", byline=None, published=None,
-        outlet="Fox News", credits=["Reuters", "Associated Press"],
+        outlet="Fox News", credits=["Reuters", "Associated Press", "Fox News"],
         first="From Russia with love.", last="vowed to fire upon any South Korean vessel that violates its waters.",
         paragraphs=15),
     "004": dict(

@@ -258,3 +258,23 @@ def test_check_writable_finds_a_read_only_database_before_any_write(tmp_path):
     db.chmod(0o444)
     result = run_unprivileged([sys.executable, "-c", script, str(db)])
     assert result.stdout.splitlines() == ["0", f"{db} is read-only"], result.stderr
+
+
+def test_migration_0004_gives_an_older_corpus_stories_columns_that_a_rebuild_fills(tmp_path):
+    from fixtures.legacy_schema import LEGACY_ARTICLE_URL, create_legacy_corpus
+    from newsdesk.corpus.stories import rebuild_stories
+
+    db = tmp_path / "legacy.db"
+    create_legacy_corpus(db)
+    with Store(db) as corpus:
+        assert "0004_stories" in corpus.applied_migrations()
+        columns = corpus.db["articles"].columns_dict
+        assert {"story_id", "copy_of"} <= set(columns)
+        assert corpus.story_totals().articles_without_story == corpus.counts()["articles"] > 0
+        trigger = corpus.db.execute("SELECT sql FROM sqlite_master WHERE name = 'articles_au'").fetchone()[0]
+        assert "UPDATE OF title, body" in trigger, "story ids are written without re-indexing the text"
+        report = rebuild_stories(corpus)
+        assert report.articles == corpus.counts()["articles"] and corpus.story_totals().articles_without_story == 0
+        (overview,) = corpus.stories()
+        assert overview.article_count == 1 and corpus.story(overview.story_id)[1][0].url == LEGACY_ARTICLE_URL
+        assert [hit["url"] for hit in corpus.search("harbour")] == [LEGACY_ARTICLE_URL], "the text index still follows"

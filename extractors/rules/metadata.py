@@ -111,6 +111,7 @@ class OutletCue:
     pattern: re.Pattern[str]
     line: LineRule  # how the cleaner marks the line: outlet cues close a story, as credit lines do
     may_name_wire: bool = False  # it names a wire service as often as the publisher ("Source: Reuters")
+    credits_original: bool = False  # the outlet it names published the story first: it is credited too
     opens_about: bool = False  # the publisher's blurb may follow it ("ANI is a leading news agency")
 
 
@@ -128,7 +129,8 @@ OUTLET_CUES: list[OutletCue] = [
     _outlet_cue("source line", re.compile(r"^\s*+(?:source|quelle|fuente|fonte)\s*+:\s*+(?P<outlet>.{2,60}?)(?:\s++(?:and|und|with|et|y)\s++(?:news )?agenc(?:ies|y)|\s++(?:and|und)\s++agenturen)?\s*+(?:\.\s*+)?$", _I),
                 may_name_wire=True),
     # "This post appeared first on FOX NEWS" at the end of a republished story.
-    _outlet_cue("syndication line", re.compile(r"^\s*+(?:this|the) (?:post|article|story|report) (?:appeared|was (?:first )?published|originally appeared)(?: first)? (?:on|in|at)\s++(?P<outlet>.{2,60}?)\s*+(?:\.\s*+)?$", _I)),
+    _outlet_cue("syndication line", re.compile(r"^\s*+(?:this|the) (?:post|article|story|report) (?:appeared|was (?:first )?published|originally appeared)(?: first)? (?:on|in|at)\s++(?P<outlet>.{2,60}?)\s*+(?:\.\s*+)?$", _I),
+                credits_original=True),
     # "Published by Arena Holdings and distributed with ..." publisher imprint in a footer.
     _outlet_cue("imprint line", re.compile(r"^\s*+(?i:published|owned|operated) by\s++(?P<outlet>[A-Z][\w&.'-]*(?:\s++[A-Z][\w&.'-]*){0,5})\b.*$")),
 ]

@@ -14,7 +14,8 @@ from extractors import Article, Document, ExtractionError, extract
 from extractors.rules.lines import NON_ARTICLE_PAGES
 from extractors.rules.page_types import (ARTICLE_DECLARATION, ARTICLE_TYPES, DECLARATION_SEARCH_BYTES, HTML_DOCUMENT_START,
                                          HTML_MEDIA_TYPES, HTML_START_BYTES, NON_ARTICLE_TYPES, type_name)
-from newsdesk.corpus.store import Store, StoreError, compress_raw
+from newsdesk.corpus.store import SaveOutcome, Store, StoreError, compress_raw
+from newsdesk.corpus.stories import StoryFeatures, join_story, regroup_story, story_features
 from newsdesk.corpus.urls import canonical_url, is_http_url, looks_like_listing_url
 
 # An extracted body shorter than this is not an article (an empty shell, a teaser, a login wall).
@@ -98,6 +99,7 @@ class Extraction:
     reason: str | None = None
     skipped: bool = False  # a crawled list/navigation page: not an article, not a failure
     compressed_raw: bytes | None = None  # the raw input as the store keeps it, made where extraction ran
+    story_features: StoryFeatures | None = None  # what stories compare of the article, made there too
 
 
 def extract_stage(document: Document, articles_only: bool = False) -> Extraction:
@@ -125,8 +127,9 @@ def extract_stage(document: Document, articles_only: bool = False) -> Extraction
         identity = urljoin(document.url or "", article.canonical_url) if article.canonical_url else document.url
         if identity and is_http_url(identity):
             article.url = canonical_url(identity)
-    # Compressing the raw page here keeps it off the crawl's one storing process when this runs in a worker.
-    return Extraction(article=article, compressed_raw=compress_raw(document.content))
+    # Compressing the raw page and reading the article's story features here keeps that work off the crawl's one
+    # storing process when this runs in a worker.
+    return Extraction(article=article, compressed_raw=compress_raw(document.content), story_features=story_features(article))
 
 
 # extract_stage() or a stand-in with its signature (what the worker pool runs).
@@ -134,10 +137,13 @@ ExtractFunction = Callable[[Document, bool], Extraction]
 
 
 class Ingestor:
-    """Runs Documents through extraction, validation and storage: the one path for crawls and replay."""
+    """Runs Documents through extraction, validation and storage: the one path for crawls, replay and
+    re-extraction. Every stored article joins a story in the same transaction (`group_stories=False` only
+    for measuring what grouping costs)."""
 
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, *, group_stories: bool = True):
         self.store = store
+        self.group_stories = group_stories
 
     def ingest(self, document: Document, *, articles_only: bool = False) -> IngestResult:
         return self.store_extraction(document, extract_stage(document, articles_only))
@@ -162,6 +168,8 @@ class Ingestor:
                 for url in {document.url, article.url, *document.fetched_urls} - {None, ""}:
                     self.store.record_fetch(url, outcome.article_id, etag=document.header("ETag"),
                                             last_modified=document.header("Last-Modified"), fetched_at=document.fetched_at)
+                if self.group_stories:
+                    self._group(outcome, article, extraction.story_features)
         except StoreError:
             raise  # the corpus itself cannot be used: no later input would fare better, so the run stops
         except Exception as error:
@@ -175,6 +183,16 @@ class Ingestor:
         self.store.record_fetch(url, record.article_id if record else None, status=304,
                                 etag=lowered.get("etag") or (record.etag if record else None),
                                 last_modified=lowered.get("last-modified") or (record.last_modified if record else None))
+
+    def _group(self, outcome: SaveOutcome, article: Article, features: StoryFeatures | None) -> None:
+        """A new article joins a story; an updated one is grouped again; an unchanged one keeps its story
+        (one stored before stories existed gets one now)."""
+        if outcome.status == "new":
+            join_story(self.store, outcome.article_id, article, features)
+        elif outcome.status == "updated":
+            regroup_story(self.store, outcome.article_id, article, features)
+        elif self.store.story_of(outcome.article_id) is None:
+            join_story(self.store, outcome.article_id, article, features)
 
     def _record_non_article(self, document: Document) -> None:
         for url in {document.url, *document.fetched_urls} - {None, ""}:

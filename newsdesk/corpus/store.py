@@ -4,7 +4,9 @@ CrawlRun...).
 
 Tables: articles (FTS on title/body), raw_documents (compressed raw inputs, for re-extraction),
 article_versions (earlier title/body of edited stories), fetched_urls (every URL an article was met
-under, with its validators), failures (one row per input, stage and reason, with a count), crawl_runs.
+under, with its validators), failures (one row per input, stage and reason, with a count), crawl_runs;
+stories (articles.story_id, articles.copy_of) and the story index (story_features, story_bands,
+story_names, story_vocabulary: what newsdesk.corpus.stories compares and looks up).
 
 Open it as a context manager, `with Store(path) as store: ...`. Whatever goes wrong with the database
 itself (not a SQLite file, read-only, locked too long, disk full) is raised as one StoreError with a
@@ -34,15 +36,20 @@ import json
 import os
 import sqlite3
 import zlib
+from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator, Sequence
 
 import sqlite_utils
 from sqlite_utils import Migrations
 
 from extractors import EXTRACTOR_VERSION, Article, Document
+from newsdesk.corpus.stories import (
+    CopyGroupMember, StoryCandidate, StoryDecision, StoryFeatures, StoryMember, StoryOverview, StoryTotals, Vocabulary,
+    band_keys, story_overview,
+)
 
 DEFAULT_DB = Path("data/articles.db")
 # How long a write waits for another process's transaction before the store gives up (StoreError).
@@ -52,6 +59,14 @@ BUSY_TIMEOUT_VARIABLE = "NEWSDESK_BUSY_TIMEOUT"  # overrides BUSY_TIMEOUT_SECOND
 # matters because raw pages are compressed in the crawl's hot path.
 RAW_COMPRESSION_LEVEL = 1
 RUN_STATUSES = ("running", "ok", "failed", "interrupted")
+# The story index (band and name rows) of the most recent articles is kept in memory and written to its tables
+# every this many articles (and on close), in key order: written one article at a time, its rows would dirty
+# some thirty scattered pages per commit, more than storing the article itself. Nothing is lost meanwhile:
+# each article's story_features row, written with the article, says whether its index rows are written yet
+# (`indexed`), and every Store reads the rows not yet indexed (its own and other processes') before a lookup.
+# The vocabulary's document frequencies (statistics) are counted in memory and written at the same times; a
+# killed process leaves them short by at most this many articles (`newsdesk stories --rebuild` recounts).
+STORY_INDEX_FLUSH_ARTICLES = 1000
 
 
 class StoreError(Exception):
@@ -300,6 +315,47 @@ def _replay_checkpoints(db: sqlite_utils.Database) -> None:
     }, pk="archive")
 
 
+@MIGRATIONS(name="0004_stories")
+def _stories(db: sqlite_utils.Database) -> None:
+    """Stories: articles.story_id and articles.copy_of, the stories table and the story index. Articles stored
+    before it have no story until they are stored again or `newsdesk stories --rebuild` runs."""
+    db["articles"].add_column("story_id", int)
+    db["articles"].add_column("copy_of", int)
+    db["articles"].create_index(["story_id"])
+    db["articles"].create_index(["copy_of"])
+    # The full-text index follows title and body only: writing an article's story_id or copy_of must not
+    # re-index its whole text (sqlite-utils' trigger fires on an update of any column).
+    trigger = db.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'articles_au'").fetchone()
+    if trigger and "UPDATE OF" not in trigger[0]:
+        db.execute("DROP TRIGGER articles_au")
+        db.execute("""CREATE TRIGGER articles_au AFTER UPDATE OF title, body ON articles BEGIN
+            INSERT INTO articles_fts (articles_fts, rowid, title, body) VALUES ('delete', old.rowid, old.title, old.body);
+            INSERT INTO articles_fts (rowid, title, body) VALUES (new.rowid, new.title, new.body);
+        END""")
+    db["stories"].create({
+        "id": int, "title": str, "first_published": str, "last_published": str, "article_count": int,
+        "outlet_count": int, "outlets": str,
+    }, pk="id")
+    db["stories"].create_index(["last_published"])
+    # Per article, what the grouper compares (see StoryFeatures); lists are space-separated words.
+    # `indexed`: 1 once the article's rows are in story_bands and story_names (see STORY_INDEX_FLUSH_ARTICLES).
+    db.execute("""CREATE TABLE story_features (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id), signature BLOB NOT NULL,
+        shingle_count INTEGER NOT NULL, terms TEXT NOT NULL, names TEXT NOT NULL, key_names TEXT NOT NULL,
+        numbers TEXT NOT NULL, lookup_names TEXT NOT NULL, day TEXT, indexed INTEGER NOT NULL DEFAULT 0)""")
+    db.execute("CREATE INDEX story_features_not_indexed ON story_features (article_id) WHERE indexed = 0")
+    # LSH bands: articles that share a key are near-copy candidates.
+    db.execute("""CREATE TABLE story_bands (
+        key INTEGER NOT NULL, article_id INTEGER NOT NULL, PRIMARY KEY (key, article_id)) WITHOUT ROWID""")
+    # The names of each title and lead, by publication day ('' when unknown): same-event candidates.
+    db.execute("""CREATE TABLE story_names (
+        name TEXT NOT NULL, day TEXT NOT NULL, article_id INTEGER NOT NULL,
+        PRIMARY KEY (name, day, article_id)) WITHOUT ROWID""")
+    # Document frequencies of terms, names and numbers; the row with term '' counts the documents.
+    db.execute("""CREATE TABLE story_vocabulary (
+        term TEXT PRIMARY KEY, frequency INTEGER NOT NULL) WITHOUT ROWID""")
+
+
 class Store:
     """One open corpus database: `with Store(path) as store: ...`. Safe to share between a replay and a crawl
     (WAL + busy timeout). Raises StoreError for a database that cannot be used."""
@@ -330,6 +386,9 @@ class Store:
                 self.db.enable_wal()
             connection.execute("PRAGMA synchronous = NORMAL")
             connection.execute("PRAGMA foreign_keys = ON")
+            self._vocabulary_pending: Counter[str] = Counter()
+            self._vocabulary_stored: dict[str, int] = {}
+            self._recent = _RecentStoryIndex()
             self._migrate()
         except BaseException:
             connection.close()
@@ -358,7 +417,16 @@ class Store:
         return _Transaction(self.db.conn)
 
     def close(self) -> None:
-        self.db.conn.close()
+        try:
+            self.flush_story_index()
+        except StoreError:
+            # The corpus cannot be written now (locked, full): the recent articles' index rows are written by
+            # the next Store that opens it (their story_features rows say they are not), only the vocabulary
+            # counts since the last write are lost, and the error that stopped the run is reported where it
+            # happened.
+            pass
+        finally:
+            self.db.conn.close()
 
     def check_writable(self) -> None:
         """Raise StoreError now if the database cannot be written (a read-only file opens and reads fine)."""
@@ -531,6 +599,223 @@ class Store:
             "articles_unchanged, failures, error FROM crawl_runs ORDER BY id DESC LIMIT ?", [limit]).fetchall()
         return [CrawlRun(*row) for row in rows]
 
+    # --- stories: the index newsdesk.corpus.stories asks (StoryIndex) and what it writes ----------------
+
+    def story_copy_candidates(self, band_keys: Sequence[int]) -> list[int]:
+        self._read_recent_story_index()
+        marks = ",".join("?" * len(band_keys))
+        found = {row[0] for row in self.db.execute(
+            f"SELECT DISTINCT article_id FROM story_bands WHERE key IN ({marks})", list(band_keys))}
+        return sorted(found | self._recent.copy_candidates(band_keys))
+
+    def story_event_candidates(self, names: Sequence[str], day: str | None, window_days: int, limit: int,
+                               min_matches: int) -> list[int]:
+        """Articles sharing at least `min_matches` of `names` in their title and lead, published within
+        `window_days` of `day` or undated (any date when `day` is None), most names shared first."""
+        marks = ",".join("?" * len(names))
+        if day:
+            centre = date.fromisoformat(day)
+            window = [(centre - timedelta(days=window_days)).isoformat(), (centre + timedelta(days=window_days)).isoformat()]
+            hits = (f"SELECT article_id FROM story_names WHERE name IN ({marks}) AND day BETWEEN ? AND ? UNION ALL "
+                    f"SELECT article_id FROM story_names WHERE name IN ({marks}) AND day = ''")
+            parameters = [*names, *window, *names]
+        else:
+            hits = f"SELECT article_id FROM story_names WHERE name IN ({marks})"
+            parameters = list(names)
+        matches = dict(self.db.execute(
+            f"SELECT article_id, count(*) FROM ({hits}) GROUP BY article_id HAVING count(*) >= ?",
+            [*parameters, min_matches]).fetchall())
+        for article_id, count in self._recent.event_candidates(names, window if day else None).items():
+            if count >= min_matches and article_id not in matches:
+                matches[article_id] = count
+        return sorted(matches, key=lambda article_id: (-matches[article_id], article_id))[:limit]
+
+    def story_candidates(self, article_ids: Sequence[int]) -> list[StoryCandidate]:
+        marks = ",".join("?" * len(article_ids))
+        rows = self.db.execute(
+            "SELECT a.id, a.story_id, a.copy_of, a.published, a.outlet, a.url, a.credits, f.signature, f.shingle_count, "
+            "f.terms, f.names, f.key_names, f.numbers, f.lookup_names, f.day "
+            f"FROM story_features f JOIN articles a ON a.id = f.article_id WHERE f.article_id IN ({marks}) ORDER BY a.id",
+            list(article_ids)).fetchall()
+        return [StoryCandidate(article_id=row[0], story_id=row[1], copy_of=row[2], published=row[3], outlet=row[4],
+                               url=row[5], credits=tuple(json.loads(row[6] or "[]")), features=_features_from_row(row[7:]))
+                for row in rows]
+
+    def story_vocabulary(self, terms: Iterable[str]) -> Vocabulary:
+        """Document frequencies: as written (read once per flush interval and kept) plus those counted since."""
+        stored = self._vocabulary_stored
+        wanted = set(terms) | {""}
+        unread = sorted(wanted.difference(stored))
+        for start in range(0, len(unread), 500):
+            part = unread[start:start + 500]
+            found = dict(self.db.execute(
+                f"SELECT term, frequency FROM story_vocabulary WHERE term IN ({','.join('?' * len(part))})", part).fetchall())
+            stored.update({term: found.get(term, 0) for term in part})
+        pending = self._vocabulary_pending
+        frequencies = {term: stored[term] + pending[term] if term in pending else stored[term] for term in wanted}
+        return Vocabulary(document_count=frequencies.pop(""), frequencies=frequencies)
+
+    def add_story_member(self, article_id: int, features: StoryFeatures, decision: StoryDecision) -> int:
+        """Record the grouper's decision for a stored article: its story (a new one when the decision names
+        none; stories joined by its near-copies become one), its features and its index entries."""
+        connection = self.db.conn
+        with self.transaction():
+            story_id = decision.story_id
+            if story_id is None:
+                story_id = connection.execute("INSERT INTO stories (article_count) VALUES (0)").lastrowid
+            for other in decision.merged_story_ids:
+                connection.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", [story_id, other])
+                connection.execute("DELETE FROM stories WHERE id = ?", [other])
+            connection.execute("UPDATE articles SET story_id = ?, copy_of = NULL WHERE id = ?", [story_id, article_id])
+            connection.execute(
+                "INSERT OR REPLACE INTO story_features (article_id, signature, shingle_count, terms, names, key_names, "
+                "numbers, lookup_names, day, indexed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+                [article_id, *_features_to_row(features)])
+            self._recent.add(article_id, features.band_keys, features.lookup_names, features.day)
+            self._vocabulary_pending.update(features.vocabulary_terms)
+            self._refresh_story(story_id)
+            if len(self._recent) >= STORY_INDEX_FLUSH_ARTICLES:
+                self.flush_story_index()
+        return story_id
+
+    def leave_story(self, article_id: int) -> None:
+        """Take an article out of its story and the index (before it is grouped again after a change)."""
+        connection = self.db.conn
+        with self.transaction():
+            row = connection.execute(
+                "SELECT signature, shingle_count, terms, names, key_names, numbers, lookup_names, day "
+                "FROM story_features WHERE article_id = ?", [article_id]).fetchone()
+            if row is not None:
+                features = _features_from_row(row)
+                connection.executemany("DELETE FROM story_bands WHERE key = ? AND article_id = ?",
+                                       [(key, article_id) for key in features.band_keys])
+                connection.executemany("DELETE FROM story_names WHERE name = ? AND day = ? AND article_id = ?",
+                                       [(name, features.day or "", article_id) for name in features.lookup_names])
+                self._recent.discard(article_id)
+                self._vocabulary_pending.subtract(features.vocabulary_terms)
+                connection.execute("DELETE FROM story_features WHERE article_id = ?", [article_id])
+            story = connection.execute("SELECT story_id FROM articles WHERE id = ?", [article_id]).fetchone()
+            connection.execute("UPDATE articles SET story_id = NULL, copy_of = NULL WHERE id = ?", [article_id])
+            connection.execute("UPDATE articles SET copy_of = NULL WHERE copy_of = ?", [article_id])
+            if story and story[0] is not None:
+                self._refresh_story(story[0])
+
+    def _read_recent_story_index(self) -> None:
+        """Take in the articles whose index rows are not written yet, stored since this Store last looked
+        (by another process too, or before a crash)."""
+        rows = self.db.execute(
+            "SELECT article_id, signature, lookup_names, day FROM story_features WHERE indexed = 0 AND article_id > ? "
+            "ORDER BY article_id", [self._recent.last_seen]).fetchall()
+        for article_id, signature, lookup_names, day in rows:
+            self._recent.add(article_id, band_keys(signature), frozenset(lookup_names.split()), day)
+
+    def flush_story_index(self) -> None:
+        """Write the index rows of the recent articles and the vocabulary counts, each in key order, so that
+        neighbouring rows share their pages."""
+        recent, self._recent = self._recent, _RecentStoryIndex(last_seen=self._recent.last_seen)
+        counts = sorted((term, change) for term, change in self._vocabulary_pending.items() if change)
+        self._vocabulary_pending.clear()
+        self._vocabulary_stored.clear()  # read again after the write, other processes' counts included
+        if not len(recent) and not counts:
+            return
+        connection = self.db.conn
+        with self.transaction():
+            connection.executemany("INSERT OR IGNORE INTO story_bands (key, article_id) VALUES (?, ?)", recent.band_rows())
+            connection.executemany("INSERT OR IGNORE INTO story_names (name, day, article_id) VALUES (?, ?, ?)",
+                                   recent.name_rows())
+            connection.executemany("UPDATE story_features SET indexed = 1 WHERE article_id = ?",
+                                   [(article_id,) for article_id in sorted(recent.article_ids)])
+            connection.executemany(
+                "INSERT INTO story_vocabulary (term, frequency) VALUES (?, ?) "
+                "ON CONFLICT(term) DO UPDATE SET frequency = frequency + excluded.frequency", counts)
+
+    def copy_group(self, article_ids: Sequence[int]) -> list[CopyGroupMember]:
+        """The articles `article_ids` are, republish or are republished by: one group of near-copies."""
+        marks = ",".join("?" * len(article_ids))
+        roots = set(article_ids) | {row[0] for row in self.db.execute(
+            f"SELECT copy_of FROM articles WHERE id IN ({marks}) AND copy_of IS NOT NULL", list(article_ids))}
+        marks = ",".join("?" * len(roots))
+        rows = self.db.execute(
+            f"SELECT id, published, outlet, url, credits FROM articles WHERE id IN ({marks}) OR copy_of IN ({marks}) "
+            "ORDER BY id", [*sorted(roots), *sorted(roots)]).fetchall()
+        return [CopyGroupMember(article_id=row[0], published=row[1], outlet=row[2], url=row[3],
+                                credits=tuple(json.loads(row[4] or "[]"))) for row in rows]
+
+    def set_copy_links(self, links: dict[int, int | None]) -> None:
+        with self.transaction():
+            self.db.conn.executemany("UPDATE articles SET copy_of = ? WHERE id = ? AND copy_of IS NOT ?",
+                                     [(copy_of, article_id, copy_of) for article_id, copy_of in sorted(links.items())])
+
+    def _refresh_story(self, story_id: int) -> None:
+        """Recompute a story's row from its members; a story left without members is deleted."""
+        members = self._story_members(story_id)
+        if not members:
+            self.db.conn.execute("DELETE FROM stories WHERE id = ?", [story_id])
+            return
+        overview = story_overview(story_id, members)
+        self.db.conn.execute(
+            "UPDATE stories SET title = ?, first_published = ?, last_published = ?, article_count = ?, outlet_count = ?, "
+            "outlets = ? WHERE id = ?",
+            [overview.title, overview.first_published, overview.last_published, overview.article_count,
+             overview.outlet_count, json.dumps(list(overview.outlets), ensure_ascii=False), story_id])
+
+    def _story_members(self, story_id: int) -> list[StoryMember]:
+        rows = self.db.execute(
+            "SELECT id, title, outlet, url, published, copy_of FROM articles WHERE story_id = ? ORDER BY id", [story_id])
+        return [StoryMember(*row) for row in rows]
+
+    def clear_stories(self) -> None:
+        """Forget every story and the whole story index (before a rebuild)."""
+        with self.transaction():
+            self._vocabulary_pending.clear()
+            self._vocabulary_stored.clear()
+            self._recent = _RecentStoryIndex()
+            for table in ("story_bands", "story_names", "story_vocabulary", "story_features", "stories"):
+                self.db.conn.execute(f"DELETE FROM {table}")
+            self.db.conn.execute("UPDATE articles SET story_id = NULL, copy_of = NULL")
+
+    def articles_for_stories(self, batch: int = 1000) -> Iterator[tuple[int, Article]]:
+        """Every stored article, in id order, as the grouper reads it."""
+        last = 0
+        while True:
+            rows = self.db.execute(
+                "SELECT id, url, title, body, published, outlet, language, credits FROM articles WHERE id > ? "
+                "ORDER BY id LIMIT ?", [last, batch]).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield row[0], Article(url=row[1], title=row[2], body=row[3] or "", published=row[4], outlet=row[5],
+                                      language=row[6], credits=json.loads(row[7] or "[]"))
+            last = rows[-1][0]
+
+    def story_of(self, article_id: int) -> int | None:
+        row = self.db.execute("SELECT story_id FROM articles WHERE id = ?", [article_id]).fetchone()
+        return row[0] if row else None
+
+    def story_totals(self) -> StoryTotals:
+        stories = self.db.execute("SELECT count(*) FROM stories").fetchone()[0]
+        copies, without = self.db.execute(
+            "SELECT count(copy_of), coalesce(sum(story_id IS NULL), 0) FROM articles").fetchone()
+        return StoryTotals(stories=stories, copies=copies, articles_without_story=without)
+
+    def stories(self, *, since: str | None = None, min_outlets: int = 0, limit: int | None = None) -> list[StoryOverview]:
+        """Stories newest first (by their last publication; undated last), those with a member published on or
+        after `since` and covered by at least `min_outlets` outlets."""
+        rows = self.db.execute(
+            "SELECT id, title, first_published, last_published, article_count, outlet_count, outlets FROM stories "
+            "WHERE (? IS NULL OR last_published >= ?) AND outlet_count >= ? "
+            "ORDER BY last_published IS NULL, last_published DESC, id DESC LIMIT ?",
+            [since, since, min_outlets, -1 if limit is None else limit]).fetchall()
+        return [_overview_from_row(row) for row in rows]
+
+    def story(self, story_id: int) -> tuple[StoryOverview, list[StoryMember]] | None:
+        row = self.db.execute(
+            "SELECT id, title, first_published, last_published, article_count, outlet_count, outlets FROM stories "
+            "WHERE id = ?", [story_id]).fetchone()
+        if row is None:
+            return None
+        return _overview_from_row(row), self._story_members(story_id)
+
     # --- reads -----------------------------------------------------------------------------------
 
     def article_fetch_records(self) -> Iterator[FetchRecord]:
@@ -558,7 +843,8 @@ class Store:
 
     def counts(self) -> dict[str, int]:
         return {name: self.db[name].count for name in
-                ("articles", "raw_documents", "article_versions", "fetched_urls", "failures", "crawl_runs", "replay_checkpoints")}
+                ("articles", "raw_documents", "article_versions", "fetched_urls", "failures", "crawl_runs",
+                 "replay_checkpoints", "stories")}
 
     def stats(self) -> dict[str, Any]:
         """Corpus summary for `newsdesk stats`."""
@@ -575,6 +861,81 @@ class Store:
 
     def integrity_ok(self) -> bool:
         return self.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+class _RecentStoryIndex:
+    """The band and name index rows of the articles whose rows are not written yet (STORY_INDEX_FLUSH_ARTICLES)."""
+
+    def __init__(self, last_seen: int = 0):
+        self.bands: dict[int, set[int]] = {}
+        self.names: dict[str, set[tuple[str, int]]] = {}
+        self.entries: dict[int, tuple[tuple[int, ...], frozenset[str], str]] = {}
+        self.last_seen = last_seen  # the highest article id taken in
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    @property
+    def article_ids(self) -> set[int]:
+        return set(self.entries)
+
+    def add(self, article_id: int, keys: Sequence[int], names: Iterable[str], day: str | None) -> None:
+        self.discard(article_id)
+        names = frozenset(names)
+        self.entries[article_id] = (tuple(keys), names, day or "")
+        for key in keys:
+            self.bands.setdefault(key, set()).add(article_id)
+        for name in names:
+            self.names.setdefault(name, set()).add((day or "", article_id))
+        self.last_seen = max(self.last_seen, article_id)
+
+    def discard(self, article_id: int) -> None:
+        entry = self.entries.pop(article_id, None)
+        if entry is None:
+            return
+        keys, names, day = entry
+        for key in keys:
+            self.bands.get(key, set()).discard(article_id)
+        for name in names:
+            self.names.get(name, set()).discard((day, article_id))
+
+    def copy_candidates(self, keys: Sequence[int]) -> set[int]:
+        return set().union(*(self.bands.get(key, ()) for key in keys)) if self.bands else set()
+
+    def event_candidates(self, names: Sequence[str], window: list[str] | None) -> Counter[int]:
+        """How many of `names` each recent article shares: dated within `window` or undated (any when None)."""
+        counts: Counter[int] = Counter()
+        for name in names:
+            for day, article_id in self.names.get(name, ()):
+                if window is None or day == "" or window[0] <= day <= window[1]:
+                    counts[article_id] += 1
+        return counts
+
+    def band_rows(self) -> list[tuple[int, int]]:
+        return sorted((key, article_id) for article_id, (keys, _, _) in self.entries.items() for key in keys)
+
+    def name_rows(self) -> list[tuple[str, str, int]]:
+        return sorted((name, day, article_id) for article_id, (_, names, day) in self.entries.items() for name in names)
+
+
+def _features_to_row(features: StoryFeatures) -> list[Any]:
+    return [features.signature, features.shingle_count, json.dumps(features.terms, ensure_ascii=False, sort_keys=True),
+            " ".join(sorted(features.names)), " ".join(sorted(features.key_names)), " ".join(sorted(features.numbers)),
+            " ".join(sorted(features.lookup_names)), features.day]
+
+
+def _features_from_row(row: Sequence[Any]) -> StoryFeatures:
+    signature, shingle_count, terms, names, key_names, numbers, lookup_names, day = row
+    return StoryFeatures(signature=signature, shingle_count=shingle_count, terms=json.loads(terms),
+                         names=frozenset(names.split()), key_names=frozenset(key_names.split()),
+                         numbers=frozenset(numbers.split()), lookup_names=frozenset(lookup_names.split()), day=day)
+
+
+def _overview_from_row(row: Sequence[Any]) -> StoryOverview:
+    return StoryOverview(story_id=row[0], title=row[1], first_published=row[2], last_published=row[3],
+                         article_count=row[4], outlet_count=row[5], outlets=tuple(json.loads(row[6] or "[]")))
+
+
 
 
 class _Transaction:
