@@ -133,17 +133,19 @@ def replay(paths: tuple[str, ...], db_path: str, workers: int, extract_timeout: 
     try:
         with open_corpus("replay", db_path) as store, progress, _stopped_by_sigterm():
             summary = replay_paths(list(paths), store, workers=workers, timeout=extract_timeout, filters=filters,
-                                   from_start=from_start, on_result=advance)
+                                   from_start=from_start, on_result=advance,
+                                   on_warning=lambda line: progress.console.print(f"warning: {line}", markup=False))
     except KeyboardInterrupt:
         error_console.print("replay stopped; run it again to go on where it stopped")
         sys.exit(130)
     if as_json:
         click.echo(json.dumps({**summary.to_dict(), "db": db_path}))
-    else:
+    if not summary.total:  # nothing was found: said so, instead of a line of zeros
+        error_console.print(f"newsdesk replay: no files to replay in {', '.join(paths)}", markup=False)
+        sys.exit(1)
+    if not as_json:
         console.print(f"replay: {summary.line()} -> {db_path}")
-    if not summary.total:
-        error_console.print(f"newsdesk replay: no files found in {', '.join(paths)}")
-    if summary.stored == 0 and (summary.counts["failed"] or not summary.total):
+    if summary.stored == 0 and summary.counts["failed"]:
         sys.exit(1)
 
 

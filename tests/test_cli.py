@@ -126,6 +126,26 @@ def test_sidecar_json_gives_url_and_outlet(tmp_path: Path, corpus: Path):
     assert rows == [{"url": "https://example.org/kim-limo", "outlet": "Example Daily"}]
 
 
+def test_a_broken_sidecar_is_warned_about_on_one_line_and_its_page_still_replayed(tmp_path: Path, corpus: Path):
+    seeds = sorted(SEEDS.glob("*.txt"))
+    shutil.copy(seeds[0], tmp_path / "broken.txt")
+    (tmp_path / "broken.json").write_text('{"url": "https://example.org/a", ')  # cut off mid-object
+    shutil.copy(seeds[1], tmp_path / "listed.txt")
+    (tmp_path / "listed.json").write_text('["https://example.org/b"]')  # JSON, but not an object
+    result = run("newsdesk", "replay", str(tmp_path), "--db", str(corpus), "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert "2 new" in result.stdout
+    warnings = result.stderr.strip().splitlines()
+    assert len(warnings) == 2, result.stderr
+    assert warnings[0].startswith(f"warning: sidecar {tmp_path / 'broken.json'} ignored (not valid JSON: ")
+    assert warnings[0].endswith("; broken.txt replayed without it")
+    assert f"{tmp_path / 'listed.json'} ignored (expected a JSON object, got list)" in warnings[1]
+    assert "Traceback" not in result.stderr
+    rows = json.loads(run("sqlite-utils", str(corpus), "select url from articles").stdout)
+    assert rows == [{"url": None}, {"url": None}], "both pages stored, without the broken sidecars' URLs"
+    assert count(corpus, "failures") == 0
+
+
 def test_extract_prints_article_json_for_an_html_page():
     page = FIXTURES / "pages" / "harbour-bridge.html"
     result = run("newsdesk", "extract", str(page), "--url", "https://coastalherald.example/news/2024/03/harbour-bridge-approved")

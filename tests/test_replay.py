@@ -99,4 +99,6 @@ def test_an_empty_folder_is_said_so_and_exits_non_zero(tmp_path: Path):
     result = subprocess.run([str(BIN / "newsdesk"), "replay", str(tmp_path / "empty"), "--db", str(tmp_path / "corpus.db"),
                              "--workers", "0"],
                             capture_output=True, text=True, timeout=120)
-    assert result.returncode == 1 and f"no files found in {tmp_path / 'empty'}" in result.stderr
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"newsdesk replay: no files to replay in {tmp_path / 'empty'}"
+    assert result.stdout == "", "no line of zeros beside the message"

@@ -37,6 +37,7 @@ class ReplayInput:
     payload_digest: str | None = None  # the archive's digest of this record's payload (for revisits to find it)
     checkpoint: ReplayCheckpoint | None = None
     counted: bool = True
+    warning: str | None = None  # a problem that does not stop the input being replayed (a broken sidecar)
 
 
 # Reasons for inputs passed over by the filters (one fixed text each, so summaries group them).

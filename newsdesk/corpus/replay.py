@@ -98,18 +98,27 @@ def sidecar_path(path: Path) -> Path:
     return path.with_suffix(".json")
 
 
-def read_sidecar(path: Path) -> dict[str, str]:
-    """NAME.json beside NAME.txt / NAME.html may give {"url": ..., "outlet": ...}."""
+def read_sidecar(path: Path) -> tuple[dict[str, str], str | None]:
+    """NAME.json beside NAME.txt / NAME.html may give {"url": ..., "outlet": ...}. A sidecar that cannot be
+    used is ignored with a one-line warning (the second value); the page is replayed without it."""
     sidecar = sidecar_path(path)
     if sidecar == path or not sidecar.is_file():
-        return {}
+        return {}, None
     try:
         data = json.loads(sidecar.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict):
-        return {}
-    return {key: str(value) for key, value in data.items() if key in ("url", "outlet") and value}
+    except OSError as error:
+        problem = f"unreadable: {error.strerror or error}"
+    except UnicodeDecodeError:
+        problem = "not UTF-8 text"
+    except ValueError as error:
+        problem = f"not valid JSON: {getattr(error, 'msg', error)}"
+        if isinstance(error, json.JSONDecodeError):
+            problem += f" at line {error.lineno} column {error.colno}"
+    else:
+        if isinstance(data, dict):
+            return {key: str(value) for key, value in data.items() if key in ("url", "outlet") and value}, None
+        problem = f"expected a JSON object, got {type(data).__name__}"
+    return {}, f"sidecar {sidecar} ignored ({problem}); {path.name} replayed without it"
 
 
 def read_input(path: Path) -> ReplayInput:
@@ -123,13 +132,13 @@ def read_input(path: Path) -> ReplayInput:
         content = path.read_bytes()
     except OSError as error:
         return ReplayInput(origin, reason=f"unreadable: {error.strerror or error}")
-    sidecar = read_sidecar(path)
+    sidecar, warning = read_sidecar(path)
     suffix = path.suffix.lower() if path.suffix.lower() != ".gz" else Path(path.stem).suffix.lower()
     document = Document(
         content=content, url=sidecar.get("url"), origin=origin, source="replay",
         content_type=CAPTURE_EXTENSIONS.get(suffix), outlet_hint=sidecar.get("outlet"),
     )
-    return ReplayInput(origin, document=document)
+    return ReplayInput(origin, document=document, warning=warning)
 
 
 def replay_inputs(paths: list[str | Path], store: Store, filters: ReplayFilters = NO_FILTERS, *,
@@ -154,7 +163,8 @@ def replay_inputs(paths: list[str | Path], store: Store, filters: ReplayFilters 
             continue
         item = read_input(path)
         if item.document is not None and filters.before_extraction(item.document.url, None):
-            item = ReplayInput(item.origin, reason=filters.before_extraction(item.document.url, None), skipped=True)
+            item = ReplayInput(item.origin, reason=filters.before_extraction(item.document.url, None), skipped=True,
+                               warning=item.warning)
         yield item
 
 
@@ -219,16 +229,20 @@ class ReplayLoop:
 
 def replay(paths: list[str | Path], store: Store, *, workers: int | None = None,
            timeout: float = EXTRACT_TIMEOUT_SECONDS, filters: ReplayFilters = NO_FILTERS, from_start: bool = False,
-           on_result: Callable[[IngestResult], None] | None = None, function: ExtractFunction = extract_stage) -> ReplaySummary:
+           on_result: Callable[[IngestResult], None] | None = None, function: ExtractFunction = extract_stage,
+           on_warning: Callable[[str], None] | None = None) -> ReplaySummary:
     """Replay files, folders and web archives into `store`, extracting in `workers` processes (None: one per
     CPU; 0: in this process), each page within `timeout` seconds. `on_result` sees every input's result as
-    it is settled. Stopped at any point, a replay run again resumes archives where they stopped."""
+    it is settled, `on_warning` each one-line warning about an input that is replayed all the same (a broken
+    sidecar). Stopped at any point, a replay run again resumes archives where they stopped."""
     loop = ReplayLoop(store, filters)
     summary = ReplaySummary()
     with ExtractionPool(workers, timeout=timeout, function=function) as pool:
         inputs = replay_inputs(paths, store, filters, from_start=from_start)
         pairs = ((item, item.document) for item in inputs)
         for item, extraction in pool.imap(pairs, articles_only=lambda item: item.articles_only):
+            if item.warning and on_warning is not None:
+                on_warning(item.warning)
             result = loop.settle(item, extraction)
             if result is not None:
                 summary.add(result)
