@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import signal
 import sys
 from contextlib import contextmanager
@@ -16,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from extractors import ExtractionError, extract
+from extractors import Document, ExtractionError, extract
 from newsdesk.corpus.ingest import IngestResult
 from newsdesk.corpus.store import DEFAULT_DB, Store, StoreError
 from newsdesk.corpus.workers import EXTRACT_TIMEOUT_SECONDS
@@ -176,21 +177,36 @@ def export_command(db_path: str, warc_file: str) -> None:
 
 
 @main.command("extract")
-@click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--url", default=None, help="The page's URL (helps metadata and outlet).")
+@click.argument("source", metavar="FILE|URL|-")
+@click.option("--url", default=None, help="The page's URL (helps metadata and outlet); a fetched page's own URL by default.")
 @click.option("--content-type", default=None, help="Force 'text/html' or 'text/plain' instead of sniffing.")
 @click.option("--removed/--no-removed", default=False, help="Include the list of removed lines in the output.")
-def extract_command(file: str, url: str | None, content_type: str | None, removed: bool) -> None:
-    """Print the Article extracted from FILE as JSON (no database)."""
-    try:
-        content = Path(file).read_bytes()
-    except OSError as error:
-        error_console.print(f"newsdesk extract: cannot read {file}: {error.strerror or error}")
-        sys.exit(2)
+def extract_command(source: str, url: str | None, content_type: str | None, removed: bool) -> None:
+    """Print the Article extracted from a file, a web page (one polite fetch: robots.txt obeyed) or standard
+    input (-) as JSON (no database)."""
+    from newsdesk.corpus.urls import is_http_url
+
+    content: bytes | Document
+    if source == "-":
+        content = sys.stdin.buffer.read()
+    elif is_http_url(source) or re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", source):
+        from newsdesk.ops.fetch import FetchError, fetch_page
+
+        try:
+            content = fetch_page(source).document(source)
+        except FetchError as error:
+            error_console.print(f"newsdesk extract: cannot fetch {source}: {error.reason}", markup=False)
+            sys.exit(2)
+    else:
+        try:
+            content = Path(source).read_bytes()
+        except OSError as error:
+            error_console.print(f"newsdesk extract: cannot read {source}: {error.strerror or error}", markup=False)
+            sys.exit(2)
     try:
         article = extract(content, url, content_type=content_type)
     except ExtractionError as error:
-        error_console.print(f"newsdesk extract: {file}: {error.reason}")
+        error_console.print(f"newsdesk extract: {'standard input' if source == '-' else source}: {error.reason}", markup=False)
         sys.exit(1)
     data = article.to_dict()
     if not removed:

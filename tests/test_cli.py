@@ -146,6 +146,52 @@ def test_a_broken_sidecar_is_warned_about_on_one_line_and_its_page_still_replaye
     assert count(corpus, "failures") == 0
 
 
+def test_extract_reads_standard_input_given_as_a_dash():
+    page = (FIXTURES / "pages" / "harbour-bridge.html").read_bytes()
+    result = subprocess.run([str(BIN / "newsdesk"), "extract", "-", "--url", "https://coastalherald.example/x"],
+                            input=page, capture_output=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    article = json.loads(result.stdout)
+    assert article["title"] == "City council approves new harbour bridge after decade of debate"
+    assert article["url"] == "https://coastalherald.example/x"
+    empty = subprocess.run([str(BIN / "newsdesk"), "extract", "-"], input=b"", capture_output=True, timeout=300)
+    assert empty.returncode == 1
+    assert empty.stderr.decode().strip() == "newsdesk extract: standard input: empty input (no bytes or only whitespace)"
+
+
+def test_extract_fetches_a_url_once_politely_after_robots_txt(site):
+    story = next(article for article in site.articles if article["path"].startswith("/news/"))
+    result = run("newsdesk", "extract", story["url"])
+    assert result.returncode == 0, result.stderr
+    article = json.loads(result.stdout)
+    assert article["title"] == story["title"]
+    assert article["url"] == story["url"], "the fetched page's own URL, without --url"
+    assert [record.path for record in site.request_log] == ["/robots.txt", story["path"]], "robots.txt, then one fetch"
+    assert all(record.headers.get("User-Agent", "").startswith("newsdesk/") for record in site.request_log)
+
+    site.clear_log()
+    refused = run("newsdesk", "extract", site.base_url + "/private/secret.html")  # Disallow: /private/ in robots.txt
+    assert refused.returncode == 2
+    assert refused.stderr.strip() == f"newsdesk extract: cannot fetch {site.base_url}/private/secret.html: refused by the site's robots.txt"
+    assert [record.path for record in site.request_log] == ["/robots.txt"], "the page itself is never asked for"
+
+    missing = run("newsdesk", "extract", site.base_url + "/missing-article.html")
+    assert (missing.returncode, missing.stderr.strip()) == (
+        2, f"newsdesk extract: cannot fetch {site.base_url}/missing-article.html: HTTP 404 (Not Found)")
+
+
+def test_extract_says_in_one_line_when_a_url_cannot_be_reached(tmp_path: Path):
+    import socket
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = run("newsdesk", "extract", f"http://127.0.0.1:{port}/news/story.html")
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"newsdesk extract: cannot fetch http://127.0.0.1:{port}/news/story.html: connection refused"
+    assert result.stdout == ""
+
+
 def test_extract_prints_article_json_for_an_html_page():
     page = FIXTURES / "pages" / "harbour-bridge.html"
     result = run("newsdesk", "extract", str(page), "--url", "https://coastalherald.example/news/2024/03/harbour-bridge-approved")
