@@ -172,7 +172,8 @@ def test_extract_fetches_a_url_once_politely_after_robots_txt(site):
     site.clear_log()
     refused = run("newsdesk", "extract", site.base_url + "/private/secret.html")  # Disallow: /private/ in robots.txt
     assert refused.returncode == 2
-    assert refused.stderr.strip() == f"newsdesk extract: cannot fetch {site.base_url}/private/secret.html: refused by the site's robots.txt"
+    assert refused.stderr.strip() == (f"newsdesk extract: cannot fetch {site.base_url}/private/secret.html: "
+                                      "refused by the site's robots.txt")
     assert [record.path for record in site.request_log] == ["/robots.txt"], "the page itself is never asked for"
 
     missing = run("newsdesk", "extract", site.base_url + "/missing-article.html")
