@@ -9,7 +9,7 @@ import sys
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
-from typing import Callable, Iterator, NoReturn
+from typing import Callable, Iterator, NoReturn, Sequence
 
 import click
 from rich.console import Console
@@ -19,7 +19,7 @@ from rich.text import Text
 
 from extractors import Document, ExtractionError, extract
 from newsdesk.corpus.ingest import IngestResult
-from newsdesk.corpus.store import DEFAULT_DB, Store, StoreError
+from newsdesk.corpus.store import DEFAULT_DB, CrawlRun, Store, StoreError
 from newsdesk.corpus.workers import EXTRACT_TIMEOUT_SECONDS
 from newsdesk.devtools.body_training import DEFAULT_WEIGHTING as default_weighting
 from newsdesk.devtools.body_training import WEIGHTINGS as training_weightings
@@ -436,17 +436,34 @@ def _load_jobs_or_exit(jobs_file: str):
         sys.exit(2)
 
 
+def print_rows(columns: Sequence[str], rows: Sequence[Sequence[str | list[str]]]) -> None:
+    """A table on a terminal; piped or redirected, one tab-separated line per row under a header line, so
+    `grep`, `cut` and `awk` see whole values whatever the width (a cell's list is joined by spaces)."""
+    if console.is_terminal:
+        table = Table()
+        for column in columns:
+            table.add_column(column, overflow="fold")  # wrap, never cut, in narrow terminals
+        for row in rows:
+            table.add_row(*["\n".join(cell) if isinstance(cell, list) else cell for cell in row])
+        console.print(table)
+        return
+    for row in [list(columns), *rows]:
+        cells = [" ".join(cell) if isinstance(cell, list) else cell for cell in row]
+        click.echo("\t".join(" ".join(cell.split()) for cell in cells))
+
+
 @jobs.command("list")
 @jobs_file_option
-def jobs_list(jobs_file: str) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def jobs_list(jobs_file: str, as_json: bool) -> None:
     """List the jobs of a jobs file with their schedules."""
-    table = Table()
-    for column in ("job", "schedule", "start urls", "feeds", "sitemaps", "max pages", "recrawl after"):
-        table.add_column(column, overflow="fold")
-    for job in _load_jobs_or_exit(jobs_file):
-        table.add_row(job.name, job.schedule, "\n".join(job.start_urls), "\n".join(job.feeds), "\n".join(job.sitemaps),
-                      str(job.max_pages or ""), f"{job.recrawl_after}s" if job.recrawl_after is not None else "")
-    console.print(table)
+    loaded = _load_jobs_or_exit(jobs_file)
+    if as_json:
+        click.echo(json.dumps([{**asdict(job), "schedule": job.schedule} for job in loaded], ensure_ascii=False, indent=2))
+        return
+    print_rows(("job", "schedule", "start urls", "feeds", "sitemaps", "max pages", "recrawl after"),
+               [[job.name, job.schedule, job.start_urls, job.feeds, job.sitemaps, str(job.max_pages or ""),
+                 f"{job.recrawl_after}s" if job.recrawl_after is not None else ""] for job in loaded])
 
 
 @jobs.command("run")
@@ -471,18 +488,17 @@ def jobs_run(name: str, jobs_file: str, db_path: str) -> None:
 @jobs.command("history")
 @db_option
 @click.option("--limit", default=20, show_default=True)
-def jobs_history(db_path: str, limit: int) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def jobs_history(db_path: str, limit: int, as_json: bool) -> None:
     """The most recent crawl runs recorded in the corpus."""
     with open_corpus("jobs history", db_path, missing="no job has run against it yet", writes=False) as store:
         runs = store.crawl_runs(limit)
-    table = Table()
-    columns = ("id", "job", "started_at", "finished_at", "status", "pages_fetched", "articles_new", "articles_updated",
-               "articles_unchanged", "failures", "error")
-    for column in columns:
-        table.add_column(column.replace("_", " "), overflow="fold")  # wrap, never cut, in narrow terminals and logs
-    for run in runs:
-        table.add_row(*[str(value) if (value := getattr(run, column)) is not None else "" for column in columns])
-    console.print(table)
+    if as_json:
+        click.echo(json.dumps([asdict(run) for run in runs], ensure_ascii=False, indent=2))
+        return
+    columns = [name for name in CrawlRun.__dataclass_fields__ if name != "pid"]
+    print_rows([column.replace("_", " ") for column in columns],
+               [[str(value) if (value := getattr(run, column)) is not None else "" for column in columns] for run in runs])
 
 
 @main.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -160,12 +161,72 @@ def test_jobs_history_prints_the_recorded_runs(tmp_path: Path):
         corpus.start_crawl_run("loopback")
     result = newsdesk("jobs", "history", "--db", str(db))
     assert result.returncode == 0, result.stderr
-    rows = [line.split("│") for line in result.stdout.splitlines() if "loopback" in line]
-    cells = [[cell.strip() for cell in row if cell.strip()] for row in rows]
-    assert cells[0][0:2] == ["2", "loopback"] and "running" in cells[0], "the newest run first"
-    assert cells[1][0:2] == ["1", "loopback"] and cells[1][4:10] == ["ok", "70", "37", "0", "0", "2"]
+    header, *rows = [line.split("\t") for line in result.stdout.splitlines()]  # piped: one tab-separated line a row
+    assert header[:5] == ["id", "job", "started at", "finished at", "status"] and header[-1] == "error"
+    assert rows[0][0:2] == ["2", "loopback"] and rows[0][4] == "running", "the newest run first"
+    assert rows[1][0:2] == ["1", "loopback"] and rows[1][4:10] == ["ok", "70", "37", "0", "0", "2"]
+    assert all(len(row) == len(header) for row in rows)
     missing = newsdesk("jobs", "history", "--db", str(tmp_path / "nothing.db"))
     assert missing.returncode == 1 and not (tmp_path / "nothing.db").exists()
+
+
+def test_jobs_tables_are_whole_lines_when_piped_and_json_on_request(tmp_path: Path):
+    from click.testing import CliRunner
+
+    from newsdesk.cli import main
+
+    jobs = write_jobs(tmp_path, readme_jobs_example())
+    db = tmp_path / "corpus.db"
+    long_error = "fetch failed: " + "a reason long enough to be wrapped by any table " * 4
+    with Store(db) as corpus:
+        corpus.finish_crawl_run(corpus.start_crawl_run("example-news"), "failed",
+                                CrawlReport(pages_fetched=3, failures=3).run_counts(), error=long_error)
+    runner = CliRunner()  # its output is no terminal, as in a pipe; rich would fold the table at 80 columns
+    listed = runner.invoke(main, ["jobs", "list", "--jobs", str(jobs)], terminal_width=40)
+    assert listed.exit_code == 0, listed.output
+    assert listed.output.splitlines() == [
+        "job\tschedule\tstart urls\tfeeds\tsitemaps\tmax pages\trecrawl after",
+        "loopback\tevery 3600s\thttp://127.0.0.1:8000/\t\t\t3000\t",
+        "example-news\tcron 15 */6 * * *\thttps://news.example.org/\thttps://news.example.org/rss.xml\t"
+        "https://news.example.org/sitemap_index.xml\t\t43200s"]
+    history = runner.invoke(main, ["jobs", "history", "--db", str(db)], terminal_width=40)
+    assert history.exit_code == 0, history.output
+    assert len(history.output.splitlines()) == 2 and history.output.splitlines()[1].endswith("\t" + long_error.strip())
+
+    as_json = json.loads(runner.invoke(main, ["jobs", "list", "--jobs", str(jobs), "--json"]).output)
+    assert [(job["name"], job["schedule"], job["start_urls"], job["recrawl_after"]) for job in as_json] == [
+        ("loopback", "every 3600s", ["http://127.0.0.1:8000/"], None),
+        ("example-news", "cron 15 */6 * * *", ["https://news.example.org/"], 43200)]
+    runs = json.loads(runner.invoke(main, ["jobs", "history", "--db", str(db), "--json"]).output)
+    assert len(runs) == 1
+    assert {key: runs[0][key] for key in ("id", "job", "status", "pages_fetched", "failures", "error")} == {
+        "id": 1, "job": "example-news", "status": "failed", "pages_fetched": 3, "failures": 3, "error": long_error}
+
+
+def test_schedule_logs_when_each_job_runs_next(tmp_path: Path):
+    from datetime import datetime, timezone
+
+    from newsdesk.ops.scheduler import JobScheduler
+
+    jobs = write_jobs(tmp_path, """
+        [[job]]
+        name = "nightly"
+        start_urls = ["http://127.0.0.1:9/"]
+        cron = "30 3 * * *"
+    """)
+    lines: list[str] = []
+
+    def log(line: str) -> None:
+        lines.append(line)
+        if "next run" in line:
+            scheduler.stop()
+
+    scheduler = JobScheduler(jobs, tmp_path / "corpus.db", log=log)
+    scheduler.run()  # returns once stopped
+    now = datetime.now(timezone.utc)
+    next_day = now.date() if (now.hour, now.minute) < (3, 30) else now.date().fromordinal(now.date().toordinal() + 1)
+    assert f"schedule: job 'nightly' (cron 30 3 * * *): next run {next_day.isoformat()}T03:30:00Z" in lines, lines
+    assert lines[-1] == "schedule: stopped"
 
 
 def test_the_readme_jobs_file_example_is_valid(tmp_path: Path):

@@ -142,6 +142,8 @@ def test_scheduler_runs_a_job_repeatedly_and_stops_on_sigterm(site, tmp_path):
     assert finished >= 2, out + err
     assert scheduler.returncode == 0
     assert "stopped" in out
+    assert "schedule: job 'loopback' (every 1s): next run " in out, "when it starts: when each job runs next"
+    assert "schedule: job 'loopback' finished with exit code 0; next run " in out, "after each run too"
     statuses = [row[0] for row in query(db, "select status from crawl_runs")]
     assert "running" not in statuses and set(statuses) <= {"ok", "interrupted"}
     assert query(db, "select count(*) from articles")[0][0] == len(site.articles)

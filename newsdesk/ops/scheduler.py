@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
+from apscheduler.events import EVENT_SCHEDULER_STARTED
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
@@ -53,8 +54,20 @@ class JobScheduler:
         finally:
             with self._children_lock:
                 self._children.discard(child)
-        self.log(f"schedule: job '{job.name}' finished with exit code {code}")
+        self.log(f"schedule: job '{job.name}' finished with exit code {code}; {self.next_run(job.name)}")
         return code
+
+    def next_run(self, name: str) -> str:
+        """'next run 2026-01-06T14:00:00Z' for a scheduled job (in UTC, as the jobs file's cron lines are)."""
+        scheduled = self.scheduler.get_job(name)
+        when = getattr(scheduled, "next_run_time", None) if scheduled else None
+        if when is None:
+            return "no next run" if not self._stopping.is_set() else "not rescheduled (stopping)"
+        return f"next run {when.astimezone(timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')}"
+
+    def _log_next_runs(self, event: object) -> None:
+        for job in self.jobs:
+            self.log(f"schedule: job '{job.name}' ({job.schedule}): {self.next_run(job.name)}")
 
     def stop(self, *_signal_args: object) -> None:
         """Stop scheduling, let running children finish their in-flight items, then return."""
@@ -88,7 +101,8 @@ class JobScheduler:
             self.scheduler.add_job(self.run_job_now, self.trigger_for(job), args=[job], id=job.name, name=job.name,
                                    max_instances=1, coalesce=True, misfire_grace_time=None,
                                    **({"next_run_time": first_run} if first_run else {}))
-            self.log(f"schedule: job '{job.name}' ({job.schedule})")
+        # Once started (when every job's first run time is known): when each job runs next.
+        self.scheduler.add_listener(self._log_next_runs, EVENT_SCHEDULER_STARTED)
         signal.signal(signal.SIGTERM, self.stop)
         signal.signal(signal.SIGINT, self.stop)
         self.scheduler.start()
