@@ -701,10 +701,12 @@ def bench_stories_command(datasets_dir: str, articles: int, quality: bool, scale
 @main.command("demo-site")
 @click.option("--port", type=int, default=8000, show_default=True, help="Port on 127.0.0.1 (0 picks a free one).")
 def demo_site_command(port: int) -> None:
-    """Serve the bundled demo news site on loopback until Ctrl-C (crawl it with `newsdesk crawl URL`)."""
-    from newsdesk.devtools.loopback_site import LoopbackNewsSite
+    """Serve the bundled demo news site on loopback until Ctrl-C (crawl it with `newsdesk crawl URL`). Its
+    articles name https://loopback-zeitung.example/... as their canonical URL, whatever the port, so crawling
+    it again (on any port) stores nothing new."""
+    from newsdesk.devtools.loopback_site import DEMO_CANONICAL_BASE, LoopbackNewsSite
 
-    site = LoopbackNewsSite(port=port)
+    site = LoopbackNewsSite(port=port, canonical_base=DEMO_CANONICAL_BASE)
     click.echo(f"serving {len(site.articles)} articles at {site.base_url}/ (Ctrl-C to stop)")
     site.serve_forever()
 

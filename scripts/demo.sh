@@ -31,3 +31,9 @@ $BIN/sqlite-utils "$DB" "select source, outlet, count(*) as n, sum(word_count) a
 echo
 echo "== \$ sqlite-utils $DB \"select stage, reason, url from failures\" --table"
 $BIN/sqlite-utils "$DB" "select stage, reason, url from failures" --table
+echo
+echo "== done: the corpus is $DB. newsdesk is installed in .venv, not on your PATH: run it as .venv/bin/newsdesk, or"
+echo "   activate the environment first, then run newsdesk:"
+echo "     source .venv/bin/activate"
+echo "     newsdesk stats --db $DB"
+echo "   Run make demo again: it stores nothing new (the demo site's articles keep their canonical URLs on any port)."

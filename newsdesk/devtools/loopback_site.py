@@ -31,6 +31,9 @@ DEFAULT_SITE_DIR = resources.files("newsdesk.devtools") / "site"
 TEASERS_PER_PAGE = 5
 AMP_PREFIX = "/amp"  # every article is also served under /amp/<path>, as many news sites do
 SITE_NAME = "Loopback Zeitung"
+# What `newsdesk demo-site` (and so `make demo`) declares as its pages' canonical host: an article's identity is
+# its canonical URL, so a demo crawled again on another port finds the articles it stored before.
+DEMO_CANONICAL_BASE = "https://loopback-zeitung.example"
 
 
 @dataclass
@@ -78,11 +81,14 @@ class LoopbackNewsSite:
     """Serve the site on 127.0.0.1 in a background thread: `with LoopbackNewsSite() as site: site.base_url`."""
 
     def __init__(self, site_dir: str | Path | Traversable = DEFAULT_SITE_DIR, host: str = "127.0.0.1", port: int = 0,
-                 flaky_failures: int = 1, copies: int = 1, response_delay: float = 0.0):
+                 flaky_failures: int = 1, copies: int = 1, response_delay: float = 0.0, canonical_base: str | None = None):
         """`copies` > 1 serves each regular article again under further paths with their own canonical URL
         (a bigger site for benchmarks). `response_delay` seconds are spent on every answer, as a slower server
-        would, so that concurrent requests overlap and a crawl's concurrency limit can be observed."""
+        would, so that concurrent requests overlap and a crawl's concurrency limit can be observed.
+        `canonical_base` (e.g. DEMO_CANONICAL_BASE) is the scheme and host the pages name in rel=canonical,
+        whatever port they are served on; by default the site's own base URL."""
         self.site_dir = Path(site_dir) if isinstance(site_dir, str) else site_dir
+        self._canonical_base = canonical_base.rstrip("/") if canonical_base else None
         self.flaky_failures = flaky_failures
         self.response_delay = response_delay
         self.in_flight = 0  # requests being answered right now
@@ -116,6 +122,11 @@ class LoopbackNewsSite:
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def canonical_base(self) -> str:
+        """What the pages' rel=canonical URLs begin with."""
+        return self._canonical_base or self.base_url
 
     @property
     def other_host_url(self) -> str:
@@ -195,7 +206,7 @@ class LoopbackNewsSite:
             "<li><a href=\"/tag/politik\">Thema Politik</a></li><li><a href=\"/author/redaktion\">Redaktion</a></li>"
             "<li><a href=\"mailto:redaktion@example.org\">Kontakt</a></li><li><a href=\"javascript:void(0)\">Drucken</a></li>"
             "</ul>")
-        return _page("Nachrichten", teasers + extra, canonical=self.base_url + "/")
+        return _page("Nachrichten", teasers + extra, canonical=self.canonical_base + "/")
 
     def section(self, name: str, page: int) -> str | None:
         items = [a for a in self._newest() if a.section == name]
@@ -360,7 +371,7 @@ class LoopbackNewsSite:
             since = email.utils.parsedate_to_datetime(lowered["if-modified-since"]).timestamp()
             if int(article.modified) <= since:
                 return 304, headers, b""
-        return 200, headers, article.html.replace("{{BASE}}", self.base_url).encode("utf-8")
+        return 200, headers, article.html.replace("{{BASE}}", self.canonical_base).encode("utf-8")
 
 
 def main() -> None:
@@ -368,7 +379,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Serve the bundled news site on loopback.")
     parser.add_argument("--port", type=int, default=8000, help="0 picks a free port")
     arguments = parser.parse_args()
-    site = LoopbackNewsSite(port=arguments.port)
+    site = LoopbackNewsSite(port=arguments.port, canonical_base=DEMO_CANONICAL_BASE)
     print(f"serving {len(site.articles)} articles at {site.base_url}/ (Ctrl-C to stop)", flush=True)
     site.serve_forever()
 
