@@ -25,6 +25,7 @@ class CrawlReport:
     skipped_known: int = 0  # known articles within the recrawl interval: not fetched
     refused: int = 0  # robots.txt, other hosts, non-http(s) schemes
     failures: int = 0
+    dead_links: int = 0  # links followed from pages that answered a client error (404...): counted, no failures rows
     store_error: str = ""  # why the crawl stopped early because the corpus could not be written
     finish_reason: str = ""
     elapsed_seconds: float = 0.0
@@ -49,6 +50,7 @@ class CrawlReport:
             refused=sum(stats.get(name, 0) for name in REFUSAL_STATS)
             + sum(value for name, value in stats.items() if name.startswith(NEWSDESK_REFUSAL_PREFIX)),
             failures=stats.get("newsdesk/failed", 0) + stats.get("newsdesk/fetch_failed", 0),
+            dead_links=stats.get("newsdesk/dead_links", 0),
             store_error=str(stats.get(STORE_ERROR_STAT) or ""),
             finish_reason=str(stats.get("finish_reason", "")),
             elapsed_seconds=elapsed,
@@ -58,7 +60,7 @@ class CrawlReport:
     def run_counts(self) -> RunCounts:
         return RunCounts(pages_fetched=self.pages_fetched, articles_new=self.articles_new,
                          articles_updated=self.articles_updated, articles_unchanged=self.articles_unchanged,
-                         failures=self.failures)
+                         failures=self.failures, dead_links=self.dead_links)
 
     @property
     def articles_stored(self) -> int:
@@ -80,7 +82,8 @@ class CrawlReport:
                 f"{self.pages_fetched} pages fetched in {self.elapsed_seconds:.1f}s; "
                 f"articles: {self.articles_new} new, {self.articles_updated} updated, {self.articles_unchanged} unchanged "
                 f"({self.not_modified} not modified); {self.skipped_pages} list/navigation pages not stored; "
-                f"{self.skipped_known} known articles skipped; {self.refused} requests refused by policy; {self.failures} failed")
+                f"{self.skipped_known} known articles skipped; {self.refused} requests refused by policy; "
+                f"{self.failures} failed; {self.dead_links} dead links")
 
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "articles_stored": self.articles_stored,

@@ -231,6 +231,8 @@ def stats(db_path: str, as_json: bool) -> None:
         table.add_row(name, str(count))
     console.print(table)
     console.print(f"words in article bodies: {summary['words']:,}")
+    if summary["dead_links"]:
+        console.print(f"dead links met while following links (all crawl runs): {summary['dead_links']:,}")
     for heading, key in (("outlets", "by_outlet"), ("languages", "by_language"), ("failures by stage", "failures_by_stage")):
         if summary[key]:
             console.print(f"{heading}: " + ", ".join(f"{name} {count}" for name, count in summary[key].items()))

@@ -73,11 +73,12 @@ def test_crawl_never_requests_disallowed_or_other_host_urls(first_crawl):
 
 
 @pytest.mark.slow
-def test_errors_are_recorded_and_503_is_retried_after_its_retry_after(first_crawl):
-    site, db, _ = first_crawl
+def test_dead_links_are_counted_and_503_is_retried_after_its_retry_after(first_crawl):
+    site, db, result = first_crawl
     failures = {row["url"]: row for row in rows(db, "select url, stage, reason from failures")}
-    missing = failures[site.base_url + "/missing-article.html"]
-    assert (missing["stage"], missing["reason"]) == ("fetch", "HTTP 404")
+    assert [record.status for record in site.requests_for("/missing-article.html")] == [404]
+    assert site.base_url + "/missing-article.html" not in failures, "a dead link met by following links gets no row"
+    assert result.stdout.strip().endswith("; 1 dead links"), result.stdout
     flaky = site.requests_for("/flaky.html")
     assert [record.status for record in flaky] == [503, 200]
     assert flaky[1].time - flaky[0].time >= 0.9, "Retry-After: 1 was honoured"
@@ -271,3 +272,39 @@ def test_crawled_articles_join_stories_and_a_copy_under_another_url_names_its_or
         assert first["copy_of"] is None and all(copy["copy_of"] == first["id"] for copy in copies), title
     assert len({same[0]["story_id"] for same in by_title.values()}) == len(by_title), "other stories stay apart"
     assert rows(db, "select sum(article_count) as n from stories")[0]["n"] == len(articles)
+
+
+@pytest.mark.slow
+def test_dead_links_are_counted_per_run_while_listed_and_start_urls_keep_their_rows(tmp_path):
+    db = tmp_path / "corpus.db"
+    jobs = tmp_path / "jobs.toml"
+    with LoopbackNewsSite(broken_links=40) as site:
+        jobs.write_text(f"""
+[[job]]
+name = "broken"
+start_urls = ["{site.base_url}/", "{site.base_url}/gone/start.html"]
+feeds = ["{site.base_url}/feed.rss"]
+
+[job.settings]
+AUTOTHROTTLE_START_DELAY = 0.02
+DOWNLOAD_DELAY = 0
+NEWSDESK_PROGRESS_INTERVAL = 0
+""")
+        result = subprocess.run([str(BIN / "newsdesk"), "jobs", "run", "broken", "--jobs", str(jobs), "--db", str(db)],
+                                capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert "Traceback" not in result.stdout + result.stderr
+        gone = {record.path for record in site.request_log if record.path.startswith("/gone/")}
+    linked = {f"/gone/{number}.html" for number in range(40)}
+    assert gone == linked | {"/gone/start.html", "/gone/from-the-feed.html"}, "every broken link was tried"
+    failures = {row["url"]: row["reason"] for row in rows(db, "select url, reason from failures")}
+    assert failures == {site.base_url + "/gone/start.html": "HTTP 404", site.base_url + "/gone/from-the-feed.html": "HTTP 404"}, \
+        "a start URL and a feed's link keep their failures rows; the 41 dead links met by following links get none"
+    (run,) = rows(db, "select status, dead_links, failures, articles_new from crawl_runs")
+    assert run == {"status": "ok", "dead_links": 41, "failures": 2, "articles_new": len(site.articles)}
+    assert "; 41 dead links" in result.stdout
+    history = json.loads(subprocess.run([str(BIN / "newsdesk"), "jobs", "history", "--db", str(db), "--json"],
+                                        capture_output=True, text=True, timeout=120).stdout)
+    assert history[0]["dead_links"] == 41
+    stats = subprocess.run([str(BIN / "newsdesk"), "stats", "--db", str(db)], capture_output=True, text=True, timeout=120)
+    assert "dead links met while following links (all crawl runs): 41" in stats.stdout

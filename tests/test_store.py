@@ -278,3 +278,28 @@ def test_migration_0004_gives_an_older_corpus_stories_columns_that_a_rebuild_fil
         (overview,) = corpus.stories()
         assert overview.article_count == 1 and corpus.story(overview.story_id)[1][0].url == LEGACY_ARTICLE_URL
         assert [hit["url"] for hit in corpus.search("harbour")] == [LEGACY_ARTICLE_URL], "the text index still follows"
+
+
+def test_migration_0006_gives_older_crawl_runs_a_dead_links_count_of_zero(tmp_path, monkeypatch):
+    from newsdesk.corpus import store as store_module
+    from newsdesk.corpus.store import RunCounts
+
+    shipped = store_module.MIGRATIONS
+    before = store_module.Migrations("newsdesk")
+    for migration in shipped._migrations:
+        if migration.name < "0006":
+            before(name=migration.name)(migration.fn)
+    monkeypatch.setattr(store_module, "MIGRATIONS", before)
+    with Store(tmp_path / "c.db") as corpus:  # a corpus of the release before dead links were counted
+        assert "dead_links" not in corpus.db["crawl_runs"].columns_dict
+        corpus.db["crawl_runs"].insert({"job": "nightly", "started_at": "2024-01-01T00:00:00Z", "status": "ok",
+                                        "pages_fetched": 10, "articles_new": 4, "articles_updated": 0,
+                                        "articles_unchanged": 0, "failures": 2})
+    monkeypatch.setattr(store_module, "MIGRATIONS", shipped)
+    with Store(tmp_path / "c.db") as corpus:
+        assert "0006_dead_links" in corpus.applied_migrations()
+        (old,) = corpus.crawl_runs()
+        assert (old.job, old.failures, old.dead_links) == ("nightly", 2, 0)
+        corpus.finish_crawl_run(corpus.start_crawl_run("nightly"), "ok", RunCounts(pages_fetched=5, dead_links=7))
+        assert [run.dead_links for run in corpus.crawl_runs()] == [7, 0]
+        assert corpus.stats()["dead_links"] == 7

@@ -29,6 +29,13 @@ from newsdesk.corpus.urls import canonical_url, host_of, is_http_url
 PRIORITY_DISCOVERY = 200  # robots.txt, feeds, sitemaps themselves
 PRIORITY_LISTED_PAGE = 100  # pages listed in a feed or sitemap
 PRIORITY_START_PAGE = 50
+PRIORITY_LINKED_PAGE = 0  # pages found by following links
+
+# A link followed from a page that answers a client error (404, 410, 403...) is a dead link: counted per crawl
+# (the newsdesk/dead_links stat, in the summary and in crawl_runs), not one failures row each. URLs given as
+# start pages or listed by feeds and sitemaps keep their failures rows, as do server errors and other failures.
+DEAD_LINK_STATUSES = range(400, 500)
+DEAD_LINKS_STAT = "newsdesk/dead_links"
 
 _XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, recover=True)
 _ATOM = "{http://www.w3.org/2005/Atom}"
@@ -144,11 +151,14 @@ class NewsSpider(scrapy.Spider):
         for page in self.start_pages:
             yield self._request(page, self.parse_page, "page", PRIORITY_START_PAGE)
 
-    def _request(self, url: str, callback, kind: str, priority: int, allow_offsite: bool = False) -> scrapy.Request:
+    def _request(self, url: str, callback, kind: str, priority: int, allow_offsite: bool = False,
+                 linked: bool = False) -> scrapy.Request:
         if kind == "page":
             url = canonical_url(url)
-        return scrapy.Request(url, callback=callback, errback=self.on_error, priority=priority,
-                              meta={"newsdesk_kind": kind, "allow_offsite": allow_offsite})
+        meta = {"newsdesk_kind": kind, "allow_offsite": allow_offsite}
+        if linked:
+            meta["newsdesk_linked"] = True  # found by following a link (not a start URL, feed or sitemap)
+        return scrapy.Request(url, callback=callback, errback=self.on_error, priority=priority, meta=meta)
 
     def parse_robots(self, response):
         for url in sitemap_urls_from_robots(response.body, base_url=response.url):
@@ -217,7 +227,7 @@ class NewsSpider(scrapy.Spider):
             if url not in self.followed:
                 self.followed.add(url)
                 if self.on_allowed_host(url):
-                    yield self._request(url, self.parse_page, "page", 0)
+                    yield self._request(url, self.parse_page, "page", PRIORITY_LINKED_PAGE, linked=True)
 
     def on_allowed_host(self, url: str) -> bool:
         host = host_of(url)
@@ -235,6 +245,9 @@ class NewsSpider(scrapy.Spider):
                 return
             reason = error.reason
         elif isinstance(error, HttpError):
+            if request.meta.get("newsdesk_linked") and error.response.status in DEAD_LINK_STATUSES:
+                self.crawler.stats.inc_value(DEAD_LINKS_STAT)
+                return
             reason = f"HTTP {error.response.status}"
         elif isinstance(error, DownloadCancelledError):  # Scrapy cancels a download only past DOWNLOAD_MAXSIZE
             limit = request.meta.get("download_maxsize", self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))

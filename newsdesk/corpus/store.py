@@ -130,6 +130,7 @@ class RunCounts:
     articles_updated: int = 0
     articles_unchanged: int = 0
     failures: int = 0
+    dead_links: int = 0
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,7 @@ class CrawlRun:
     articles_updated: int
     articles_unchanged: int
     failures: int
+    dead_links: int  # links followed from pages that answered a client error (no failures row each)
     error: str | None
 
 
@@ -354,6 +356,13 @@ def _stories(db: sqlite_utils.Database) -> None:
     # Document frequencies of terms, names and numbers; the row with term '' counts the documents.
     db.execute("""CREATE TABLE story_vocabulary (
         term TEXT PRIMARY KEY, frequency INTEGER NOT NULL) WITHOUT ROWID""")
+
+
+@MIGRATIONS(name="0006_dead_links")
+def _dead_links(db: sqlite_utils.Database) -> None:
+    """crawl_runs.dead_links: how many links followed from pages answered a client error (404, 410...) in the
+    run. Such links are counted there instead of getting a failures row each; earlier runs count 0."""
+    db["crawl_runs"].add_column("dead_links", int, not_null_default=0)
 
 
 class Store:
@@ -569,6 +578,7 @@ class Store:
             return self.db["crawl_runs"].insert({
                 "job": job, "started_at": utc_now(), "status": "running", "pid": os.getpid(),
                 "pages_fetched": 0, "articles_new": 0, "articles_updated": 0, "articles_unchanged": 0, "failures": 0,
+                "dead_links": 0,
             }).last_pk
 
     def finish_crawl_run(self, run_id: int, status: str, counts: RunCounts, error: str | None = None) -> None:
@@ -579,7 +589,7 @@ class Store:
                 "finished_at": utc_now(), "status": status, "error": error,
                 "pages_fetched": counts.pages_fetched, "articles_new": counts.articles_new,
                 "articles_updated": counts.articles_updated, "articles_unchanged": counts.articles_unchanged,
-                "failures": counts.failures,
+                "failures": counts.failures, "dead_links": counts.dead_links,
             })
 
     def mark_interrupted_runs(self, job: str) -> int:
@@ -596,7 +606,7 @@ class Store:
         """The most recent runs, newest first."""
         rows = self.db.execute(
             "SELECT id, job, started_at, finished_at, status, pid, pages_fetched, articles_new, articles_updated, "
-            "articles_unchanged, failures, error FROM crawl_runs ORDER BY id DESC LIMIT ?", [limit]).fetchall()
+            "articles_unchanged, failures, dead_links, error FROM crawl_runs ORDER BY id DESC LIMIT ?", [limit]).fetchall()
         return [CrawlRun(*row) for row in rows]
 
     # --- stories: the index newsdesk.corpus.stories asks (StoryIndex) and what it writes ----------------
@@ -854,9 +864,11 @@ class Store:
             "SELECT coalesce(language, '(unknown)'), count(*) FROM articles GROUP BY 1 ORDER BY 2 DESC").fetchall()
         failures = self.db.execute("SELECT stage, count(*) FROM failures GROUP BY 1 ORDER BY 2 DESC").fetchall()
         words = self.db.execute("SELECT coalesce(sum(word_count), 0) FROM articles").fetchone()[0]
+        dead_links = self.db.execute("SELECT coalesce(sum(dead_links), 0) FROM crawl_runs").fetchone()[0]
         return {
             "path": str(self.path), "counts": self.counts(), "words": words,
             "by_outlet": dict(by_outlet), "by_language": dict(by_language), "failures_by_stage": dict(failures),
+            "dead_links": dead_links,
         }
 
     def integrity_ok(self) -> bool:

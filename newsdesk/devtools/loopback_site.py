@@ -81,12 +81,15 @@ class LoopbackNewsSite:
     """Serve the site on 127.0.0.1 in a background thread: `with LoopbackNewsSite() as site: site.base_url`."""
 
     def __init__(self, site_dir: str | Path | Traversable = DEFAULT_SITE_DIR, host: str = "127.0.0.1", port: int = 0,
-                 flaky_failures: int = 1, copies: int = 1, response_delay: float = 0.0, canonical_base: str | None = None):
+                 flaky_failures: int = 1, copies: int = 1, response_delay: float = 0.0, canonical_base: str | None = None,
+                 broken_links: int = 0):
         """`copies` > 1 serves each regular article again under further paths with their own canonical URL
         (a bigger site for benchmarks). `response_delay` seconds are spent on every answer, as a slower server
         would, so that concurrent requests overlap and a crawl's concurrency limit can be observed.
         `canonical_base` (e.g. DEMO_CANONICAL_BASE) is the scheme and host the pages name in rel=canonical,
-        whatever port they are served on; by default the site's own base URL."""
+        whatever port they are served on; by default the site's own base URL. `broken_links` > 0 adds that
+        many links to missing pages (/gone/N.html, 404) to the home page, and one to the RSS feed."""
+        self.broken_links = broken_links
         self.site_dir = Path(site_dir) if isinstance(site_dir, str) else site_dir
         self._canonical_base = canonical_base.rstrip("/") if canonical_base else None
         self.flaky_failures = flaky_failures
@@ -205,7 +208,8 @@ class LoopbackNewsSite:
             "<li><a href=\"http://offsite.invalid/story.html\">Partnerseite</a></li>"
             "<li><a href=\"/tag/politik\">Thema Politik</a></li><li><a href=\"/author/redaktion\">Redaktion</a></li>"
             "<li><a href=\"mailto:redaktion@example.org\">Kontakt</a></li><li><a href=\"javascript:void(0)\">Drucken</a></li>"
-            "</ul>")
+            + "".join(f"<li><a href=\"/gone/{number}.html\">Alt {number}</a></li>" for number in range(self.broken_links))
+            + "</ul>")
         return _page("Nachrichten", teasers + extra, canonical=self.canonical_base + "/")
 
     def section(self, name: str, page: int) -> str | None:
@@ -259,6 +263,8 @@ class LoopbackNewsSite:
             f"<item><title>{html.escape(a.title)}</title><link>{self.base_url}{link_prefix}{a.path}{tracking}</link>"
             f"<guid>{self.base_url}{a.path}</guid><pubDate>{email.utils.formatdate(a.modified, usegmt=True)}</pubDate></item>"
             for a in self._newest()[:15])
+        if self.broken_links:
+            items += f"<item><title>Entfernt</title><link>{self.base_url}/gone/from-the-feed.html</link></item>"
         return ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel>"
                 f"<title>{SITE_NAME}</title><link>{self.base_url}/</link><description>Nachrichten</description>{items}</channel></rss>\n")
 

@@ -404,6 +404,7 @@ def run_scaleout_crawl(options: CrawlOptions, url: str, workers: int, db_path: s
         not_modified=total.not_modified, skipped_pages=total.skipped,
         skipped_known=sum(report.get("skipped_known", 0) for report in reports),
         refused=sum(report.get("refused", 0) for report in reports), failures=total.failed,
+        dead_links=sum(report.get("dead_links", 0) for report in reports),
         finish_reason="shutdown" if stopping else "finished", elapsed_seconds=time.time() - started,
         storing_seconds=(total.last_stored_at - total.first_stored_at) if total.first_stored_at and total.last_stored_at else 0.0)
 
