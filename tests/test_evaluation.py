@@ -314,3 +314,15 @@ def test_quality_beside_trafilatura_does_not_fall_below_the_gate(name):
         assert ours[metric] >= theirs[metric] - allowance, \
             f"{name} {metric} {ours[metric]:.3f} vs trafilatura {theirs[metric]:.3f}"
     assert len(report.big_losses) <= gate["big_losses"], [loss.page_id for loss in report.big_losses]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("target", ["eval", "eval-leave-one-out", "train-body"])
+def test_make_targets_that_need_the_dev_sets_say_so_where_they_are_missing(tmp_path, target):
+    missing = tmp_path / "no-datasets-here"
+    result = subprocess.run(["make", "-s", target, f"DATASETS={missing}"], cwd=ROOT, capture_output=True, text=True,
+                            timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip().splitlines()[-1] == (
+        f"make {target}: no dev sets at {missing} (they are not part of the repository; set DATASETS=path); skipped")
+    assert "Traceback" not in result.stderr and "No such file" not in result.stderr
