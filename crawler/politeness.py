@@ -56,7 +56,7 @@ class HostLimitMiddleware:
     @classmethod
     def from_crawler(cls, crawler):
         if not crawler.settings.get("NEWSDESK_FRONTIER"):
-            raise NotConfigured("no shared frontier")
+            raise NotConfigured  # no shared frontier: off, as usual (with a message, Scrapy warns on every crawl)
         return cls(crawler)
 
     def _try_acquire(self, host: str, token: str) -> float:

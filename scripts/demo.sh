@@ -21,8 +21,10 @@ log=$(mktemp)
 $BIN/newsdesk demo-site --port 0 > "$log" 2>&1 &
 site_pid=$!
 trap 'kill $site_pid 2>/dev/null || true; rm -f "$log"' EXIT
-for _ in $(seq 50); do grep -q "serving" "$log" && break; sleep 0.1; done
-url=$(grep -o 'http://127.0.0.1:[0-9]*/' "$log" | head -1)
+# Up to 60 s: on a busy machine the server's start-up (Python and the site's pages) can take a while.
+for _ in $(seq 600); do grep -q "serving" "$log" && break; sleep 0.1; done
+url=$(grep -o 'http://127.0.0.1:[0-9]*/' "$log" | head -1 || true)
+if [ -z "$url" ]; then echo "make demo: the demo site did not start:"; cat "$log"; exit 1; fi
 echo "== newsdesk crawl $url --db $DB   (robots.txt, sitemaps and feeds first, then links)"
 $BIN/newsdesk crawl "$url" --db "$DB" -s AUTOTHROTTLE_START_DELAY=0.1
 echo

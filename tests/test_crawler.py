@@ -54,6 +54,7 @@ def test_crawl_stores_every_article_once_and_nothing_else(first_crawl):
         extracted = extract(page, row["url"])
         assert (row["title"], row["body"]) == (extracted.title, extracted.body), "the crawl stores what replay would extract"
     assert "37 new" in result.stdout and "failed" in result.stdout
+    assert "WARNING" not in result.stderr, "middlewares that are off (no WARC folder, no frontier) say nothing"
 
 
 @pytest.mark.slow
