@@ -88,3 +88,58 @@ def test_every_folder_and_subpackage_is_in_the_layout_table():
     named = layout_paths()
     unnamed = sorted(folder for folder in folders | subpackages if not any(path.startswith(folder) for path in named))
     assert not unnamed, f"the README's Layout does not name: {unnamed}"
+
+
+# Console examples that need no network, no other machine and no privileges: each block runs, command after
+# command, in a fresh folder holding the repository's seeds/ and test pages, an inbox/ of the five seeds and one
+# other file, and a notes.txt that is no database. What the README shows must be what they print (stdout, then
+# stderr); "..." stands for any text, as in the Python example.
+OFFLINE_MARKERS = ("example.org", "/srv/", "127.0.0.1:8000", "curl ")
+
+
+def console_examples(text: str) -> list[tuple[int, list[tuple[str, str]]]]:
+    """(line, [(command, shown output)]) for every ```console block of the README."""
+    examples = []
+    for block in re.finditer(r"^```console\n(.*?)^```", text, flags=re.MULTILINE | re.DOTALL):
+        commands: list[tuple[str, list[str]]] = []
+        for line in block.group(1).splitlines():
+            if line.startswith("$ "):
+                commands.append((line[2:], []))
+            elif commands:
+                commands[-1][1].append(line)
+        examples.append((text.count("\n", 0, block.start(1)) + 1,
+                         [(command, "\n".join(shown)) for command, shown in commands]))
+    return examples
+
+
+@pytest.mark.slow
+def test_the_console_examples_print_what_the_commands_print(tmp_path):
+    import shlex
+    import shutil
+    import sys
+    from pathlib import Path
+
+    newsdesk = str(Path(sys.executable).parent / "newsdesk")
+    checker, checked = doctest.OutputChecker(), []
+    for number, (line, commands) in enumerate(console_examples(README.read_text(encoding="utf-8"))):
+        if any(marker in command for command, _ in commands for marker in OFFLINE_MARKERS):
+            continue
+        folder = tmp_path / f"block{number}"
+        shutil.copytree(ROOT / "seeds", folder / "seeds")
+        shutil.copytree(ROOT / "tests" / "fixtures" / "pages", folder / "tests" / "fixtures" / "pages")
+        (folder / "inbox").mkdir()
+        for seed in sorted((ROOT / "seeds").glob("*.txt")):
+            shutil.copy(seed, folder / "inbox" / seed.name)
+        (folder / "inbox" / "README.md").write_text("notes, not a capture\n")
+        (folder / "notes.txt").write_text("meeting notes, not a database\n")
+        for command, shown in commands:
+            arguments = shlex.split(command)
+            assert arguments[0] == "newsdesk", f"README.md line {line}: {command}"
+            result = subprocess.run([newsdesk, *arguments[1:]], cwd=folder, capture_output=True, text=True, timeout=300)
+            printed = (result.stdout + result.stderr).rstrip("\n") + "\n"
+            if shown.strip():
+                assert checker.check_output(shown.rstrip("\n") + "\n", printed, doctest.ELLIPSIS), (
+                    f"README.md line {line}: `{command}` prints\n{printed}\nbut the README shows\n{shown}")
+            assert "Traceback" not in printed, command
+            checked.append(command)
+    assert len(checked) >= 6, checked
