@@ -261,6 +261,23 @@ def _quiet_extractor_logs() -> None:
         logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
+def print_rows(columns: Sequence[str], rows: Sequence[Sequence[str | list[str]]], *, right: Sequence[str] = ()) -> None:
+    """A table on a terminal; piped or redirected, one tab-separated line per row under a header line, so
+    `grep`, `cut` and `awk` see whole values whatever the width (a cell's list is joined by spaces). `right`:
+    the columns aligned right in the table."""
+    if console.is_terminal:
+        table = Table()
+        for column in columns:  # wrap, never cut, in narrow terminals
+            table.add_column(column, overflow="fold", justify="right" if column in right else "left")
+        for row in rows:
+            table.add_row(*["\n".join(cell) if isinstance(cell, list) else cell for cell in row])
+        console.print(table)
+        return
+    for row in [list(columns), *rows]:
+        cells = [" ".join(cell) if isinstance(cell, list) else cell for cell in row]
+        click.echo("\t".join(" ".join(cell.split()) for cell in cells))
+
+
 weighting_option = click.option(
     "--weighting", type=click.Choice(training_weightings), default=default_weighting, show_default=True,
     help="Training: every dataset and every page within it weighs the same ('datasets'), "
@@ -292,15 +309,11 @@ def stories_command(db_path: str, since: str | None, min_outlets: int, limit: in
     if as_json:
         click.echo(json.dumps([asdict(overview) for overview in overviews], ensure_ascii=False, indent=2))
     else:
-        table = Table()
-        for column, justify in (("id", "right"), ("title", "left"), ("first published", "left"),
-                                ("last published", "left"), ("articles", "right"), ("outlets", "left")):
-            table.add_column(column, justify=justify, overflow="fold")
-        for overview in overviews:
-            outlets = f"{overview.outlet_count}: " + ", ".join(overview.outlets) if overview.outlets else "0"
-            table.add_row(str(overview.story_id), overview.title or "", overview.first_published or "",
-                          overview.last_published or "", str(overview.article_count), outlets)
-        console.print(table)
+        print_rows(("id", "title", "first published", "last published", "articles", "outlets"),
+                   [[str(overview.story_id), overview.title or "", overview.first_published or "",
+                     overview.last_published or "", str(overview.article_count),
+                     f"{overview.outlet_count}: " + ", ".join(overview.outlets) if overview.outlets else "0"]
+                    for overview in overviews], right=("id", "articles"))
     if without:
         error_console.print(f"{without} articles have no story yet (stored before stories): run `newsdesk stories --rebuild`")
 
@@ -324,13 +337,9 @@ def story_command(story_id: int, db_path: str, as_json: bool) -> None:
     console.print(f"story {overview.story_id}: {overview.title or '(untitled)'}", markup=False)
     console.print(f"published {overview.first_published or '?'} .. {overview.last_published or '?'}; "
                   f"{overview.article_count} articles from {overview.outlet_count} outlets")
-    table = Table()
-    for column in ("article", "published", "outlet", "title", "copy of", "url"):
-        table.add_column(column, overflow="fold")
-    for member in members:
-        table.add_row(str(member.article_id), member.published or "", member.outlet or "", member.title or "",
-                      str(member.copy_of) if member.copy_of is not None else "", member.url or "")
-    console.print(table)
+    print_rows(("article", "published", "outlet", "title", "copy of", "url"),
+               [[str(member.article_id), member.published or "", member.outlet or "", member.title or "",
+                 str(member.copy_of) if member.copy_of is not None else "", member.url or ""] for member in members])
 
 
 @main.command("eval")
@@ -436,22 +445,6 @@ def _load_jobs_or_exit(jobs_file: str):
     except JobsFileError as error:
         error_console.print(f"newsdesk: {error}")
         sys.exit(2)
-
-
-def print_rows(columns: Sequence[str], rows: Sequence[Sequence[str | list[str]]]) -> None:
-    """A table on a terminal; piped or redirected, one tab-separated line per row under a header line, so
-    `grep`, `cut` and `awk` see whole values whatever the width (a cell's list is joined by spaces)."""
-    if console.is_terminal:
-        table = Table()
-        for column in columns:
-            table.add_column(column, overflow="fold")  # wrap, never cut, in narrow terminals
-        for row in rows:
-            table.add_row(*["\n".join(cell) if isinstance(cell, list) else cell for cell in row])
-        console.print(table)
-        return
-    for row in [list(columns), *rows]:
-        cells = [" ".join(cell) if isinstance(cell, list) else cell for cell in row]
-        click.echo("\t".join(" ".join(cell.split()) for cell in cells))
 
 
 @jobs.command("list")

@@ -337,6 +337,8 @@ def test_stories_lists_the_seeds_as_one_story_with_their_outlets(corpus: Path):
     assert json.loads(run("newsdesk", "stories", "--db", str(corpus), "--json", "--since", "2024-10-01").stdout) == []
     table = run("newsdesk", "stories", "--db", str(corpus))
     assert table.returncode == 0 and "Jazeera" in table.stdout and "Baby you can" in table.stdout
+    seeds_line = next(line for line in table.stdout.splitlines() if "Baby you can" in line)  # piped: whole rows
+    assert seeds_line.split("\t")[4:] == ["5", "4: ANI, Al Jazeera, Arena Holdings, Fox News"]
 
     shown = run("newsdesk", "story", str(seeds_story["story_id"]), "--db", str(corpus), "--json")
     assert shown.returncode == 0, shown.stderr
