@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Callable
 
 from extractors.cues import parse_date
 from extractors.rules import dates as date_rules
+from extractors.rules import metadata as cue_rules
 from extractors.rules import html as html_rules
 
 # A date with its time, as sources write it: "2024-02-20T09:20:00.000+0200", "2024-02-20 09:20:05Z",
@@ -93,6 +95,7 @@ class DateCandidate:
     value: str  # normalised (see normalize_published)
     source: str  # where it was read: "json-ld", "meta", "time", "title", "htmldate", "text"
     published: bool = True  # False: declared as the modification date (dateModified, article:modified_time)
+    lead: bool = False  # the first <time> of the page that may date the story: the date shown with it
 
 
 def json_ld_dates(article_nodes: list[dict]) -> list[DateCandidate]:
@@ -128,10 +131,11 @@ def meta_dates(meta: dict[str, list[str]]) -> list[DateCandidate]:
 
 
 def time_dates(times: list) -> list[DateCandidate]:
-    """The dates of the page's <time datetime> elements that may date the story itself: none inside a link
-    or a list of teasers (related stories, a sidebar, a footer). Those marked as the publication date
-    (itemprop, class) come first, then those inside an <article>, then the rest; those marked as updates
-    are kept as modification dates."""
+    """The dates of the page's <time datetime> elements that may date the story itself: none inside a link,
+    a figure or a list of teasers (related stories, a sidebar, a footer). Those marked as the publication
+    date (itemprop, class) come first, then those inside an <article>, then the rest; those marked or
+    labelled as updates ("Updated on June 18") are modification dates. The first eligible one in page
+    order is the `lead`: the date shown with the story."""
     ranked: list[tuple[int, int, DateCandidate]] = []
     for order, element in enumerate(times):
         value = normalize_published(element.get("datetime"))
@@ -139,18 +143,36 @@ def time_dates(times: list) -> list[DateCandidate]:
             continue
         marks = _marks(element)
         ancestors = list(element.iterancestors())
-        if any(ancestor.tag in date_rules.TEASER_TAGS or date_rules.TEASER_MARK.search(_marks(ancestor))
+        if any(ancestor.tag in date_rules.OTHER_DATE_TAGS or date_rules.TEASER_MARK.search(_marks(ancestor))
                for ancestor in ancestors):
             continue
-        if date_rules.MODIFIED_MARK.search(marks):
+        if date_rules.MODIFIED_MARK.search(marks) or cue_rules.UPDATE_LABEL.search(_label(element)):
             ranked.append((3, order, DateCandidate(value, "time", published=False)))
-        elif date_rules.PUBLISHED_MARK.search(marks) or element.get("pubdate") is not None:
-            ranked.append((0, order, DateCandidate(value, "time")))
+            continue
+        lead = not any(candidate.source == "time" and candidate.published for _rank, _order, candidate in ranked)
+        if date_rules.PUBLISHED_MARK.search(marks) or element.get("pubdate") is not None:
+            ranked.append((0, order, DateCandidate(value, "time", lead=lead)))
         elif any(ancestor.tag == "article" for ancestor in ancestors):
-            ranked.append((1, order, DateCandidate(value, "time")))
+            ranked.append((1, order, DateCandidate(value, "time", lead=lead)))
         else:
-            ranked.append((2, order, DateCandidate(value, "time")))
+            ranked.append((2, order, DateCandidate(value, "time", lead=lead)))
     return [candidate for _rank, _order, candidate in sorted(ranked, key=lambda item: item[:2])]
+
+
+def _label(element) -> str:
+    """What a reader sees of a <time> and just before it: its text, and the text that leads up to it in its
+    parent ("<span>Updated</span> <time>")."""
+    parent = element.getparent()
+    before: list[str] = []
+    if parent is not None:
+        before.append(parent.text or "")
+        for sibling in parent:
+            if sibling is element:
+                break
+            if isinstance(sibling.tag, str):
+                before.append(sibling.text_content())
+            before.append(sibling.tail or "")
+    return ("".join(before)[-date_rules.LABEL_CHARS:] + " " + element.text_content()[:date_rules.LABEL_CHARS]).strip()
 
 
 def _marks(element) -> str:
@@ -176,10 +198,80 @@ def declared_dates(article_nodes: list[dict], meta: dict[str, list[str]], times:
 
 
 def choose_published(declared: list[DateCandidate], titles: dict[str, str], markup_search: Callable[[], str | None],
-                     text_date: str | None = None) -> str | None:
-    """The publication date: the first declared one, then a date in the title, then htmldate's search of the
-    markup and URL (`markup_search`, asked only when needed), then a date read in the text."""
-    published = [candidate.value for candidate in declared if candidate.published]
-    if published:
-        return published[0]
-    return title_date(titles) or normalize_published(markup_search()) or normalize_published(text_date)
+                     text_date: str | None = None, text_updated: str | None = None) -> str | None:
+    """The publication date as the page states it.
+
+    The first declared publication date (JSON-LD, <meta>, <time>; see declared_dates) wins, with two
+    corrections: a time declared in UTC is given as the page states it in its own time zone (`_local_form`),
+    and when the date the reader sees by the story (`text_date`, read from the text near it) disagrees with
+    it but agrees with the page's lead <time>, that one is the date the page states. Without a declaration:
+    a date in the title, then htmldate's search of the markup and URL (`markup_search`, asked only then),
+    then the date read in the text, and last a date the text gives as an update's (`text_updated`)."""
+    visible = normalize_published(text_date)
+    published = [candidate for candidate in declared if candidate.published]
+    if not published:
+        return (title_date(titles) or normalize_published(markup_search()) or visible
+                or normalize_published(text_updated))
+    chosen = _local_form(published[0], declared, visible)
+    if visible and day_of(visible) != day_of(chosen):
+        lead = next((candidate.value for candidate in published if candidate.lead), None)
+        if lead and day_of(lead) == day_of(visible):
+            return lead
+    return chosen
+
+
+def _wall_time(value: str) -> tuple[datetime, int | None] | None:
+    """A normalised date-time as (its wall-clock time, its offset in minutes or None when it gives none);
+    None for a date without a time."""
+    if len(value) < 16:
+        return None
+    wall = datetime.fromisoformat(value[:19] if len(value) >= 19 and value[16] == ":" else value[:16])
+    zone = value[19:] if len(value) >= 19 and value[16] == ":" else value[16:]
+    if not zone:
+        return wall, None
+    if zone == "Z":
+        return wall, 0
+    sign = -1 if zone[0] == "-" else 1
+    return wall, sign * (int(zone[1:3]) * 60 + int(zone[4:6]))
+
+
+# Clocks run from UTC-12:00 to UTC+14:00, in steps of a quarter of an hour.
+_OFFSETS = range(-12 * 60, 14 * 60 + 1, 15)
+
+
+def _local_form(chosen: DateCandidate, declared: list[DateCandidate], visible: str | None) -> str:
+    """The chosen date as the page states it. A time declared in UTC ('…T01:09:55Z', '+00:00') is the same
+    moment as a local time the page also declares ('2023-11-08T18:09:55-07:00', or '2023-11-08T18:09:55'
+    without an offset: same minutes and seconds, a whole clock offset apart): that one is the page's date. A
+    UTC time with nothing to compare is checked against the visible date: when that is the day before or
+    after, and a clock offset gets there, the visible day is the page's."""
+    moment = _wall_time(chosen.value)
+    if moment is None or moment[1] != 0:
+        return chosen.value
+    wall = moment[0]
+    for candidate in declared:
+        other = _wall_time(candidate.value)
+        if other is None or candidate.value == chosen.value:
+            continue
+        other_wall, offset = other
+        if offset is not None and offset != 0 and other_wall - timedelta(minutes=offset) == wall:
+            return candidate.value
+        if offset is None and other_wall != wall and _a_clock_apart(other_wall, wall, seconds=len(candidate.value) >= 19):
+            return candidate.value
+    if visible and day_of(visible) != day_of(chosen.value):
+        seen = _wall_time(visible)
+        if seen is not None and seen[1] is None:
+            if _a_clock_apart(seen[0], wall, seconds=False):
+                return visible
+        elif seen is None:
+            day = date.fromisoformat(visible)
+            if any((wall + timedelta(minutes=offset)).date() == day for offset in _OFFSETS):
+                return visible
+    return chosen.value
+
+
+def _a_clock_apart(local: datetime, utc: datetime, *, seconds: bool) -> bool:
+    """Whether `local` reads `utc` on some clock (minutes, and seconds when both give them, agree)."""
+    difference = local - utc if seconds else local.replace(second=0) - utc.replace(second=0)
+    minutes, remainder = divmod(difference.total_seconds(), 60)
+    return remainder == 0 and int(minutes) in _OFFSETS

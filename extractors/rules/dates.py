@@ -16,8 +16,12 @@ JSON_LD_PUBLISHED_KEYS = ["datePublished", "dateCreated"]
 MODIFIED_META_NAMES = ["article:modified_time", "og:updated_time", "datemodified", "last-modified", "dcterms.modified",
                        "dc.date.modified", "lastmod"]
 
-# Elements whose <time> dates something other than the story: a teaser list, navigation, a sidebar, a footer.
-TEASER_TAGS = frozenset({"a", "li", "nav", "aside", "footer"})
+# Elements whose <time> dates something other than the story: a teaser list, navigation, a sidebar, a
+# footer, a photo (its caption's date).
+OTHER_DATE_TAGS = frozenset({"a", "li", "nav", "aside", "footer", "figure", "figcaption"})
+
+# The text of a <time>, and the text just before it, read for a label ("Updated on"): this many characters.
+LABEL_CHARS = 40
 
 # Class, id or itemprop of a container of other stories' teasers ("related-articles", "teaser", "sidebar").
 TEASER_MARK = re.compile(r"related|teaser|recommend|sidebar|more-?stories|also-?read|read-?more|popular|trending"
