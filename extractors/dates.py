@@ -197,7 +197,7 @@ def declared_dates(article_nodes: list[dict], meta: dict[str, list[str]], times:
         candidate for candidate in found if not candidate.published]
 
 
-def choose_published(declared: list[DateCandidate], titles: dict[str, str], markup_search: Callable[[], str | None],
+def choose_published(declared: list[DateCandidate], titles: dict[str, str], markup_search: Callable[[bool], str | None],
                      text_date: str | None = None, text_updated: str | None = None) -> str | None:
     """The publication date as the page states it.
 
@@ -210,8 +210,8 @@ def choose_published(declared: list[DateCandidate], titles: dict[str, str], mark
     visible = normalize_published(text_date)
     published = [candidate for candidate in declared if candidate.published]
     if not published:
-        return (title_date(titles) or normalize_published(markup_search()) or visible
-                or normalize_published(text_updated))
+        return (title_date(titles) or normalize_published(markup_search(False)) or visible
+                or normalize_published(text_updated) or normalize_published(markup_search(True)))
     chosen = _local_form(published[0], declared, visible)
     if visible and day_of(visible) != day_of(chosen):
         lead = next((candidate.value for candidate in published if candidate.lead), None)
@@ -237,6 +237,8 @@ def _wall_time(value: str) -> tuple[datetime, int | None] | None:
 
 # Clocks run from UTC-12:00 to UTC+14:00, in steps of a quarter of an hour.
 _OFFSETS = range(-12 * 60, 14 * 60 + 1, 15)
+# A visible date without a time to confirm the offset is trusted for a day's shift this far from UTC only.
+_NEAR_OFFSETS = range(-date_rules.MAX_UNCONFIRMED_SHIFT_HOURS * 60, date_rules.MAX_UNCONFIRMED_SHIFT_HOURS * 60 + 1, 15)
 
 
 def _local_form(chosen: DateCandidate, declared: list[DateCandidate], visible: str | None) -> str:
@@ -265,7 +267,7 @@ def _local_form(chosen: DateCandidate, declared: list[DateCandidate], visible: s
                 return visible
         elif seen is None:
             day = date.fromisoformat(visible)
-            if any((wall + timedelta(minutes=offset)).date() == day for offset in _OFFSETS):
+            if any((wall + timedelta(minutes=offset)).date() == day for offset in _NEAR_OFFSETS):
                 return visible
     return chosen.value
 

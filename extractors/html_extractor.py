@@ -164,8 +164,8 @@ def extract_html(html: str, url: str | None) -> HtmlExtraction:
     # htmldate's quick search (markup, URL) is one candidate among the page's declarations; its extensive
     # search of the page text costs more than it adds, since a date in the article text is read by the
     # text cues anyway.
-    cues.published = choose_published(declared.dates, declared.titles, lambda: find_date(tree, url=url, **set_date_params(False)),
-                                      text_date=cues.published, text_updated=cues.updated)
+    cues.published = choose_published(declared.dates, declared.titles, lambda extensive: find_date(
+        tree, url=url, **set_date_params(extensive)), text_date=cues.published, text_updated=cues.updated)
     cues.outlet = outlet
     if paragraphs and title and comparable_text(paragraphs[0]) == comparable_text(title):
         removed.insert(0, Removal(paragraphs.pop(0), "headline (it is the article's title)"))

@@ -76,20 +76,60 @@ def test_the_modified_date_is_not_the_publication_date():
     nodes = [{"@type": "NewsArticle", "dateModified": "2024-05-03T10:00:00+02:00", "datePublished": "2024-05-01T10:00:00+02:00"}]
     meta = {"article:modified_time": ["2024-05-03T11:00:00+02:00"]}
     candidates = declared_dates(nodes, meta, [])
-    assert choose_published(candidates, {}, lambda: "2024-05-03") == "2024-05-01T10:00:00+02:00"
+    assert choose_published(candidates, {}, lambda extensive: "2024-05-03") == "2024-05-01T10:00:00+02:00"
 
 
 def test_htmldate_is_asked_only_when_the_page_declares_nothing():
     asked = []
 
-    def search():
-        asked.append(True)
-        return "2024-05-01"
+    def search(extensive):
+        asked.append(extensive)
+        return "2024-05-01" if extensive else None
 
     assert choose_published(declared_dates([{"datePublished": "2024-04-30"}], {}, []), {}, search) == "2024-04-30"
     assert not asked
-    assert choose_published([], {}, search, text_date="2024-04-29") == "2024-05-01" and asked
-    assert choose_published([], {}, lambda: None, text_date="2024-04-29T08:15") == "2024-04-29T08:15"
+    assert choose_published([], {}, search, text_date="2024-04-29T08:15") == "2024-04-29T08:15"
+    assert asked == [False], "the quick search first; the text's date before the extensive search"
+    assert choose_published([], {}, search, text_updated="2024-04-28") == "2024-04-28"
+    assert choose_published([], {}, search) == "2024-05-01" and asked[-1] is True
+
+
+def test_a_utc_time_is_given_as_the_page_states_it_in_its_own_zone():
+    utc = {"@type": "NewsArticle", "datePublished": "2023-11-09T01:09:55Z"}
+    local = {"@type": "WebPage", "datePublished": "2023-11-08T18:09:55"}  # the same moment on a -07:00 clock
+    assert choose_published(declared_dates([utc, local], {}, []), {}, lambda extensive: None) == "2023-11-08T18:09:55"
+    with_offset = declared_dates([utc], {"pubdate": ["2023-11-08T20:09:55-05:00"]}, [])
+    assert choose_published(with_offset, {}, lambda extensive: None) == "2023-11-08T20:09:55-05:00"
+    # A naive time that is not a clock offset away is another moment: the first declaration stands.
+    other = {"@type": "WebPage", "datePublished": "2023-11-08T18:10:12"}
+    assert choose_published(declared_dates([utc, other], {}, []), {}, lambda extensive: None) == "2023-11-09T01:09:55Z"
+
+
+def test_a_utc_time_near_midnight_takes_the_visible_day_only_when_a_clock_gets_there():
+    late = declared_dates([{"datePublished": "2023-11-01T23:01:00Z"}], {}, [])
+    assert choose_published(late, {}, lambda extensive: None, text_date="2023-11-02") == "2023-11-02"
+    midday = declared_dates([{"datePublished": "2023-11-02T15:27:17+00:00"}], {}, [])
+    assert choose_published(midday, {}, lambda extensive: None, text_date="2023-11-03") == "2023-11-02T15:27:17+00:00"
+    timed = declared_dates([{"datePublished": "2023-11-09T04:15:00Z"}], {}, [])
+    assert choose_published(timed, {}, lambda extensive: None, text_date="2023-11-08T23:15") == "2023-11-08T23:15"
+    assert choose_published(timed, {}, lambda extensive: None, text_date="2023-11-08T23:20") == "2023-11-09T04:15:00Z"
+
+
+def test_the_lead_time_wins_when_the_visible_date_agrees_with_it():
+    tree = _page(body="""<header><time datetime="2025-10-08">October 8, 2025</time></header>
+        <article><p>Text.</p><figure><figcaption><time datetime="2025-10-01">1 Oct</time></figcaption></figure></article>""")
+    candidates = declared_dates([{"datePublished": "2024-11-22T22:28:12Z"}], {}, list(tree.iter("time")))
+    assert [candidate.value for candidate in candidates if candidate.lead] == ["2025-10-08"]
+    assert choose_published(candidates, {}, lambda extensive: None, text_date="2025-10-08") == "2025-10-08"
+    assert choose_published(candidates, {}, lambda extensive: None, text_date="2025-10-01") == "2024-11-22T22:28:12Z"
+    assert choose_published(candidates, {}, lambda extensive: None) == "2024-11-22T22:28:12Z"
+
+
+def test_a_time_labelled_as_an_update_is_a_modification_date():
+    tree = _page(body="""<div class="byline"><span>Updated on</span> <time datetime="2025-06-18">June 18, 2025</time></div>
+        <p><time datetime="2025-06-10">Last updated June 10, 2025</time></p>""")
+    assert [(c.value, c.published) for c in time_dates(list(tree.iter("time")))] == [
+        ("2025-06-18", False), ("2025-06-10", False)]
 
 
 GERMAN = ("Die Stadt hat am Montag beschlossen, die neue Brücke über den Fluss erst im kommenden Jahr zu bauen. "
@@ -101,3 +141,24 @@ def test_the_extractor_gives_the_day_the_page_states_in_the_one_form():
             f'<body><article><h1>Brücke kommt später</h1><p>{GERMAN}</p></article></body></html>')
     article = extract(page, "https://example.org/a", content_type="text/html")
     assert article.published == "2024-04-26T23:44:00+02:00"  # not shifted to the 26th 21:44 UTC, nor '+0200'
+
+
+def test_date_lines_in_chinese_japanese_and_korean_are_read():
+    from extractors.cues import date_banner, parse_date
+
+    assert date_banner("2005年3月11日12:12") == "2005-03-11T12:12"
+    assert date_banner("2006年12月27日（京港台时间）") == "2006-12-27"
+    assert parse_date("成文日期：2022年01月27日") == "2022-01-27"
+    assert parse_date("2024년 5월 3일 14:05") == "2024-05-03T14:05"
+    assert parse_date("2024年13月3日") is None
+
+
+def test_an_update_banner_does_not_date_the_story_but_stays_a_last_resort():
+    from extractors.cues import read_text_cues
+
+    cues = read_text_cues(["Last Updated: Dec 17, 2025", "Published December 1, 2025"])
+    assert (cues.published, cues.updated) == ("2025-12-01", "2025-12-17")
+    cues = read_text_cues(["Published 3 May 2024, updated 5 May 2024"])
+    assert (cues.published, cues.updated) == ("2024-05-03", None)
+    capture = "Aktualisiert am 5. Mai 2024\n\n" + GERMAN
+    assert extract(capture, content_type="text/plain").published == "2024-05-05"

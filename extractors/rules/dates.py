@@ -32,3 +32,8 @@ PUBLISHED_MARK = re.compile(r"datepublished|publish|pubdate|entry-date|post-date
 
 # ...of a <time> that dates an update ("dateModified", "updated", "modified", "aktualisiert").
 MODIFIED_MARK = re.compile(r"modif|update|aktualisiert|edited", _I)
+
+# A publication time declared in UTC whose day differs from the visible date (given without a time) is taken
+# to be that visible day only when an offset of at most this many hours gets there: most of the world's
+# clocks, and not a story from midday UTC that a far-away clock would date a day off.
+MAX_UNCONFIRMED_SHIFT_HOURS = 8
