@@ -162,3 +162,71 @@ def test_an_update_banner_does_not_date_the_story_but_stays_a_last_resort():
     assert (cues.published, cues.updated) == ("2024-05-03", None)
     capture = "Aktualisiert am 5. Mai 2024\n\n" + GERMAN
     assert extract(capture, content_type="text/plain").published == "2024-05-05"
+
+
+# --- stored dates ------------------------------------------------------------------------------------
+
+OLD_FORMS = {  # published as earlier versions stored it -> as migration 0005 rewrites it
+    "2024-04-26T20:44:00+0200": "2024-04-26T20:44:00+02:00",
+    "2024-04-26T20:44:00.000+02:00": "2024-04-26T20:44:00+02:00",
+    "2024-04-26T23:44:00+00:00": "2024-04-26T23:44:00+00:00",
+    "2024-04-26T23:44:00.5Z": "2024-04-26T23:44:00Z",
+    "2026-01-06T14:02:09": "2026-01-06T14:02:09",
+    "2024-09-16": "2024-09-16",
+    "2024-02-20T09:20": "2024-02-20T09:20",
+    "not a date": None,
+}
+
+
+def test_migration_0005_rewrites_stored_dates_in_the_one_form(tmp_path):
+    from conftest import query
+    from newsdesk.corpus import store as store_module
+    from newsdesk.corpus.store import Store
+
+    db = tmp_path / "old.db"
+    earlier = store_module.Migrations("newsdesk")
+    for migration in store_module.MIGRATIONS._migrations:
+        if migration.name < "0005":
+            earlier(name=migration.name)(migration.fn)
+    database = sqlite3.connect(db)
+    import sqlite_utils
+
+    earlier.apply(sqlite_utils.Database(database))
+    for number, old in enumerate([*OLD_FORMS, None], start=1):
+        database.execute("insert into articles (id, url, body, published) values (?, ?, 'text', ?)",
+                         [number, f"https://example.org/{number}", old])
+    database.execute("insert into stories (id, first_published, last_published, article_count) "
+                     "values (1, '2024-04-26T20:44:00+0200', '2026-01-06T14:02:09', 2)")
+    database.commit()
+    assert database.execute("select count(*) from articles where published is not null and date(published) is null"
+                            ).fetchone()[0] == 2, "the +0200 form and the junk are unreadable before"
+    database.close()
+
+    with Store(db) as corpus:
+        assert "0005_iso_dates" in corpus.applied_migrations()
+    stored = {row["url"]: row["published"] for row in query(db, "select url, published from articles")}
+    for number, (old, new) in enumerate(OLD_FORMS.items(), start=1):
+        assert stored[f"https://example.org/{number}"] == new, old
+    assert stored[f"https://example.org/{len(OLD_FORMS) + 1}"] is None
+    assert query(db, "select count(*) from articles where published is not null and date(published) is null")[0][0] == 0
+    (story,) = query(db, "select first_published, last_published from stories")
+    assert tuple(story) == ("2024-04-26T20:44:00+02:00", "2026-01-06T14:02:09")
+    same_day = query(db, "select id from articles where date(published) = '2024-04-26' order by id")
+    assert [row[0] for row in same_day] == [1, 2, 3, 4]
+
+
+def test_every_date_stored_from_the_seeds_and_fixtures_is_read_by_sqlite(tmp_path):
+    from conftest import ROOT, SEEDS, query
+    from newsdesk.corpus.replay import replay
+    from newsdesk.corpus.store import Store
+
+    fixtures = ROOT / "tests" / "fixtures"
+    inputs = [SEEDS, fixtures / "pages", fixtures / "stories", fixtures / "eval"]
+    db = tmp_path / "corpus.db"
+    with Store(db) as corpus:
+        summary = replay([str(path) for path in inputs], corpus, workers=0)
+    assert summary.counts["new"] > 50
+    dated = query(db, "select published from articles where published is not null")
+    assert len(dated) > 30, "the fixtures are dated pages"
+    assert query(db, "select count(*) from articles where published is not null and date(published) is null")[0][0] == 0
+    assert all(normalize_published(row[0]) == row[0] for row in dated), "stored as the normaliser writes them"
