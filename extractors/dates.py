@@ -211,13 +211,20 @@ def choose_published(declared: list[DateCandidate], titles: dict[str, str], mark
     published = [candidate for candidate in declared if candidate.published]
     if not published:
         return (title_date(titles) or normalize_published(markup_search(False)) or visible
-                or normalize_published(text_updated) or normalize_published(markup_search(True)))
+                or normalize_published(text_updated) or _full_date(markup_search(True)))
     chosen = _local_form(published[0], declared, visible)
     if visible and day_of(visible) != day_of(chosen):
         lead = next((candidate.value for candidate in published if candidate.lead), None)
         if lead and day_of(lead) == day_of(visible):
             return lead
     return chosen
+
+
+def _full_date(found: str | None) -> str | None:
+    """A date from htmldate's extensive search, unless it is on the first of a month: that is how it gives a
+    month or a year it found without a day ("© 2020", "March 2024"), which is no publication date."""
+    found = normalize_published(found)
+    return found if found and not found[:10].endswith("-01") else None
 
 
 def _wall_time(value: str) -> tuple[datetime, int | None] | None:

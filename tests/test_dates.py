@@ -84,14 +84,16 @@ def test_htmldate_is_asked_only_when_the_page_declares_nothing():
 
     def search(extensive):
         asked.append(extensive)
-        return "2024-05-01" if extensive else None
+        return "2024-05-02" if extensive else None
 
     assert choose_published(declared_dates([{"datePublished": "2024-04-30"}], {}, []), {}, search) == "2024-04-30"
     assert not asked
     assert choose_published([], {}, search, text_date="2024-04-29T08:15") == "2024-04-29T08:15"
     assert asked == [False], "the quick search first; the text's date before the extensive search"
     assert choose_published([], {}, search, text_updated="2024-04-28") == "2024-04-28"
-    assert choose_published([], {}, search) == "2024-05-01" and asked[-1] is True
+    assert choose_published([], {}, search) == "2024-05-02" and asked[-1] is True
+    # The extensive search gives a year or a month alone ("© 2020") as its first day: no publication date.
+    assert choose_published([], {}, lambda extensive: "2020-01-01" if extensive else None) is None
 
 
 def test_a_utc_time_is_given_as_the_page_states_it_in_its_own_zone():
