@@ -53,7 +53,7 @@ class Article:
     body: str
     byline: str | None = None
     authors: list[str] = field(default_factory=list)
-    published: str | None = None  # ISO 8601 date or datetime
+    published: str | None = None  # ISO 8601 date or datetime, as extractors.dates.normalize_published writes it
     outlet: str | None = None
     language: str | None = None  # ISO 639-1
     credits: list[str] = field(default_factory=list)  # wire services / original publishers credited

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from extractors.article import Article, Document
+from extractors.dates import normalize_published
 from extractors.decoding import decode_bytes
 from extractors.errors import ExtractionError
 from extractors.html_extractor import extract_html
@@ -60,7 +61,7 @@ def extract(content: bytes | str | Document, url: str | None = None, *, content_
         body = "\n\n".join(page.paragraphs)
         article = Article(
             url=url, title=page.title, body=body, byline=page.cues.byline,
-            authors=page.authors, published=page.cues.published, outlet=page.cues.outlet,
+            authors=page.authors, published=normalize_published(page.cues.published), outlet=page.cues.outlet,
             credits=page.cues.credits, removed=page.removed, canonical_url=page.canonical_url,
             page_type=page.page_type, link_density=page.link_density, input_format="html", encoding=encoding,
             language=confirm_declared_language(body, page.declared_language),
@@ -69,7 +70,8 @@ def extract(content: bytes | str | Document, url: str | None = None, *, content_
         capture = clean_text_capture(text)
         article = Article(
             url=url, title=capture.title, body=capture.body, byline=capture.cues.byline,
-            authors=capture.cues.authors, published=capture.cues.published, outlet=capture.cues.outlet,
+            authors=capture.cues.authors, outlet=capture.cues.outlet,
+            published=normalize_published(capture.cues.published or capture.cues.updated),
             credits=capture.cues.credits, removed=capture.removed, input_format="text", encoding=encoding,
             language=capture.language,
         )

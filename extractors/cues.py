@@ -33,6 +33,7 @@ class TextCues:
     byline: str | None = None
     authors: list[str] = field(default_factory=list)
     published: str | None = None
+    updated: str | None = None  # a date banner that dates an update ("Updated: Dec 17, 2025"), not the story
     outlet: str | None = None
     credits: list[str] = field(default_factory=list)
 
@@ -42,6 +43,7 @@ class TextCues:
             self.byline = other.byline
             self.authors = self.authors or other.authors
         self.published = self.published or other.published
+        self.updated = self.updated or other.updated
         self.outlet = self.outlet or other.outlet
         self.add_credits(other.credits)
 
@@ -216,7 +218,10 @@ class CueReader:
         cues = self.cues
         banner = date_banner(text)
         if banner:
-            if cues.published is None or (banner.startswith(cues.published) and len(banner) > len(cues.published)):
+            year = cue_rules.DATE_YEAR.search(text)
+            if cue_rules.UPDATE_LABEL.search(text, 0, year.start() if year else len(text)):
+                cues.updated = cues.updated or banner
+            elif cues.published is None or (banner.startswith(cues.published) and len(banner) > len(cues.published)):
                 cues.published = banner
             return line_rules.DATE_BANNER
         byline = read_byline(text)

@@ -19,8 +19,9 @@ from extractors.errors import ExtractionError
 from extractors.blocks import Block, segment
 from extractors.body import BodyChoice, choose_blocks, furniture_name
 from extractors.cues import TextCues, read_text_cues
+from extractors.dates import choose_published
 from extractors.metadata import (PageMetadata, choose_authors, choose_title, clean_outlet, clean_title, find_bylines,
-                                 read_metadata, title_date)
+                                 read_metadata)
 from extractors.rules import page_types
 from extractors.text import comparable_text
 from extractors.text_cleaner import strip_boilerplate_lines
@@ -160,11 +161,11 @@ def extract_html(html: str, url: str | None) -> HtmlExtraction:
     title = choose_title(declared, site_names) or clean_title(extract_title(tree), site_names)
     authors = (choose_authors(declared.authors, site_names)
                or choose_authors({**find_bylines(tree), "text": cues.authors}, site_names))
-    # Dates the page declares (markup, then a date in its title) beat htmldate's quick search (markup,
-    # URL); a date seen in the body text is the last resort. htmldate's extensive search of the page text
-    # costs more than it adds, since a date in the article text is read by the text cues anyway.
-    cues.published = (declared.published or title_date(declared) or find_date(tree, url=url, **set_date_params(False))
-                      or cues.published)
+    # htmldate's quick search (markup, URL) is one candidate among the page's declarations; its extensive
+    # search of the page text costs more than it adds, since a date in the article text is read by the
+    # text cues anyway.
+    cues.published = choose_published(declared.dates, declared.titles, lambda extensive: find_date(
+        tree, url=url, **set_date_params(extensive)), text_date=cues.published, text_updated=cues.updated)
     cues.outlet = outlet
     if paragraphs and title and comparable_text(paragraphs[0]) == comparable_text(title):
         removed.insert(0, Removal(paragraphs.pop(0), "headline (it is the article's title)"))

@@ -18,20 +18,19 @@ import lxml.html
 from lxml import etree
 from trafilatura.json_metadata import normalize_authors
 
-from extractors.cues import looks_like_person_name, parse_date, split_author_names
+from extractors.cues import looks_like_person_name, split_author_names
+from extractors.dates import DateCandidate, declared_dates
 from extractors.rules import html as html_rules
 from extractors.rules import page_types
 from extractors.rules.metadata import WIRE_SERVICES
 from extractors.text import normalize_whitespace
 
-_ISO_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?)(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})?)?")
-
-
 @dataclass
 class PageMetadata:
     headline: str | None = None  # the visible <h1> headline
     titles: dict[str, str] = field(default_factory=dict)  # title candidates by source (see TITLE_SOURCES)
-    published: str | None = None
+    published: str | None = None  # the first declared publication date (see extractors.dates)
+    dates: list[DateCandidate] = field(default_factory=list)  # every declared date (see extractors.dates.declared_dates)
     authors: dict[str, list[str]] = field(default_factory=dict)  # byline strings by source (see AUTHOR_SOURCES)
     publisher: str | None = None
     types: list[str] = field(default_factory=list)  # every JSON-LD @type on the page, in order
@@ -98,18 +97,6 @@ def _article_nodes(nodes: list[dict]) -> list[dict]:
     ranked = [node for node in nodes if _types(node) & html_rules.ARTICLE_NODE_TYPES]
     # A NewsArticle says more about the story than the WebPage wrapping it.
     return sorted(ranked, key=lambda node: "webpage" in _types(node))
-
-
-def iso_date(value: str | None) -> str | None:
-    if not value or not isinstance(value, str):
-        return None
-    match = _ISO_DATE.search(value)
-    if not match:
-        return None
-    date, time, zone = match.groups()
-    if not time:
-        return date
-    return f"{date}T{time}{(zone or '').replace('Z', '+00:00')}"
 
 
 def _person_names(value, nodes_by_id: dict[str, dict]) -> list[str]:
@@ -216,15 +203,6 @@ def clean_title(title: str | None, site_names: list[str | None]) -> str | None:
     return parts[0] + "".join(separator + part for separator, part in zip(separators, parts[1:]))
 
 
-def title_date(metadata: PageMetadata) -> str | None:
-    """The date a page puts in its title ("Headline | DW | 28.04.2023"), when it is unambiguous."""
-    for source in ("og", "title", "twitter"):
-        for segment in html_rules.TITLE_SEPARATOR.split(metadata.titles.get(source) or ""):
-            if html_rules.TITLE_DATE.fullmatch(segment.strip()):
-                return parse_date(segment)
-    return None
-
-
 def choose_authors(candidates: dict[str, list[str]], site_names: list[str | None]) -> list[str]:
     """The first author source (in AUTHOR_SOURCES order) that names a person once sites and desks are cleaned off."""
     site_keys = {_key(name) for name in site_names if name} - {""}
@@ -300,20 +278,8 @@ def read_metadata(tree: lxml.html.HtmlElement) -> PageMetadata:
     if document_title is not None and document_title.text_content().strip():
         metadata.titles["title"] = document_title.text_content()
 
-    for node in articles:
-        metadata.published = iso_date(node.get("datePublished")) or iso_date(node.get("dateCreated"))
-        if metadata.published:
-            break
-    if not metadata.published:
-        for name in html_rules.DATE_META_NAMES:
-            values = metadata.meta.get(name, [])
-            metadata.published = next((iso_date(value) for value in values if iso_date(value)), None)
-            if metadata.published:
-                break
-    if not metadata.published:
-        in_article = [element for element in times if any(ancestor.tag == "article" for ancestor in element.iterancestors())]
-        metadata.published = next((iso_date(element.get("datetime")) for element in in_article + times
-                                   if iso_date(element.get("datetime"))), None)
+    metadata.dates = declared_dates(articles, metadata.meta, times)
+    metadata.published = next((candidate.value for candidate in metadata.dates if candidate.published), None)
 
     nodes_by_id = {node["@id"]: node for node in nodes if isinstance(node.get("@id"), str)}
     for node in articles:

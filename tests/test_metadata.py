@@ -11,7 +11,8 @@ import extractors.language as language
 from extractors import extract
 from extractors.cues import date_banner, split_author_names
 from extractors.language import confirm_declared_language, detect_language
-from extractors.metadata import PageMetadata, choose_authors, choose_title, clean_title, find_bylines, read_metadata, title_date
+from extractors.dates import title_date
+from extractors.metadata import PageMetadata, choose_authors, choose_title, clean_title, find_bylines, read_metadata
 
 GERMAN = ("Die Stadt hat am Montag beschlossen, dass die neue Brücke über den Fluss erst im nächsten Jahr gebaut "
           "wird, weil die Kosten in den letzten Monaten stark gestiegen sind und der Rat noch auf eine Prüfung "
@@ -191,9 +192,9 @@ def test_desk_initials_organisations_and_author_labels_are_not_people():
 
 
 def test_a_dotted_or_iso_date_in_the_title_dates_a_page_that_declares_none():
-    assert title_date(PageMetadata(titles={"og": "Ukrainische Gegenoffensive | DW | 28.04.2023"})) == "2023-04-28"
-    assert title_date(PageMetadata(titles={"title": "Bridge approved - Herald - 2024-03-14"})) == "2024-03-14"
-    assert title_date(PageMetadata(titles={"title": "Bridge approved | Herald | 03/05/2024"})) is None  # May 3 or March 5?
+    assert title_date({"og": "Ukrainische Gegenoffensive | DW | 28.04.2023"}) == "2023-04-28"
+    assert title_date({"title": "Bridge approved - Herald - 2024-03-14"}) == "2024-03-14"
+    assert title_date({"title": "Bridge approved | Herald | 03/05/2024"}) is None  # May 3 or March 5?
     body = f"<article><p>{GERMAN}</p></article>"
     page = f"<html><head><title>Brücke kommt später | Tagblatt | 28.04.2023</title></head><body>{body}</body></html>"
     assert extract(page, "https://tagblatt.example/a", content_type="text/html").published == "2023-04-28"

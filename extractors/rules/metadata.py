@@ -53,6 +53,10 @@ DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # Numeric day-first, common in German, French and most of Europe: "22.11.2024 07.57", "03/05/2024".
     ("numeric day-first", re.compile(
         rf"(?<![\d.])(?P<day>[0-3]?\d)[./](?P<month>[01]?\d)[./](?P<year>(?:19|20)\d{{2}})(?!\d){_TIME}")),
+    # Chinese, Japanese and Korean: "2005年3月11日12:12", "2022年01月27日", "2024년 5월 3일 14:05", "2024年5月3日 14時05分".
+    ("year month day (CJK)", re.compile(
+        r"(?<!\d)(?P<year>(?:19|20)\d{2})\s*+[年년]\s*+(?P<month>[01]?\d)\s*+[月월]\s*+(?P<day>[0-3]?\d)\s*+[日일]"
+        r"(?:\s*+(?:[(（][^)）]{0,12}[)）]\s*+)?(?P<hour>[0-2]?\d)\s*+[:：時时시]\s*+(?P<minute>[0-5]\d)(?!\d))?")),
 ]
 
 # Every DATE_PATTERN has a four-digit year; a line without one is not tried against them (most lines).
@@ -67,6 +71,12 @@ DATE_BANNER_FILLER = re.compile(
     r"^(?:\W|\d|date|dated|published|posted|updated|last updated|on|at|am|um|uhr|stand|veröffentlicht|aktualisiert"
     r"|erstellt|zuletzt|online seit|heute|today|publié|mis à jour|le|el|de|del|il|cet|cest|gmt|utc|est|edt|pst|bst|mez|mesz|ist"
     r"|am|pm|\w{1,3}|" + _WEEKDAY[3:-1] + r")*$", _I)
+
+# A date labelled as an update's, in a date banner or beside a <time>: "Updated on June 18, 2025", "Last
+# Updated: Dec 17", "Aktualisiert am 3. Mai", "Mis à jour le", "Actualizado", "Aggiornato", "Bijgewerkt".
+UPDATE_LABEL = re.compile(
+    r"\b(?:(?:last\s+)?updated|modified|aktualisiert|geändert|mis à jour|actualizado|actualización|aggiornat[oa]|bijgewerkt"
+    r"|oppdatert|opdateret|uppdaterad|zaktualizowano|atualizado|обновлено|обновлён)\b|更新|갱신|수정", _I)
 
 # Bylines on a line of their own: "by Jack Kim", "By Jane Doe and John Roe", "Von Anna Muster",
 # "par Jean Dupont", "door Jan Jansen". The name part is checked separately for name shape.

@@ -46,6 +46,7 @@ import sqlite_utils
 from sqlite_utils import Migrations
 
 from extractors import EXTRACTOR_VERSION, Article, Document
+from extractors.dates import normalize_published
 from newsdesk.corpus.stories import (
     CopyGroupMember, StoryCandidate, StoryDecision, StoryFeatures, StoryMember, StoryOverview, StoryTotals, Vocabulary,
     band_keys, story_overview,
@@ -356,6 +357,18 @@ def _stories(db: sqlite_utils.Database) -> None:
     # Document frequencies of terms, names and numbers; the row with term '' counts the documents.
     db.execute("""CREATE TABLE story_vocabulary (
         term TEXT PRIMARY KEY, frequency INTEGER NOT NULL) WITHOUT ROWID""")
+
+
+@MIGRATIONS(name="0005_iso_dates")
+def _iso_dates(db: sqlite_utils.Database) -> None:
+    """`published` in the one ISO 8601 form SQLite's date functions read (extractors.dates.normalize_published):
+    '2024-04-26T20:44:00+0200' becomes '2024-04-26T20:44:00+02:00'; a value holding no valid date becomes
+    NULL. The stories' first and last publication dates, copied from it, follow."""
+    for table, columns in (("articles", ("published",)), ("stories", ("first_published", "last_published"))):
+        for column in columns:
+            rows = db.execute(f"SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL").fetchall()
+            changes = [(normalize_published(value), value) for (value,) in rows if normalize_published(value) != value]
+            db.conn.executemany(f"UPDATE {table} SET {column} = ? WHERE {column} = ?", changes)
 
 
 @MIGRATIONS(name="0006_dead_links")
