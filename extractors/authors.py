@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import lxml.html
@@ -38,6 +39,7 @@ MAX_ORGANISATION_CHARS, MAX_ORGANISATION_WORDS = 60, 8
 _UNCASED = re.compile(f"[{author_rules.UNCASED_LETTERS}]")
 # Names in scripts without capitals are told apart by spaces too: "宋怡 杨志华".
 _UNCASED_SPLIT = re.compile(r"[\s\u3000、，,;；/|｜]+")
+_URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)  # a profile link is no name
 _DESK_INITIALS = re.compile(r"^[^\W\d_]{1,3}$")
 _SPLIT = re.compile(rf"{cue_rules.AUTHOR_SEPARATORS.pattern}|\s*(?:\||/|•|·)\s*", re.IGNORECASE)
 _MONTH_TAIL = re.compile(
@@ -62,7 +64,7 @@ def _plain_name(text: str) -> str:
     """A JSON-LD name as a byline: markup taken off ('<a href=...>Jane Doe</a>'), a login name spelled
     out ('jane.doe' -> 'Jane Doe')."""
     text = html_rules.MARKUP_TAG.sub("", html.unescape(text)) if "<" in text or "&" in text else text
-    if html_rules.LOGIN_NAME.fullmatch(text.strip()):
+    if html_rules.LOGIN_NAME.fullmatch(text.strip()) and not author_rules.ORGANISATION_WORDS.search(text):
         return " ".join(part.capitalize() for part in re.split(r"[._]", text.strip()))
     return text
 
@@ -171,7 +173,7 @@ def is_uncased_name(text: str) -> bool:
 def byline_parts(text: str) -> list[str]:
     """The names of one byline text, labels, desk initials and dates taken off: "Von Jane Doe und John Roe
     (jr)" -> ["Jane Doe", "John Roe"]; "记者 王建宏 张文攀" -> ["王建宏", "张文攀"]."""
-    text = normalize_whitespace(html.unescape(text).replace("\u00ad", ""))
+    text = normalize_whitespace(_URL.sub(" ", html.unescape(text).replace("\u00ad", "")))
     if not text or author_rules.PHOTO_CREDIT.match(text):
         return []
     script = script_byline_names(text)
@@ -232,6 +234,18 @@ def read_bylines(texts: list[str], keys: set[str] = frozenset(), *, organisation
             if kind:
                 byline.add(kind, part)
     return byline
+
+
+def page_authors(declared: dict[str, list[str]], site_names: list[str | None],
+                 bylines: Callable[[], dict[str, list[str]]]) -> list[str]:
+    """The page's authors: the people its declarations name; else, from its declarations and its `bylines`
+    (looked for only then), the people of the surest byline, else its organisations (see choose_authors)."""
+    keys = site_keys(site_names)
+    for source in ("json-ld", "meta"):
+        people = read_bylines(declared.get(source) or [], keys).people
+        if people:
+            return choose_authors(declared, site_names)
+    return choose_authors({**bylines(), **declared}, site_names)
 
 
 def choose_authors(candidates: dict[str, list[str]], site_names: list[str | None]) -> list[str]:
