@@ -33,6 +33,8 @@ SCRIPT_SOURCES = {"writer": "script byline", "editor": "script byline (editor)"}
 PEOPLE_SOURCES = [*html_rules.AUTHOR_SOURCES, *SCRIPT_SOURCES.values()]
 # JSON-LD author nodes typed as organisations are read with the "json-ld" source.
 JSON_LD_ORGANISATIONS = "json-ld organisation"
+# At most this many texts of one source are read (a long list of authors is still read whole).
+MAX_BYLINE_TEXTS = 30
 # A byline part longer than this is a sentence, not an organisation's name.
 MAX_ORGANISATION_CHARS, MAX_ORGANISATION_WORDS = 60, 8
 
@@ -44,7 +46,7 @@ _DESK_INITIALS = re.compile(r"^[^\W\d_]{1,3}$")
 _SPLIT = re.compile(rf"{cue_rules.AUTHOR_SEPARATORS.pattern}|\s*(?:\||/|•|·)\s*", re.IGNORECASE)
 _MONTH_TAIL = re.compile(
     r"\s+(?:" + "|".join(sorted((re.escape(name) for name in cue_rules.MONTHS), key=len, reverse=True))
-    + r")\.?(?:\s+\d.*)?$", re.IGNORECASE)
+    + r")\.?\s+\d.*$", re.IGNORECASE)
 
 
 # --- declared authors ----------------------------------------------------------------------------
@@ -215,7 +217,7 @@ def read_bylines(texts: list[str], keys: set[str] = frozenset(), *, organisation
     """The people, agencies and organisations that the byline texts of one source name. With
     `organisations`, every name is one (JSON-LD organisation nodes)."""
     byline = Byline()
-    for text in texts[:8]:
+    for text in texts[:MAX_BYLINE_TEXTS]:
         if not isinstance(text, str) or not text.strip():
             continue
         if organisations:

@@ -27,16 +27,18 @@ MAX_HAN_NAME_CHARS = 6
 # The roles of the writer come first ("writer"), the editor's credit ("责任编辑：魏喆") counts only where no
 # writer is named ("editor"): it is who the page credits then.
 _NAME_RUN = rf"[{_HAN}{_KANA}·・&]{{2,{MAX_HAN_NAME_CHARS}}}"
-_NAMES = rf"(?P<names>{_NAME_RUN}(?:(?:[ \u3000、，,]|&nbsp;)+{_NAME_RUN}){{0,5}})"
+_NAMES = rf"(?P<names>{_NAME_RUN}(?:(?:[ \t\u3000、]|&nbsp;)+{_NAME_RUN}){{0,5}})"
 # After the names: the end of the line, a space, a closing bracket, a slash, "reporting from", "reports",
 # "photographed". Not a comma: "记者了解到，" is prose ("the reporter learnt, ...").
 _END = r"(?=[ \t\u3000]*(?:$|\n|[）)\]】/／|｜]|发自|發自|报道|報道|摄|攝|撰))"
-# Between a label and the names: a colon or slash (a line break may follow it), or spaces, or nothing.
-_GAP = r"(?:[ \t\u3000]*[：:/／|｜]\s*|[ \t\u3000]*)"
+# Between a label and the names: a colon or slash (a line break may follow it), or spaces.
+_GAP = r"(?:[ \t\u3000]*[：:/／|｜]\s*|[ \t\u3000]+)"
+_WRITER = r"(?:作者|撰文|撰稿|执笔|執筆|記者|记者|通讯员|通訊員)"
 SCRIPT_BYLINES: list[tuple[str, re.Pattern[str]]] = [
-    ("writer", re.compile(rf"(?:作者|撰文|撰稿|执笔|執筆|記者|记者|通讯员|通訊員){_GAP}{_NAMES}{_END}", re.MULTILINE)),
+    ("writer", re.compile(rf"{_WRITER}{_GAP}{_NAMES}{_END}", re.MULTILINE)),
+    # Without a gap, one name and a firm end: "本报记者罗科苏盈发自北京", "记者马俊峰/文".
+    ("writer", re.compile(rf"(?:記者|记者)(?P<names>{_NAME_RUN}?)(?=发自|發自|报道|報道|[/／）)]|\n|$)", re.MULTILINE)),
     ("writer", re.compile(rf"(?<![{_HAN}])文[ \t\u3000]*[：:/／|｜][ \t\u3000]*{_NAMES}{_END}", re.MULTILINE)),
-    ("writer", re.compile(rf"(?<![{_HAN}])(?P<names>{_NAME_RUN})[ \t\u3000]*(?:記者|记者)(?![{_HAN}])")),
     ("writer", re.compile(rf"(?P<names>[{_HANGUL}]{{2,4}}(?:[ ,·][{_HANGUL}]{{2,4}}){{0,3}})\s*(?:기자|특파원|객원기자)(?![{_HANGUL}])")),
     ("writer", re.compile(rf"(?:글|기자)\s*[:：]\s*(?P<names>[{_HANGUL}]{{2,4}})(?![{_HANGUL}])")),
     ("editor", re.compile(rf"(?:责任编辑|責任編輯|编辑|編輯|责编|責編)[ \t\u3000]*[：:/／|｜]\s*{_NAMES}{_END}", re.MULTILINE)),
