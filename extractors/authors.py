@@ -17,7 +17,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import lxml.html
-from lxml import etree
 from trafilatura.json_metadata import normalize_authors
 
 from extractors.cues import canonical_credit, looks_like_person_name
@@ -29,8 +28,14 @@ from extractors.text import normalize_whitespace
 
 # The author sources read for people, in priority order (see html_rules.AUTHOR_SOURCES), and after them
 # the bylines in the text in scripts without capitals: the writer's, then the editor's credit.
+# A bare signature ("（常书香 马丹阳）") is read in the story's own text only: elsewhere on the page brackets
+# hold "（组图）" ("photos") and the like.
 SCRIPT_SOURCES = {"writer": "script byline", "editor": "script byline (editor)"}
-PEOPLE_SOURCES = [*html_rules.AUTHOR_SOURCES, *SCRIPT_SOURCES.values()]
+# ...those read in the story's own text come before the byline elements' looser tiers.
+STORY_SOURCES = {"writer": "script byline (story)", "signature": "script signature (story)",
+                 "editor": "script byline (editor, story)"}
+PEOPLE_SOURCES = [*html_rules.AUTHOR_SOURCES[:html_rules.AUTHOR_SOURCES.index("byline label") + 1], *STORY_SOURCES.values(),
+                  *html_rules.AUTHOR_SOURCES[html_rules.AUTHOR_SOURCES.index("byline label") + 1:], *SCRIPT_SOURCES.values()]
 # JSON-LD author nodes typed as organisations are read with the "json-ld" source.
 JSON_LD_ORGANISATIONS = "json-ld organisation"
 # At most this many texts of one source are read (a long list of authors is still read whole).
@@ -317,13 +322,14 @@ def find_bylines(tree: lxml.html.HtmlElement) -> dict[str, list[str]]:
     texts: list[str] = []  # the page's visible text, for bylines in scripts without capitals
     hinted, hint = html_rules.BYLINE_HINTED_ATTRIBUTES, html_rules.BYLINE_HINT.search
     body = tree.find("body")  # a byline is something the reader sees
-    for element in (body if body is not None else tree).iter(etree.Element):
+    for element in (body if body is not None else tree).iter():
         tag, lead = element.tag, element.text
-        if tag not in ("script", "style", "noscript", "template"):
-            if lead:
-                texts.append(lead)
         if element.tail:
             texts.append(element.tail)
+        if not isinstance(tag, str):  # a comment: only its tail is seen ("作者：<!--author-->赵婕")
+            continue
+        if lead and tag not in ("script", "style", "noscript", "template"):
+            texts.append(lead)
         if (lead and len(lead) <= 200 and tag not in html_rules.BYLINE_LABEL_EXCLUDED_TAGS
                 and html_rules.BYLINE_LABEL.fullmatch(lead.strip())):
             labelled.append(element)
@@ -372,15 +378,15 @@ def find_bylines(tree: lxml.html.HtmlElement) -> dict[str, list[str]]:
     return found
 
 
-def script_bylines(text: str) -> dict[str, list[str]]:
-    """The first writer's and the first editor's byline in a script without capitals in the page's text, by
-    source (see SCRIPT_SOURCES)."""
+def script_bylines(text: str, sources: dict[str, str] = SCRIPT_SOURCES) -> dict[str, list[str]]:
+    """The first writer's byline, signature and editor's credit in a script without capitals in `text` (the
+    page's, or with STORY_SOURCES the story's), by source (of `sources`, those it names)."""
     found: dict[str, list[str]] = {}
     if not _UNCASED.search(text):
         return found
     for kind, pattern in author_rules.SCRIPT_BYLINES:
-        source = SCRIPT_SOURCES[kind]
-        if source in found:
+        source = sources.get(kind)
+        if source is None or source in found:
             continue
         for match in pattern.finditer(text):
             names = [name for name in re.split(r"(?:[\s\u3000、，,]|&nbsp;)+", match.group("names")) if is_uncased_name(name)]

@@ -19,7 +19,7 @@ from extractors.errors import ExtractionError
 from extractors.blocks import Block, segment
 from extractors.body import BodyChoice, choose_blocks, furniture_name
 from extractors.cues import TextCues, read_text_cues
-from extractors.authors import credited_agencies, find_bylines, page_authors
+from extractors.authors import STORY_SOURCES, credited_agencies, find_bylines, page_authors, script_bylines
 from extractors.metadata import PageMetadata, choose_title, clean_outlet, clean_title, read_metadata, title_date
 from extractors.rules import page_types
 from extractors.text import comparable_text
@@ -158,7 +158,9 @@ def extract_html(html: str, url: str | None) -> HtmlExtraction:
     host = (urlsplit(url).hostname or "") if url else ""
     site_names = [site_name, publisher, sitename, cues.outlet, host, outlet_from_host(url)]
     title = choose_title(declared, site_names) or clean_title(extract_title(tree), site_names)
-    authors = page_authors(declared.authors, site_names, lambda: {**find_bylines(tree), "text": cues.authors})
+    story_text = "\n".join(paragraphs + cue_candidates(choice))
+    authors = page_authors(declared.authors, site_names,
+                           lambda: {**find_bylines(tree), **script_bylines(story_text, STORY_SOURCES), "text": cues.authors})
     cues.add_credits(credited_agencies(authors))
     # Dates the page declares (markup, then a date in its title) beat htmldate's quick search (markup,
     # URL); a date seen in the body text is the last resort. htmldate's extensive search of the page text

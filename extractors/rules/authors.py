@@ -37,18 +37,24 @@ _WRITER = r"(?:作者|撰文|撰稿|执笔|執筆|記者|记者|通讯员|通訊
 SCRIPT_BYLINES: list[tuple[str, re.Pattern[str]]] = [
     ("writer", re.compile(rf"{_WRITER}{_GAP}{_NAMES}{_END}", re.MULTILINE)),
     # Without a gap, one name and a firm end: "本报记者罗科苏盈发自北京", "记者马俊峰/文".
-    ("writer", re.compile(rf"(?:記者|记者)(?P<names>{_NAME_RUN}?)(?=发自|發自|报道|報道|[/／）)]|\n|$)", re.MULTILINE)),
+    ("writer", re.compile(rf"(?:記者|记者)(?P<names>{_NAME_RUN}?)(?=发自|發自|报道|報道|[/／）)])")),
+    # A reporter's sign-off with the place: "（姚峰 上海报道）".
+    ("writer", re.compile(rf"[（(](?P<names>{_NAME_RUN}?)[ \t\u3000]+[{_HAN}]{{0,6}}?(?:报道|報道)[）)]")),
     ("writer", re.compile(rf"(?<![{_HAN}])文[ \t\u3000]*[：:/／|｜][ \t\u3000]*{_NAMES}{_END}", re.MULTILINE)),
     ("writer", re.compile(rf"(?P<names>[{_HANGUL}]{{2,4}}(?:[ ,·][{_HANGUL}]{{2,4}}){{0,3}})\s*(?:기자|특파원|객원기자)(?![{_HANGUL}])")),
     ("writer", re.compile(rf"(?:글|기자)\s*[:：]\s*(?P<names>[{_HANGUL}]{{2,4}})(?![{_HANGUL}])")),
+    # A story signed off with its authors' names in brackets at the end of a paragraph: "（常书香 马丹阳）".
+    ("signature", re.compile(rf"[（(][ \t\u3000]*(?P<names>[{_HAN}]{{2,4}}(?:[ \t\u3000、]+[{_HAN}]{{2,4}}){{0,4}})[ \t\u3000]*[）)][ \t\u3000]*$",
+                             re.MULTILINE)),
     ("editor", re.compile(rf"(?:责任编辑|責任編輯|编辑|編輯|责编|責編)[ \t\u3000]*[：:/／|｜]\s*{_NAMES}{_END}", re.MULTILINE)),
 ]
 
 # Words in those scripts that stand where a name would and are none: the roles themselves, "source",
 # "anonymous", "net friend", "the editor", "reporter's station".
 UNCASED_NOT_NAMES = re.compile(
-    r"^(?:作者|记者|記者|编辑|編輯|责任编辑|本报|本報|来源|來源|匿名|网友|網友|佚名|小编|小編|本文|原创|原創|转载|轉載|"
+    r"(?:作者|记者|記者|编辑|編輯|责任编辑|本报|本報|来源|來源|匿名|网友|網友|佚名|小编|小編|本文|原创|原創|转载|轉載|"
     r"简介|簡介|首页|首頁|博客|更多|发表|發表|时间|時間|评论|評論|摄影|攝影|图片|圖片|视频|視頻|"
+    r"文章|报道|報道|图|圖|代码|新闻|新聞|发自|發自|告诉|告訴|表示|记者|網絡|网络|出版|公司|"
     r"기자|사진|편집|관리자)")
 
 # Roles and titles after or before a name inside a byline: "Jane Doe, Senior Reporter", "MD", "PhD".
