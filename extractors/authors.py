@@ -368,7 +368,10 @@ def find_bylines(tree: lxml.html.HtmlElement) -> dict[str, list[str]]:
         rule_texts = [text for text in (_text_outside(element, discarded) for element in matched[rule.source])
                       if 2 < len(text) < html_rules.BYLINE_MAX_CHARS]
         if rule_texts and rule.first_only:
-            rule_texts = [normalize_authors(None, rule_texts[0]) or ""]
+            # trafilatura's clean-up title-cases names; each word stays as the page writes it ("dpa").
+            written = {word.lower(): word for word in re.findall(r"\w+", rule_texts[0])}
+            normalized = normalize_authors(None, rule_texts[0]) or ""
+            rule_texts = [re.sub(r"\w+", lambda word, words=written: words.get(word.group().lower(), word.group()), normalized)]
         if rule_texts:
             found[rule.source] = rule_texts[:5]
     label_texts = [text for text in (_labelled_byline(element, discarded) for element in labelled if kept(element)) if text]
