@@ -1,7 +1,8 @@
 """Turn raw bytes into text without mojibake, and refuse what is not text at all.
 
-Order of trust: a byte-order mark, then a declared charset that decodes cleanly (HTTP header or
-<meta>), then UTF-8 if it decodes, then statistical detection (charset-normalizer).
+Order of trust: a byte-order mark, then valid multi-byte UTF-8, then a declared charset (HTTP header or
+<meta>) that decodes cleanly or with only a few invalid bytes, then statistical detection
+(charset-normalizer).
 """
 
 from __future__ import annotations
@@ -53,6 +54,20 @@ BOMS: list[tuple[bytes, str]] = [
 _META_CHARSET = re.compile(rb"""<meta[^<>]+charset\s*+=\s*+(?:["']\s*+)?([\w.:-]+)""", re.IGNORECASE)
 _XML_ENCODING = re.compile(rb"""^\s*+<\?xml[^<>]+encoding\s*+=\s*+["']([\w.:-]+)""", re.IGNORECASE)
 _HEADER_CHARSET = re.compile(r"charset\s*+=\s*+[\"']?([\w.:-]+)", re.IGNORECASE)
+# An encoding attribute on the document's opening tag, as archived and wrapped pages carry it:
+# '<text id="..." encoding="gb2312">'.
+_OPENING_TAG_ENCODING = re.compile(rb"""^\s*+<[a-zA-Z][^<>]*?\sencoding\s*+=\s*+["']([\w.:-]+)["']""")
+
+# Labels that pages use for an encoding of which a superset is what they really hold, as browsers read
+# them (the WHATWG encoding standard): a "gb2312" page may use any GBK character, a "shift_jis" page
+# Microsoft's extensions.
+SUPERSET_ENCODINGS = {"gb2312": "gb18030", "gbk": "gb18030", "euc_cn": "gb18030", "shift_jis": "cp932",
+                      "euc_kr": "cp949", "big5": "big5hkscs"}
+
+# A page in a clear encoding may still hold a few invalid bytes (a character cut in two by an editor, a
+# stray byte pasted in): up to this share of its characters (and at least MIN_INVALID_BYTES) are read as
+# replacement characters instead of failing the page.
+MAX_INVALID_BYTE_SHARE, MIN_INVALID_BYTES = 0.001, 16
 # Control characters other than tab, newline, carriage return and form feed: text has almost none.
 _CONTROL_BYTES = bytes(code for code in range(32) if code not in (9, 10, 12, 13, 27))
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -86,22 +101,24 @@ def gunzip_bounded(data: bytes, limit: int | None = None) -> bytes:
 
 
 def declared_charset(data: bytes, content_type: str | None = None) -> str | None:
-    """The charset named by the Content-Type header, an XML declaration or a <meta> tag, if Python knows it."""
+    """The charset named by the Content-Type header, an XML declaration, a <meta> tag or the opening tag's
+    encoding attribute, if Python knows it; a label whose pages use a superset (SUPERSET_ENCODINGS) as that."""
     candidates: list[str] = []
     if content_type:
         match = _HEADER_CHARSET.search(content_type)
         if match:
             candidates.append(match.group(1))
     head = data[:4096]
-    for pattern in (_XML_ENCODING, _META_CHARSET):
+    for pattern in (_XML_ENCODING, _META_CHARSET, _OPENING_TAG_ENCODING):
         match = pattern.search(head)
         if match:
             candidates.append(match.group(1).decode("ascii", "ignore"))
     for name in candidates:
         try:
-            return codecs.lookup(name).name
+            found = codecs.lookup(name).name
         except LookupError:
             continue
+        return SUPERSET_ENCODINGS.get(found, found)
     return None
 
 
@@ -153,12 +170,28 @@ def decode_bytes(data: bytes, content_type: str | None = None) -> DecodedText:
             return _checked(data.decode(declared), declared)
         except (UnicodeDecodeError, LookupError):
             pass
+        nearly = _with_few_invalid_bytes(data, declared)
+        if nearly is not None:
+            return nearly
     if data.isascii():
         return _checked(data.decode("ascii"), "ascii")
     best = from_bytes(data[:262144]).best()
     if best is None or best.encoding is None:
         raise ExtractionError("undecodable bytes (no character encoding fits)", stage="decode")
     return _checked(data.decode(best.encoding, errors="replace"), best.encoding)
+
+
+def _with_few_invalid_bytes(data: bytes, encoding: str) -> DecodedText | None:
+    """`data` decoded as `encoding` with its invalid bytes as replacement characters, when they are few
+    (see MAX_INVALID_BYTE_SHARE): the page is in that encoding, a few of its bytes are broken."""
+    try:
+        text = data.decode(encoding, errors="replace")
+    except LookupError:
+        return None
+    invalid = text.count("\ufffd")
+    if invalid > max(MIN_INVALID_BYTES, int(len(text) * MAX_INVALID_BYTE_SHARE)):
+        return None
+    return _checked(text, encoding)
 
 
 def _utf16_without_bom(data: bytes) -> DecodedText | None:

@@ -19,9 +19,9 @@ from extractors.errors import ExtractionError
 from extractors.blocks import Block, segment
 from extractors.body import BodyChoice, choose_blocks, furniture_name
 from extractors.cues import TextCues, read_text_cues
+from extractors.authors import STORY_SOURCES, credited_agencies, find_bylines, page_authors, script_bylines
 from extractors.dates import choose_published
-from extractors.metadata import (PageMetadata, choose_authors, choose_title, clean_outlet, clean_title, find_bylines,
-                                 read_metadata)
+from extractors.metadata import PageMetadata, choose_title, clean_outlet, clean_title, read_metadata
 from extractors.rules import page_types
 from extractors.text import comparable_text
 from extractors.text_cleaner import strip_boilerplate_lines
@@ -159,8 +159,10 @@ def extract_html(html: str, url: str | None) -> HtmlExtraction:
     host = (urlsplit(url).hostname or "") if url else ""
     site_names = [site_name, publisher, sitename, cues.outlet, host, outlet_from_host(url)]
     title = choose_title(declared, site_names) or clean_title(extract_title(tree), site_names)
-    authors = (choose_authors(declared.authors, site_names)
-               or choose_authors({**find_bylines(tree), "text": cues.authors}, site_names))
+    story_text = "\n".join(paragraphs + cue_candidates(choice))
+    authors = page_authors(declared.authors, site_names,
+                           lambda: {**find_bylines(tree), **script_bylines(story_text, STORY_SOURCES), "text": cues.authors})
+    cues.add_credits(credited_agencies(authors))
     # htmldate's quick search (markup, URL) is one candidate among the page's declarations; its extensive
     # search of the page text costs more than it adds, since a date in the article text is read by the
     # text cues anyway.

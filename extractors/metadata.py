@@ -2,8 +2,8 @@
 (JSON-LD, <meta>, <time>, byline elements) before heuristics (htmldate) and text cues.
 
 The page is read in two passes at most: `read_metadata` walks only the declaring elements (meta, script,
-title, h1, time, link); `find_bylines` walks every element once, and only for pages whose declarations
-name no author."""
+title, h1, time, link); extractors.authors.find_bylines walks every element once, and only for pages whose
+declarations name no author."""
 
 from __future__ import annotations
 
@@ -15,14 +15,11 @@ import unicodedata
 from dataclasses import dataclass, field
 
 import lxml.html
-from lxml import etree
-from trafilatura.json_metadata import normalize_authors
 
-from extractors.cues import looks_like_person_name, split_author_names
+from extractors.authors import declared_authors
 from extractors.dates import DateCandidate, declared_dates
 from extractors.rules import html as html_rules
 from extractors.rules import page_types
-from extractors.rules.metadata import WIRE_SERVICES
 from extractors.text import normalize_whitespace
 
 @dataclass
@@ -99,36 +96,6 @@ def _article_nodes(nodes: list[dict]) -> list[dict]:
     return sorted(ranked, key=lambda node: "webpage" in _types(node))
 
 
-def _person_names(value, nodes_by_id: dict[str, dict]) -> list[str]:
-    """Names from a JSON-LD author value: Person nodes or strings; organisations are not people. A node
-    that is only a reference ({"@id": ".../#/schema/person/..."}, as Yoast SEO writes them) is looked up
-    among the page's other nodes."""
-    items = value if isinstance(value, list) else [value]
-    names: list[str] = []
-    for item in items:
-        if isinstance(item, dict) and "name" not in item and isinstance(item.get("@id"), str):
-            item = nodes_by_id.get(item["@id"], item)
-        if isinstance(item, dict):
-            if "organization" in _types(item) or "newsmediaorganization" in _types(item):
-                continue
-            name = item.get("name")
-            if not isinstance(name, (str, list)) and isinstance(item.get("familyName"), str):
-                name = f"{item.get('givenName') or ''} {item['familyName']}".strip()
-            for text in name if isinstance(name, list) else [name]:
-                if isinstance(text, str):
-                    names.extend(split_author_names(_plain_name(text)))
-        elif isinstance(item, str):
-            names.extend(split_author_names(_plain_name(item)))
-    return names
-
-
-def _plain_name(text: str) -> str:
-    """A JSON-LD name as a byline: markup taken off ('<a href=...>Jane Doe</a>'), a login name spelled
-    out ('jane.doe' -> 'Jane Doe')."""
-    text = html_rules.MARKUP_TAG.sub("", html.unescape(text)) if "<" in text or "&" in text else text
-    if html_rules.LOGIN_NAME.fullmatch(text.strip()):
-        return " ".join(part.capitalize() for part in re.split(r"[._]", text.strip()))
-    return text
 
 
 _FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "oe", "å": "aa"})
@@ -150,26 +117,6 @@ def _names_site(segment: str, site_keys: set[str]) -> bool:
     if len(segment.split()) > 3:
         return False
     return any(key == site or (len(key) >= 3 and (key in site or site in key)) for site in site_keys)
-
-
-def _names_a_site(name: str, site_keys: set[str]) -> bool:
-    """'LTO', 'Condé Nast', 'MDR THÜRINGEN' name the site or its publisher; 'Zeitler' doesn't name zeit.de."""
-    return _key(name) in site_keys or _key(name.split()[0]) in site_keys
-
-
-def clean_authors(names: list[str], site_names: list[str | None]) -> list[str]:
-    """Person names only: no wire services, no outlet or site names, no desks, no duplicates."""
-    site_keys = {_key(name) for name in site_names if name} - {""}
-    cleaned: list[str] = []
-    for name in names:
-        name = normalize_whitespace(name).strip(" ,;|")
-        if not name or name.lower() in WIRE_SERVICES or _names_a_site(name, site_keys):
-            continue
-        if html_rules.NOT_A_PERSON.search(name) or not looks_like_person_name(name):
-            continue
-        if name not in cleaned:
-            cleaned.append(name)
-    return cleaned
 
 
 def clean_outlet(name: str | None) -> str | None:
@@ -203,18 +150,6 @@ def clean_title(title: str | None, site_names: list[str | None]) -> str | None:
     return parts[0] + "".join(separator + part for separator, part in zip(separators, parts[1:]))
 
 
-def choose_authors(candidates: dict[str, list[str]], site_names: list[str | None]) -> list[str]:
-    """The first author source (in AUTHOR_SOURCES order) that names a person once sites and desks are cleaned off."""
-    site_keys = {_key(name) for name in site_names if name} - {""}
-    for source in html_rules.AUTHOR_SOURCES:
-        declared = [text for text in candidates.get(source) or [] if text.strip()]
-        parts = re.split(r"[,;|]", declared[0]) if declared else []
-        if len(parts) > 1 and _names_a_site(parts[0].strip(), site_keys):
-            continue  # "hessenschau.de, Frankfurt, Germany": an organisation's credit, not a byline
-        authors = clean_authors([name for text in declared for name in split_author_names(text.replace(";", ","))], site_names)
-        if authors:
-            return authors
-    return []
 
 
 def choose_title(metadata: PageMetadata, site_names: list[str | None]) -> str | None:
@@ -282,16 +217,7 @@ def read_metadata(tree: lxml.html.HtmlElement) -> PageMetadata:
     metadata.published = next((candidate.value for candidate in metadata.dates if candidate.published), None)
 
     nodes_by_id = {node["@id"]: node for node in nodes if isinstance(node.get("@id"), str)}
-    for node in articles:
-        names = _person_names(node["author"], nodes_by_id) if node.get("author") else []
-        if names:
-            metadata.authors["json-ld"] = names
-            break
-    for name in html_rules.AUTHOR_META_NAMES:
-        values = metadata.meta.get(name, [])
-        if any(split_author_names(value) for value in values):
-            metadata.authors["meta"] = values
-            break
+    metadata.authors = declared_authors(articles, nodes_by_id, metadata.meta)
 
     for node in articles:
         publisher = node.get("publisher")
@@ -313,118 +239,3 @@ def _visible_headline(tree: lxml.html.HtmlElement, headings: list[lxml.html.Html
         if headline:
             return headline
     return headline_sized(tree.xpath(html_rules.HEADLINE_ITEMPROP)) or headline_sized(headings)
-
-
-# --- byline elements ---------------------------------------------------------------------------------
-
-_BYLINE_ELEMENTS = frozenset().union(*(rule.elements for rule in html_rules.BYLINE_RULES))
-
-
-def _attributes(element) -> dict[str, str]:
-    return {name: value for name, value in element.items() if name in html_rules.BYLINE_ATTRIBUTES}
-
-
-def _matches(rule_tags: frozenset[str] | None, rule_attributes: dict[str, re.Pattern[str]], tag: str,
-             attributes: dict[str, str]) -> bool:
-    if rule_tags is not None and tag not in rule_tags:
-        return False
-    return any(name in attributes and pattern.search(attributes[name]) for name, pattern in rule_attributes.items())
-
-
-def _is_discarded(element) -> bool:
-    """True for an element whose bylines belong to something else (see BYLINE_DISCARD_ATTRIBUTES)."""
-    tag = element.tag
-    if tag in html_rules.BYLINE_DISCARD_TAGS:
-        return True
-    return tag in html_rules.BYLINE_DISCARD_CONTAINER_TAGS and _matches(
-        None, html_rules.BYLINE_DISCARD_ATTRIBUTES, tag, _attributes(element))
-
-
-def find_bylines(tree: lxml.html.HtmlElement) -> dict[str, list[str]]:
-    """Byline texts by author source (see BYLINE_RULES and BYLINE_LABEL), from one walk over the page.
-    Elements in or inside a discarded region (comments, sidebars, figures, ...) are not read, and
-    discarded regions inside a byline (its <time>, say) are left out of its text."""
-    candidates: list = []  # elements with an attribute a BYLINE_RULE may match
-    labelled: list = []
-    hinted, hint = html_rules.BYLINE_HINTED_ATTRIBUTES, html_rules.BYLINE_HINT.search
-    body = tree.find("body")  # a byline is something the reader sees
-    for element in (body if body is not None else tree).iter(etree.Element):
-        tag, lead = element.tag, element.text
-        if (lead and len(lead) <= 200 and tag not in html_rules.BYLINE_LABEL_EXCLUDED_TAGS
-                and html_rules.BYLINE_LABEL.fullmatch(lead.strip())):
-            labelled.append(element)
-        if tag in _BYLINE_ELEMENTS:
-            candidates.append(element)
-            continue
-        for name, value in element.items():
-            if (name in hinted and hint(value)) or name in html_rules.BYLINE_UNHINTED_ATTRIBUTES:
-                candidates.append(element)
-                break
-
-    verdicts: dict = {}  # discarded region or not, per element, asked once
-
-    def discarded(element) -> bool:
-        if element not in verdicts:
-            verdicts[element] = _is_discarded(element)
-        return verdicts[element]
-
-    def kept(element) -> bool:
-        return not discarded(element) and not any(discarded(ancestor) for ancestor in element.iterancestors())
-
-    matched: dict[str, list] = {rule.source: [] for rule in html_rules.BYLINE_RULES}
-    for element in candidates:
-        if not kept(element):
-            continue
-        tag, attributes = element.tag, _attributes(element)
-        if attributes.get("itemprop") == html_rules.MICRODATA_NAME and any(
-                ancestor.get("itemprop") == html_rules.MICRODATA_AUTHOR for ancestor in element.iterancestors()):
-            matched[html_rules.MICRODATA_SOURCE].append(element)
-        for rule in html_rules.BYLINE_RULES:
-            if tag in rule.elements or _matches(rule.tags, rule.attributes, tag, attributes):
-                matched[rule.source].append(element)
-
-    found: dict[str, list[str]] = {}
-    for rule in html_rules.BYLINE_RULES:
-        texts = [text for text in (_text_outside(element, discarded) for element in matched[rule.source])
-                 if 2 < len(text) < html_rules.BYLINE_MAX_CHARS]
-        if texts and rule.first_only:
-            texts = [normalize_authors(None, texts[0]) or ""]
-        if texts:
-            found[rule.source] = texts[:5]
-    label_texts = [text for text in (_labelled_byline(element, discarded) for element in labelled if kept(element)) if text]
-    if label_texts:
-        found["byline label"] = label_texts[:5]
-    return found
-
-
-def _text_outside(element, discarded) -> str:
-    """The element's text without the text of discarded elements inside it (their tails stay)."""
-    pieces: list[str] = []
-
-    def collect(node) -> None:
-        if node.text:
-            pieces.append(node.text)
-        for child in node:
-            if isinstance(child.tag, str) and not discarded(child):
-                collect(child)
-            if child.tail:
-                pieces.append(child.tail)
-
-    collect(element)
-    return _reader_text(" ".join(pieces))
-
-
-def _labelled_byline(element, discarded) -> str | None:
-    """The names after a byline label: the rest of the element ("Von: <a>Bill McCarthy</a>"), or of its
-    parent when the label stands in an element of its own ("<strong>Autor</strong> Roman Goncharenko")."""
-    for holder in (element, element.getparent()):
-        if holder is None:
-            return None
-        text = _text_outside(holder, discarded)
-        if len(text) >= html_rules.BYLINE_MAX_CHARS:
-            return None
-        label = html_rules.BYLINE_LABEL.match(text)
-        rest = text[label.end():].strip() if label else ""
-        if rest:
-            return rest
-    return None

@@ -11,8 +11,9 @@ import extractors.language as language
 from extractors import extract
 from extractors.cues import date_banner, split_author_names
 from extractors.language import confirm_declared_language, detect_language
+from extractors.authors import choose_authors, find_bylines
 from extractors.dates import title_date
-from extractors.metadata import PageMetadata, choose_authors, choose_title, clean_title, find_bylines, read_metadata
+from extractors.metadata import PageMetadata, choose_title, clean_title, read_metadata
 
 GERMAN = ("Die Stadt hat am Montag beschlossen, dass die neue Brücke über den Fluss erst im nächsten Jahr gebaut "
           "wird, weil die Kosten in den letzten Monaten stark gestiegen sind und der Rat noch auf eine Prüfung "
@@ -68,8 +69,8 @@ def test_authors_are_people_not_the_outlet_its_desk_or_its_place():
     sites = ["LTO", "lto.de", "Condé Nast"]
     assert choose_authors({"meta": ["LTO"], "byline markup": ["Max Kolter"]}, sites) == ["Max Kolter"]
     assert choose_authors({"json-ld": ["Condé Nast", "Philipp Wehsack"]}, sites) == ["Philipp Wehsack"]
-    # "Site, City, Country" is an organisation's credit: none of it is a person.
-    assert choose_authors({"meta": ["hessenschau.de, Frankfurt, Germany"]}, ["hessenschau.de"]) == []
+    # "Site, City, Country" is an organisation's credit: none of it is a person, the organisation is listed.
+    assert choose_authors({"meta": ["hessenschau.de, Frankfurt, Germany"]}, ["hessenschau.de"]) == ["hessenschau.de"]
     assert choose_authors({"json-ld": ["Red."]}, []) == []
     # JSON-LD Person nodes outrank a meta author that names the page's editor.
     assert choose_authors({"json-ld": ["Matthew Loh"], "meta": ["Amin Al Magrebi"]}, []) == ["Matthew Loh"]
@@ -185,8 +186,9 @@ def test_desk_initials_organisations_and_author_labels_are_not_people():
     assert choose_authors({"byline class (loose)": ["Amw"]}, []) == []
     with_initials = {"json-ld": ["Elena Oberholzer (obe)", "Corina Gall (cog.)"]}
     assert choose_authors(with_initials, []) == ["Elena Oberholzer", "Corina Gall"]
-    assert choose_authors({"json-ld": ["Noticias de El Salvador"]}, []) == []
-    assert choose_authors({"meta": ["Redacción"]}, []) == []
+    # A byline that names only an organisation lists it, as written.
+    assert choose_authors({"json-ld": ["Noticias de El Salvador"]}, []) == ["Noticias de El Salvador"]
+    assert choose_authors({"meta": ["Redacción"]}, []) == ["Redacción"]
     assert choose_authors({"byline class (loose)": ["Auteurs"]}, []) == []
     assert split_author_names("Auteur : Jean Dupont") == ["Jean Dupont"]
 
