@@ -1,0 +1,50 @@
+"""Title rules as data: the separators pages put between a headline and the site name, section or date
+around it, and the limits that tell a site or section label from a headline. Read by extractors.titles."""
+
+from __future__ import annotations
+
+import re
+
+# Title sources a page declares, in priority order when they disagree and no visible headline settles it.
+# og:title is written by the editors for sharing and is the headline on most news sites.
+DECLARED_SOURCES = ["og", "json-ld", "twitter", "title"]
+
+# Separators between a headline and the site name, section or date that pages append or prepend.
+# Strong ones are spaced dashes and pipes and their relatives in every script: "Headline | Site",
+# "Headline - Site", "Headline – Site", "Site :: Headline", "Site > News > Headline", "Headline » Section",
+# "Headline · Site", "Headline • Site", "Headline -- Site"; the full-width pipe "｜" and the Korean "ㅣ"
+# need no spaces, nor does an underscore between CJK text ("标题_科技_网").
+# Weak ones, the colon ("Site: Headline", "Headline：Site"), also join a kicker to its headline
+# ("Ukraine: Talks resume"): a colon segment is cut only when it names the site or a visible headline
+# shows it is not part of the headline.
+STRONG_SEPARATOR = (r"(?<!\s)\s+(?:[–—\-]|--|::|»|·|•|>)\s+|\s*[|｜ㅣ]\s*"
+                    r"|(?<=[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af）)])_(?=\S)")
+WEAK_SEPARATOR = r"(?<=\S):\s+|\s*：\s*"
+SEPARATOR = re.compile(f"({STRONG_SEPARATOR}|{WEAK_SEPARATOR})")
+WEAK_MARKS = frozenset({":", "："})  # a separator is weak when it is one of these, spaces aside
+
+# A title segment that is only a date ("28.04.2023", "2024-02-20", "01/12/2008") is page furniture.
+DATE_SEGMENT = re.compile(r"\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d{2}-\d{2}")
+
+# Segments between the headline and the site name ("Headline - World - Sport - Site") are section labels
+# when they are this short; so are short segments after a pipe even when no site name follows ("Headline
+# | Politik | Tagblatt"): headlines themselves rarely contain a pipe.
+SECTION_MAX_WORDS = 4
+
+# A site name segment is short: a longer one is a headline that merely mentions the site.
+SITE_MAX_WORDS = 6
+
+# A headline has at least this many words, or this many characters (scripts written without spaces).
+MIN_WORDS = 2
+MIN_CHARS = 8
+
+# Visible headlines are read from these elements, in this order: <h1> first, then the lower headings
+# (pages of the 2000s put the story's headline in an <h2> or <h3> under a section <h1>).
+HEADING_TAGS = ("h1", "h2", "h3")
+
+# An <h1> inside one of these is the story's own (an <h1> elsewhere may be the site's logo or a teaser's).
+STORY_CONTAINERS = frozenset({"article", "main"})
+
+# A visible headline longer than this is a paragraph, not a headline.
+MAX_HEADLINE_WORDS = 40
+MAX_HEADLINE_CHARS = 300
