@@ -87,7 +87,7 @@ def _is_pipe(separator: str) -> bool:
 
 def _is_section(segment: str, separator: str, site_cut: bool) -> bool:
     """A short segment is a section label after a pipe, or between the headline and a site name already cut."""
-    if separator.strip() in rules.WEAK_MARKS or _words(segment) > rules.SECTION_MAX_WORDS:
+    if rules.WEAK.fullmatch(separator) or _words(segment) > rules.SECTION_MAX_WORDS:
         return False
     return _is_pipe(separator) or site_cut
 
@@ -150,7 +150,8 @@ def headline_runs(title: str, weak: bool = True) -> dict[str, str]:
         for end in range(start + 1, len(parts) + 1):
             text = _join(parts[start:end], separators[start:end - 1])
             left_out = parts[:start] + parts[end:]
-            if _headline_sized(text) and all(_words(text) >= _words(part) for part in left_out):
+            longest = all(_words(text) >= _words(part) for part in left_out)
+            if _headline_sized(text) and (longest or (start == 0 and _words(text) >= rules.OPENING_RUN_WORDS)):
                 runs.setdefault(normalized(text), text)
     runs.pop("", None)
     return runs
@@ -159,7 +160,7 @@ def headline_runs(title: str, weak: bool = True) -> dict[str, str]:
 def _merge_weak(parts: list[str], separators: list[str]) -> tuple[list[str], list[str]]:
     merged, kept = [parts[0]], []
     for separator, part in zip(separators, parts[1:]):
-        if separator.strip() in rules.WEAK_MARKS:
+        if rules.WEAK.fullmatch(separator):
             merged[-1] += separator + part
         else:
             merged.append(part)
@@ -217,6 +218,11 @@ class Visible:
     shown: str | None = None  # the longest run of a declared title that an element shows as its whole text
 
 
+def _title_only(declared: list[tuple[str, str]]) -> bool:
+    """True when the page declares its title only in <title>: weak separators may cut a site name there."""
+    return [source for source, _ in declared] == ["title"]
+
+
 def _runs(declared: list[tuple[str, str]], weak: bool = True) -> dict[str, str]:
     runs: dict[str, str] = {}
     for _, text in declared:
@@ -244,7 +250,7 @@ def _heading_match(headings: list[str], runs: dict[str, str]) -> str | None:
 
 def _strong_runs(declared: list[tuple[str, str]], site_names: list[str | None], labels: frozenset[str]) -> dict[str, str]:
     """Runs split at strong separators, and each title with its site name and section labels cut off."""
-    runs = _runs(declared, weak=False)
+    runs = _runs(declared, weak=_title_only(declared))
     for _, text in declared:
         cleaned = clean_title(text, site_names, labels)
         if cleaned and _headline_sized(cleaned):
@@ -275,7 +281,7 @@ def choose_title(metadata: PageMetadata, site_names: list[str | None], visible: 
 
     # A visible heading that is a declared headline, the declared sources taken in priority order.
     for source, text in declared:
-        runs = headline_runs(text, weak=False)
+        runs = headline_runs(text, weak=_title_only(declared))
         if source in cleaned:
             runs[normalized(cleaned[source])] = cleaned[source]
         match = _heading_match(visible.headings, runs)
@@ -283,6 +289,10 @@ def choose_title(metadata: PageMetadata, site_names: list[str | None], visible: 
             return match
     if visible.shown:
         return visible.shown
+    if _title_only(declared) and visible.headings and "title" in cleaned:
+        short = _words(cleaned["title"])
+        if short <= rules.SHORT_TITLE_WORDS and short < _words(visible.headings[0]):
+            return visible.headings[0]
     if cleaned:
         votes: dict[str, int] = {}
         for text in cleaned.values():

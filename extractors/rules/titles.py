@@ -19,9 +19,21 @@ DECLARED_SOURCES = ["og", "json-ld", "twitter", "title"]
 # shows it is not part of the headline.
 STRONG_SEPARATOR = (r"(?<!\s)\s+(?:[–—\-]|--|::|»|·|•|>)\s+|\s*[|｜ㅣ]\s*"
                     r"|(?<=[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af）)])_(?=\S)")
-WEAK_SEPARATOR = r"(?<=\S):\s+|\s*：\s*"
+WEAK_SEPARATOR = r"(?<=\S)\s*:\s+|\s*：\s*|(?<=\S)-\s+"
 SEPARATOR = re.compile(f"({STRONG_SEPARATOR}|{WEAK_SEPARATOR})")
-WEAK_MARKS = frozenset({":", "："})  # a separator is weak when it is one of these, spaces aside
+WEAK = re.compile(r"\s*[:：]\s*|-\s+")  # a separator found by SEPARATOR is weak when it matches this whole
+
+# A page that declares its title only in <title> ("AFP: Headline", "Headline : US World") gives no
+# editorial headline to tell a kicker from a site name, so weak separators cut there too when a visible
+# heading shows the rest.
+
+# A <title> of this few words, shorter than the page's <h1>, names the site or section, not the story.
+SHORT_TITLE_WORDS = 4
+
+# A run of a title's segments is a headline candidate when it is at least as long as each segment it leaves
+# out, or when it opens the title with at least this many words ("Headline - 15 Jan 2008 - Arts & Literature
+# News and Reviews - Herald").
+OPENING_RUN_WORDS = 4
 
 # A title segment that is only a date ("28.04.2023", "2024-02-20", "01/12/2008") is page furniture.
 DATE_SEGMENT = re.compile(r"\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d{2}-\d{2}")
