@@ -287,16 +287,17 @@ def choose_title(metadata: PageMetadata, site_names: list[str | None], visible: 
         match = _heading_match(visible.headings, runs)
         if match:
             return match
+    headline = metadata.headline or (visible.headings[0] if visible.headings else None)
+    if headline and _title_only(declared) and "title" in cleaned:
+        short = _words(cleaned["title"])
+        if short <= rules.SHORT_TITLE_WORDS and short < _words(headline):
+            return headline
     if visible.shown:
         return visible.shown
-    if _title_only(declared) and visible.headings and "title" in cleaned:
-        short = _words(cleaned["title"])
-        if short <= rules.SHORT_TITLE_WORDS and short < _words(visible.headings[0]):
-            return visible.headings[0]
     if cleaned:
         votes: dict[str, int] = {}
         for text in cleaned.values():
             votes[normalized(text)] = votes.get(normalized(text), 0) + 1
         best = max(votes.values())
         return next(text for text in cleaned.values() if votes[normalized(text)] == best)
-    return visible.headings[0] if visible.headings else None
+    return headline
