@@ -78,7 +78,11 @@ def names_site(segment: str, keys: set[str], labels: frozenset[str] = frozenset(
         return True
     if _words(segment) > rules.SITE_MAX_WORDS:
         return False
-    return any(len(key) >= 4 and len(site) >= 4 and (key in site or site in key) for site in keys)
+    # 'Tech.co.uk' in 'www.tech.co.uk'; 'Westfalen-Blatt' around 'westfalenblatt', but not 'How we built
+    # Example's app' around 'example': the site must be most of a longer segment.
+    short = _words(segment) <= rules.SITE_CONTAINED_MAX_WORDS
+    return any(len(key) >= 4 and len(site) >= 4 and (key in site or (site in key and (short or 2 * len(site) >= len(key))))
+               for site in keys)
 
 
 def _is_pipe(separator: str) -> bool:
@@ -86,8 +90,9 @@ def _is_pipe(separator: str) -> bool:
 
 
 def _is_section(segment: str, separator: str, site_cut: bool) -> bool:
-    """A short segment is a section label after a pipe, or between the headline and a site name already cut."""
-    if rules.WEAK.fullmatch(separator) or _words(segment) > rules.SECTION_MAX_WORDS:
+    """A short segment is a section label after a pipe, or between the headline and a site name already cut
+    (not after a colon: 'Kicker: Headline')."""
+    if ":" in separator or "：" in separator or _words(segment) > rules.SECTION_MAX_WORDS:
         return False
     return _is_pipe(separator) or site_cut
 
@@ -100,6 +105,11 @@ def clean_title(title: str | None, site_names: list[str | None], labels: frozens
     if not title:
         return None
     keys = site_keys(site_names)
+    parenthesis = rules.TRAILING_PARENTHESIS.search(title)
+    if parenthesis and parenthesis.start() > 0:
+        words = parenthesis.group(1).split(None, 1)
+        if any(names_site(name, keys, labels) for name in (parenthesis.group(1), words[-1])):
+            title = title[:parenthesis.start()]
     parts, separators = split_title(title)
     site_cut = False
     while len(parts) > 1:
@@ -151,7 +161,8 @@ def headline_runs(title: str, weak: bool = True) -> dict[str, str]:
             text = _join(parts[start:end], separators[start:end - 1])
             left_out = parts[:start] + parts[end:]
             longest = all(_words(text) >= _words(part) for part in left_out)
-            if _headline_sized(text) and (longest or (start == 0 and _words(text) >= rules.OPENING_RUN_WORDS)):
+            at_end = start == 0 or end == len(parts)
+            if _headline_sized(text) and (longest or (at_end and _words(text) >= rules.END_RUN_WORDS)):
                 runs.setdefault(normalized(text), text)
     runs.pop("", None)
     return runs
@@ -231,10 +242,10 @@ def _runs(declared: list[tuple[str, str]], weak: bool = True) -> dict[str, str]:
     return runs
 
 
-def _heading_match(headings: list[str], runs: dict[str, str]) -> str | None:
-    """The first heading that is one of `runs`; else a run that a heading shows after a kicker of a few words
-    set in the same element ('US-Wahl Headline'); else the longest run of a heading's own segments that
-    is one ('Kicker – Headline' shows 'Headline')."""
+def _heading_match(headings: list[str], runs: dict[str, str], wholes: frozenset[str] = frozenset()) -> str | None:
+    """The first heading that is one of `runs`; else a whole declared title (one of `wholes`) that a heading
+    shows after a kicker of a few words set in the same element ('US-Wahl Headline'); else the longest run
+    of a heading's own segments that is one ('Kicker – Headline' shows 'Headline')."""
     for heading in headings:
         if normalized(heading) in runs:
             return heading
@@ -242,7 +253,7 @@ def _heading_match(headings: list[str], runs: dict[str, str]) -> str | None:
         words = normalized(heading).split()
         for cut in range(1, min(rules.SITE_MAX_WORDS, len(words) - rules.MIN_WORDS) + 1):
             key = " ".join(words[cut:])
-            if key in runs and _words(runs[key]) >= 3:
+            if key in wholes and key in runs and _words(runs[key]) >= 3:
                 return runs[key]
     shared = [run for heading in headings for key, run in headline_runs(heading, weak=False).items() if key in runs]
     return max(shared, key=_words) if shared else None
@@ -251,6 +262,9 @@ def _heading_match(headings: list[str], runs: dict[str, str]) -> str | None:
 def _strong_runs(declared: list[tuple[str, str]], site_names: list[str | None], labels: frozenset[str]) -> dict[str, str]:
     """Runs split at strong separators, and each title with its site name and section labels cut off."""
     runs = _runs(declared, weak=_title_only(declared))
+    for _, text in declared:  # a whole title of several segments shown on the page is a breadcrumb, not the headline
+        if len(split_title(_reader_text(html.unescape(text)))[0]) > 1:
+            runs.pop(normalized(text), None)
     for _, text in declared:
         cleaned = clean_title(text, site_names, labels)
         if cleaned and _headline_sized(cleaned):
@@ -265,7 +279,7 @@ def read_visible(tree: lxml.html.HtmlElement, metadata: PageMetadata, site_names
     declared = _declared(metadata)
     if declared:
         runs = _strong_runs(declared, site_names, repeated_labels([text for _, text in declared]))
-        if not _heading_match(visible.headings, runs):
+        if not _heading_match(visible.headings, runs, frozenset(runs)):
             visible.shown = _visible_run(tree, runs)
     return visible
 
@@ -282,9 +296,11 @@ def choose_title(metadata: PageMetadata, site_names: list[str | None], visible: 
     # A visible heading that is a declared headline, the declared sources taken in priority order.
     for source, text in declared:
         runs = headline_runs(text, weak=_title_only(declared))
+        wholes = {normalized(text)}
         if source in cleaned:
             runs[normalized(cleaned[source])] = cleaned[source]
-        match = _heading_match(visible.headings, runs)
+            wholes.add(normalized(cleaned[source]))
+        match = _heading_match(visible.headings, runs, frozenset(wholes))
         if match:
             return match
     headline = metadata.headline or (visible.headings[0] if visible.headings else None)

@@ -11,14 +11,14 @@ DECLARED_SOURCES = ["og", "json-ld", "twitter", "title"]
 
 # Separators between a headline and the site name, section or date that pages append or prepend.
 # Strong ones are spaced dashes and pipes and their relatives in every script: "Headline | Site",
-# "Headline - Site", "Headline – Site", "Site :: Headline", "Site > News > Headline", "Headline » Section",
+# "Headline - Site", "Headline – Site", "Site :: Headline", "Site > News > Headline", "Headline / Site", "Headline » Section",
 # "Headline · Site", "Headline • Site", "Headline -- Site"; the full-width pipe "｜" and the Korean "ㅣ"
-# need no spaces, nor does an underscore between CJK text ("标题_科技_网").
+# need no spaces, nor does an underscore between words ("标题_科技_网", "Headline_English_Site").
 # Weak ones, the colon ("Site: Headline", "Headline：Site"), also join a kicker to its headline
 # ("Ukraine: Talks resume"): a colon segment is cut only when it names the site or a visible headline
 # shows it is not part of the headline.
-STRONG_SEPARATOR = (r"(?<!\s)\s+(?:[–—\-]|--|::|»|·|•|>)\s+|\s*[|｜ㅣ]\s*"
-                    r"|(?<=[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af）)])_(?=\S)")
+STRONG_SEPARATOR = (r"(?<!\s)\s+(?:[–—\-/]|--|::|»|·|•|>)\s+|\s*[|｜ㅣ]\s*"
+                    r"|(?<=[^\W_]|[）)])\s*_(?=[^\W_])")
 WEAK_SEPARATOR = r"(?<=\S)\s*:\s+|\s*：\s*|(?<=\S)-\s+"
 SEPARATOR = re.compile(f"({STRONG_SEPARATOR}|{WEAK_SEPARATOR})")
 WEAK = re.compile(r"\s*[:：]\s*|-\s+")  # a separator found by SEPARATOR is weak when it matches this whole
@@ -31,9 +31,13 @@ WEAK = re.compile(r"\s*[:：]\s*|-\s+")  # a separator found by SEPARATOR is wea
 SHORT_TITLE_WORDS = 4
 
 # A run of a title's segments is a headline candidate when it is at least as long as each segment it leaves
-# out, or when it opens the title with at least this many words ("Headline - 15 Jan 2008 - Arts & Literature
-# News and Reviews - Herald").
-OPENING_RUN_WORDS = 4
+# out, or when it opens or closes the title with at least this many words ("Headline - 15 Jan 2008 - Arts &
+# Literature News and Reviews - Herald", "Site - Providence, Rhode Island News, Weather and Sports | Headline").
+END_RUN_WORDS = 4
+
+# A trailing parenthesis that names the site ("Headline (from The Herald)", "Headline（CNET Japan）") is cut
+# like a separated segment; the words before the name inside it are left aside when matching it.
+TRAILING_PARENTHESIS = re.compile(r"\s*[(（]\s*([^()（）]+?)\s*[)）]\s*$")
 
 # A title segment that is only a date ("28.04.2023", "2024-02-20", "01/12/2008") is page furniture.
 DATE_SEGMENT = re.compile(r"\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d{2}-\d{2}")
@@ -45,6 +49,10 @@ SECTION_MAX_WORDS = 4
 
 # A site name segment is short: a longer one is a headline that merely mentions the site.
 SITE_MAX_WORDS = 6
+
+# A segment of up to this many words that contains the site's name names the site ("Daily Star Online");
+# a longer one only when the name is most of it.
+SITE_CONTAINED_MAX_WORDS = 3
 
 # A headline has at least this many words, or this many characters (scripts written without spaces).
 MIN_WORDS = 2
