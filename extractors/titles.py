@@ -45,9 +45,13 @@ def _headline_sized(text: str) -> bool:
         _words(text) <= rules.MAX_HEADLINE_WORDS and len(text) <= rules.MAX_HEADLINE_CHARS
 
 
+def _not_too_long(text: str) -> bool:
+    return _words(text) <= rules.MAX_HEADLINE_WORDS and len(text) <= rules.MAX_HEADLINE_CHARS
+
+
 def split_title(title: str) -> tuple[list[str], list[str]]:
     """'Headline | Section | Site' -> (['Headline', 'Section', 'Site'], [' | ', ' | '])."""
-    pieces = rules.SEPARATOR.split(title)
+    pieces = rules.SEPARATOR.split(rules.DANGLING_SEPARATOR.sub("", title))
     parts, separators = pieces[0::2], pieces[1::2]
     # An empty segment (a title opening or closing with a separator, ":: Site ::") is dropped with it.
     while len(parts) > 1 and not parts[-1].strip():
@@ -111,23 +115,39 @@ def clean_title(title: str | None, site_names: list[str | None], labels: frozens
         if any(names_site(name, keys, labels) for name in (parenthesis.group(1), words[-1])):
             title = title[:parenthesis.start()]
     parts, separators = split_title(title)
-    site_cut = False
-    while len(parts) > 1:
-        if names_site(parts[-1], keys, labels):
-            site_cut = True
-        elif not _is_section(parts[-1], separators[-1], site_cut):
-            break
-        parts.pop()
-        separators.pop()
-    site_cut = False
-    while len(parts) > 1:
-        if names_site(parts[0], keys, labels):
-            site_cut = True
-        elif not _is_section(parts[0], separators[0], site_cut):
-            break
-        parts.pop(0)
-        separators.pop(0)
+    for end in (-1, 0):  # the trailing segments, then the leading ones
+        site_cut = False
+        while len(parts) > 1:
+            named = _site_run(parts, separators, keys, labels, end)
+            if named:
+                site_cut = True
+            elif _is_section(parts[end], separators[end], site_cut) and _shorter_than_rest(parts, end):
+                named = 1
+            else:
+                break
+            for _ in range(named):
+                parts.pop(end)
+                separators.pop(end)
     return _join(parts, separators) or None
+
+
+def _site_run(parts: list[str], separators: list[str], keys: set[str], labels: frozenset[str], end: int) -> int:
+    """How many segments at the title's end (-1) or start (0) spell the site's name together, if any:
+    'Home_Garden' is one site name cut in two by the underscore separator."""
+    for count in range(1, min(rules.SITE_MAX_SEGMENTS, len(parts) - 1) + 1):
+        if end == -1:
+            run = _join(parts[-count:], separators[len(separators) - count + 1:])
+        else:
+            run = _join(parts[:count], separators[:count - 1])
+        if names_site(run, keys, labels) and (count == 1 or _key(run) in keys):
+            return count
+    return 0
+
+
+def _shorter_than_rest(parts: list[str], end: int) -> bool:
+    """A section label is shorter than the headline it leaves."""
+    rest = parts[:-1] if end == -1 else parts[1:]
+    return len(normalized(parts[end])) <= len(normalized(" ".join(rest)))
 
 
 def repeated_labels(declared: list[str]) -> frozenset[str]:
@@ -160,7 +180,7 @@ def headline_runs(title: str, weak: bool = True) -> dict[str, str]:
         for end in range(start + 1, len(parts) + 1):
             text = _join(parts[start:end], separators[start:end - 1])
             left_out = parts[:start] + parts[end:]
-            longest = all(_words(text) >= _words(part) for part in left_out)
+            longest = all(_words(text) >= _words(part) or len(normalized(text)) >= len(normalized(part)) for part in left_out)
             at_end = start == 0 or end == len(parts)
             if _headline_sized(text) and (longest or (at_end and _words(text) >= rules.END_RUN_WORDS)):
                 runs.setdefault(normalized(text), text)
@@ -185,12 +205,12 @@ def visible_headings(tree: lxml.html.HtmlElement) -> list[str]:
     found: dict[str, list[str]] = {key: [] for key in ("story", *rules.HEADING_TAGS, "itemprop")}
     for element in tree.iter(*rules.HEADING_TAGS):
         text = _reader_text(element.text_content())
-        if _headline_sized(text):
+        if text and _not_too_long(text):
             in_story = element.tag == "h1" and any(ancestor.tag in rules.STORY_CONTAINERS for ancestor in element.iterancestors())
             found["story" if in_story else element.tag].append(text)
     for element in tree.xpath("//*[@itemprop='headline']"):
         text = _reader_text(element.text_content())
-        if _headline_sized(text):
+        if text and _not_too_long(text):
             found["itemprop"].append(text)
     return [text for key in ("story", "h1", "itemprop", "h2", "h3") for text in found[key]]
 
@@ -290,23 +310,24 @@ def choose_title(metadata: PageMetadata, site_names: list[str | None], visible: 
         visible = Visible(headings=[metadata.headline] if metadata.headline else [])
     declared = _declared(metadata)
     labels = repeated_labels([text for _, text in declared])
-    cleaned = {source: clean_title(text, site_names, labels) for source, text in declared}
-    cleaned = {source: text for source, text in cleaned.items() if text and _headline_sized(text)}
+    every = {source: clean_title(text, site_names, labels) for source, text in declared}
+    cleaned = {source: text for source, text in every.items() if text and _headline_sized(text)}
+    short = next((text for text in every.values() if text and _not_too_long(text)), None)
 
     # A visible heading that is a declared headline, the declared sources taken in priority order.
     for source, text in declared:
         runs = headline_runs(text, weak=_title_only(declared))
         wholes = {normalized(text)}
-        if source in cleaned:
-            runs[normalized(cleaned[source])] = cleaned[source]
-            wholes.add(normalized(cleaned[source]))
+        if every.get(source) and _not_too_long(every[source]):  # 'Mozilla' from 'Mozilla - Wikipedia'
+            runs[normalized(every[source])] = every[source]
+            wholes.add(normalized(every[source]))
         match = _heading_match(visible.headings, runs, frozenset(wholes))
         if match:
             return match
-    headline = metadata.headline or (visible.headings[0] if visible.headings else None)
-    if headline and _title_only(declared) and "title" in cleaned:
-        short = _words(cleaned["title"])
-        if short <= rules.SHORT_TITLE_WORDS and short < _words(headline):
+    headline = metadata.headline or next((text for text in visible.headings if _headline_sized(text)), None)
+    if headline and _title_only(declared) and every.get("title"):
+        words = _words(every["title"])
+        if words <= rules.SHORT_TITLE_WORDS and words < _words(headline):
             return headline
     if visible.shown:
         return visible.shown
@@ -316,4 +337,4 @@ def choose_title(metadata: PageMetadata, site_names: list[str | None], visible: 
             votes[normalized(text)] = votes.get(normalized(text), 0) + 1
         best = max(votes.values())
         return next(text for text in cleaned.values() if votes[normalized(text)] == best)
-    return headline
+    return headline or short

@@ -39,6 +39,13 @@ END_RUN_WORDS = 4
 # like a separated segment; the words before the name inside it are left aside when matching it.
 TRAILING_PARENTHESIS = re.compile(r"\s*[(（]\s*([^()（）]+?)\s*[)）]\s*$")
 
+# A separator opening or closing the whole title (":: Site ::") separates nothing.
+DANGLING_SEPARATOR = re.compile(r"^\s*(?:[|｜:»·•–—-]+\s+)+|(?:\s+[|｜:»·•–—-]+)+\s*$")
+
+# A site name may itself contain a separator ("Home_Garden", "Site - Local"): up to this many segments at an
+# end of the title are tried together against the site's declared name.
+SITE_MAX_SEGMENTS = 3
+
 # A title segment that is only a date ("28.04.2023", "2024-02-20", "01/12/2008") is page furniture.
 DATE_SEGMENT = re.compile(r"\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d{2}-\d{2}")
 
