@@ -318,9 +318,11 @@ def choose_title(metadata: PageMetadata, site_names: list[str | None], visible: 
     for source, text in declared:
         runs = headline_runs(text, weak=_title_only(declared))
         wholes = {normalized(text)}
-        if every.get(source) and _not_too_long(every[source]):  # 'Mozilla' from 'Mozilla - Wikipedia'
+        if every.get(source) and _headline_sized(every[source]):
             runs[normalized(every[source])] = every[source]
             wholes.add(normalized(every[source]))
+        elif every.get(source) and visible.headings and normalized(visible.headings[0]) == normalized(every[source]):
+            return visible.headings[0]  # a one-word headline, 'Mozilla' from 'Mozilla - Wikipedia', shown first
         match = _heading_match(visible.headings, runs, frozenset(wholes))
         if match:
             return match
