@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import lxml.html
 
 from extractors.metadata import PageMetadata, _key, _reader_text
+from extractors.rules import html as html_rules
 from extractors.rules import titles as rules
 
 _TOKEN = re.compile(r"\w+")
@@ -206,7 +207,8 @@ def visible_headings(tree: lxml.html.HtmlElement) -> list[str]:
     for element in tree.iter(*rules.HEADING_TAGS):
         text = _reader_text(element.text_content())
         if text and _not_too_long(text):
-            in_story = element.tag == "h1" and any(ancestor.tag in rules.STORY_CONTAINERS for ancestor in element.iterancestors())
+            in_story = element.tag == "h1" and any(ancestor.tag in html_rules.HEADLINE_CONTAINERS
+                                                   for ancestor in element.iterancestors())
             found["story" if in_story else element.tag].append(text)
     for element in tree.xpath("//*[@itemprop='headline']"):
         text = _reader_text(element.text_content())

@@ -10,22 +10,19 @@ import re
 DECLARED_SOURCES = ["og", "json-ld", "twitter", "title"]
 
 # Separators between a headline and the site name, section or date that pages append or prepend.
-# Strong ones are spaced dashes and pipes and their relatives in every script: "Headline | Site",
-# "Headline - Site", "Headline – Site", "Site :: Headline", "Site > News > Headline", "Headline / Site", "Headline » Section",
-# "Headline · Site", "Headline • Site", "Headline -- Site"; the full-width pipe "｜" and the Korean "ㅣ"
-# need no spaces, nor does an underscore between words ("标题_科技_网", "Headline_English_Site").
-# Weak ones, the colon ("Site: Headline", "Headline：Site"), also join a kicker to its headline
-# ("Ukraine: Talks resume"): a colon segment is cut only when it names the site or a visible headline
-# shows it is not part of the headline.
+# Strong ones are spaced dashes, pipes and their relatives in every script: "Headline | Site", "Headline -
+# Site", "Headline – Site", "Headline — Site", "Site :: Headline", "Site > News > Headline", "Headline / Site",
+# "Headline » Section", "Headline · Site", "Headline • Site", "Headline -- Site"; pipes, the full-width "｜"
+# and the Korean "ㅣ" need no spaces, nor does an underscore between words ("标题_科技_网", "Headline_English").
+# Weak ones, the colon ("Site: Headline", "Headline：Site", "Headline : Section") and a dash spaced on one side
+# only ("Headline- Site"), also join a kicker to its headline ("Ukraine: Talks resume"): a segment they set
+# off is cut only when it names the site, or, on a page that declares its title only in <title> (no
+# editorial headline to tell a kicker from a site name), when a visible heading shows the rest.
 STRONG_SEPARATOR = (r"(?<!\s)\s+(?:[–—\-/]|--|::|»|·|•|>)\s+|\s*[|｜ㅣ]\s*"
                     r"|(?<=[^\W_]|[）)])\s*_(?=[^\W_])")
 WEAK_SEPARATOR = r"(?<=\S)\s*:\s+|\s*：\s*|(?<=\S)-\s+"
 SEPARATOR = re.compile(f"({STRONG_SEPARATOR}|{WEAK_SEPARATOR})")
 WEAK = re.compile(r"\s*[:：]\s*|-\s+")  # a separator found by SEPARATOR is weak when it matches this whole
-
-# A page that declares its title only in <title> ("AFP: Headline", "Headline : US World") gives no
-# editorial headline to tell a kicker from a site name, so weak separators cut there too when a visible
-# heading shows the rest.
 
 # A <title> of this few words, shorter than the page's <h1>, names the site or section, not the story.
 SHORT_TITLE_WORDS = 4
@@ -68,9 +65,6 @@ MIN_CHARS = 8
 # Visible headlines are read from these elements, in this order: <h1> first, then the lower headings
 # (pages of the 2000s put the story's headline in an <h2> or <h3> under a section <h1>).
 HEADING_TAGS = ("h1", "h2", "h3")
-
-# An <h1> inside one of these is the story's own (an <h1> elsewhere may be the site's logo or a teaser's).
-STORY_CONTAINERS = frozenset({"article", "main"})
 
 # A visible headline longer than this is a paragraph, not a headline.
 MAX_HEADLINE_WORDS = 40
