@@ -264,20 +264,29 @@ def _runs(declared: list[tuple[str, str]], weak: bool = True) -> dict[str, str]:
     return runs
 
 
-def _heading_match(headings: list[str], runs: dict[str, str], wholes: frozenset[str] = frozenset()) -> str | None:
+def _heading_match(headings: list[str], runs: dict[str, str], wholes: frozenset[str] = frozenset(),
+                   loose: dict[str, str] | None = None) -> str | None:
     """The first heading that is one of `runs`; else a whole declared title (one of `wholes`) that a heading
-    shows after a kicker of a few words set in the same element ('US-Wahl Headline'); else the longest run
-    of a heading's own segments that is one ('Kicker – Headline' shows 'Headline')."""
+    shows after a kicker of a few words set apart only by type ('<span>US-Wahl</span> Headline'); else the
+    longest run of a heading's own segments that is one of `runs`, or of `loose` (the declared title's runs
+    at any separator): 'Kicker – Headline' beside 'Other kicker: Headline' shows 'Headline'."""
     for heading in headings:
         if normalized(heading) in runs:
             return heading
     for heading in headings:
+        first = normalized(split_title(heading)[0][0])
         words = normalized(heading).split()
         for cut in range(1, min(rules.SITE_MAX_WORDS, len(words) - rules.MIN_WORDS) + 1):
             key = " ".join(words[cut:])
-            if key in wholes and key in runs and _words(runs[key]) >= 3:
+            separated = " ".join(words[:cut]) == first  # a kicker set off by a separator: matched by runs below
+            if key in wholes and key in runs and _words(runs[key]) >= 3 and not separated:
                 return runs[key]
-    shared = [run for heading in headings for key, run in headline_runs(heading, weak=False).items() if key in runs]
+    shared = []
+    for heading in headings:
+        whole = normalized(heading)
+        for key, run in headline_runs(heading, weak=False).items():
+            if key in runs or (loose and key != whole and key in loose):
+                shared.append(run)
     return max(shared, key=_words) if shared else None
 
 
@@ -325,7 +334,7 @@ def choose_title(metadata: PageMetadata, site_names: list[str | None], visible: 
             wholes.add(normalized(every[source]))
         elif every.get(source) and visible.headings and normalized(visible.headings[0]) == normalized(every[source]):
             return visible.headings[0]  # a one-word headline, 'Mozilla' from 'Mozilla - Wikipedia', shown first
-        match = _heading_match(visible.headings, runs, frozenset(wholes))
+        match = _heading_match(visible.headings, runs, frozenset(wholes), headline_runs(text))
         if match:
             return match
     headline = metadata.headline or next((text for text in visible.headings if _headline_sized(text)), None)
