@@ -19,9 +19,10 @@ from extractors.errors import ExtractionError
 from extractors.blocks import Block, segment
 from extractors.body import BodyChoice, choose_blocks, furniture_name
 from extractors.cues import TextCues, read_text_cues
+from extractors import titles
 from extractors.authors import STORY_SOURCES, credited_agencies, find_bylines, page_authors, script_bylines
 from extractors.dates import choose_published
-from extractors.metadata import PageMetadata, choose_title, clean_outlet, clean_title, read_metadata
+from extractors.metadata import PageMetadata, clean_outlet, read_metadata
 from extractors.rules import page_types
 from extractors.text import comparable_text
 from extractors.text_cleaner import strip_boilerplate_lines
@@ -131,6 +132,9 @@ def extract_html(html: str, url: str | None) -> HtmlExtraction:
     site_name = clean_outlet(declared.first_meta("og:site_name", "application-name"))
     publisher = clean_outlet(declared.publisher)
     article_type = next((kind for kind in declared.types if page_types.type_name(kind) in page_types.ARTICLE_TYPES), None)
+    host = (urlsplit(url).hostname or "") if url else ""
+    # The page's headings, read before trafilatura prunes the tree; the title is chosen once all site names are known.
+    visible = titles.read_visible(tree, declared, [site_name, publisher, host, outlet_from_host(url)])
     page_type = article_type or declared.first_meta("og:type") or (declared.types[0] if declared.types else None)
 
     blocks = segment(tree)
@@ -156,9 +160,8 @@ def extract_html(html: str, url: str | None) -> HtmlExtraction:
     if sitename and re.fullmatch(r"[\d.:]+|localhost(?::\d+)?", sitename):
         sitename = None  # a bare host or IP address is not an outlet's name
     outlet = site_name or publisher or sitename or cues.outlet or outlet_from_host(url)
-    host = (urlsplit(url).hostname or "") if url else ""
     site_names = [site_name, publisher, sitename, cues.outlet, host, outlet_from_host(url)]
-    title = choose_title(declared, site_names) or clean_title(extract_title(tree), site_names)
+    title = titles.choose_title(declared, site_names, visible) or titles.clean_title(extract_title(tree), site_names)
     story_text = "\n".join(paragraphs + cue_candidates(choice))
     authors = page_authors(declared.authors, site_names,
                            lambda: {**find_bylines(tree), **script_bylines(story_text, STORY_SOURCES), "text": cues.authors})

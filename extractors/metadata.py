@@ -25,7 +25,7 @@ from extractors.text import normalize_whitespace
 @dataclass
 class PageMetadata:
     headline: str | None = None  # the visible <h1> headline
-    titles: dict[str, str] = field(default_factory=dict)  # title candidates by source (see TITLE_SOURCES)
+    titles: dict[str, str] = field(default_factory=dict)  # title candidates by source (chosen in extractors.titles)
     published: str | None = None  # the first declared publication date (see extractors.dates)
     dates: list[DateCandidate] = field(default_factory=list)  # every declared date (see extractors.dates.declared_dates)
     authors: dict[str, list[str]] = field(default_factory=dict)  # byline strings by source (see AUTHOR_SOURCES)
@@ -107,16 +107,6 @@ def _key(text: str) -> str:
     return re.sub(r"\W+|_", "", "".join(char for char in folded if not unicodedata.combining(char)))
 
 
-def _names_site(segment: str, site_keys: set[str]) -> bool:
-    """True when a title segment is the site's name or its host, or only a date."""
-    if html_rules.TITLE_DATE_SEGMENT.fullmatch(segment.strip()):
-        return True
-    key = _key(segment)
-    if not key:
-        return True
-    if len(segment.split()) > 3:
-        return False
-    return any(key == site or (len(key) >= 3 and (key in site or site in key)) for site in site_keys)
 
 
 def clean_outlet(name: str | None) -> str | None:
@@ -131,34 +121,6 @@ def clean_outlet(name: str | None) -> str | None:
     return name or None
 
 
-def clean_title(title: str | None, site_names: list[str | None]) -> str | None:
-    """'Headline | Section | Site | 28.04.2023' -> 'Headline': drop leading and trailing segments that name
-    the site or a date, keep every separator that is part of the headline ('Rückschlag - Liverpool verliert')."""
-    title = _reader_text(html.unescape(title or ""))
-    if not title:
-        return None
-    site_keys = {_key(name) for name in site_names if name} - {""}
-    parts = html_rules.TITLE_SEPARATOR.split(title)
-    separators = html_rules.TITLE_SEPARATOR.findall(title)
-    while len(parts) > 1 and (_names_site(parts[-1], site_keys) or (
-            "|" in separators[-1] and len(parts[-1].split()) <= html_rules.TITLE_PIPE_SEGMENT_MAX_WORDS)):
-        parts.pop()
-        separators.pop()
-    while len(parts) > 1 and _names_site(parts[0], site_keys):
-        parts.pop(0)
-        separators.pop(0)
-    return parts[0] + "".join(separator + part for separator, part in zip(separators, parts[1:]))
-
-
-
-
-def choose_title(metadata: PageMetadata, site_names: list[str | None]) -> str | None:
-    """The first title source (in TITLE_SOURCES order) that gives a headline once site names are cleaned off."""
-    for source in html_rules.TITLE_SOURCES:
-        title = clean_title(metadata.titles.get(source), site_names)
-        if title and (len(title.split()) >= 2 or len(title) >= 8):
-            return title
-    return None
 
 
 _DECLARING_TAGS = ("meta", "script", "title", "h1", "time", "link")

@@ -13,7 +13,7 @@ from extractors.cues import date_banner, split_author_names
 from extractors.language import confirm_declared_language, detect_language
 from extractors.authors import choose_authors, find_bylines
 from extractors.dates import title_date
-from extractors.metadata import PageMetadata, choose_title, clean_title, read_metadata
+from extractors.metadata import PageMetadata, read_metadata
 
 GERMAN = ("Die Stadt hat am Montag beschlossen, dass die neue Brücke über den Fluss erst im nächsten Jahr gebaut "
           "wird, weil die Kosten in den letzten Monaten stark gestiegen sind und der Rat noch auf eine Prüfung "
@@ -34,32 +34,6 @@ def page_with(body: str, head: str = "") -> lxml.html.HtmlElement:
 
 def json_ld(data: dict) -> str:
     return f'<script type="application/ld+json">{json.dumps(data)}</script>'
-
-
-def test_site_names_and_dates_come_off_the_title_but_headline_dashes_stay():
-    sites = ["DW", "dw.com"]
-    assert clean_title("Ukrainische Gegenoffensive: Ziele, Chancen, Risiken | DW | 28.04.2023", sites) == \
-        "Ukrainische Gegenoffensive: Ziele, Chancen, Risiken"
-    assert clean_title("Steigende US-Zinsen setzen Dax zu | Börsen-Zeitung", ["boersen-zeitung.de"]) == \
-        "Steigende US-Zinsen setzen Dax zu"
-    # A dash that is part of the headline is not a site suffix.
-    assert clean_title("Rückschlag im Titelkampf - Liverpool verliert bei Everton", ["sportschau.de", "sportschau"]) == \
-        "Rückschlag im Titelkampf - Liverpool verliert bei Everton"
-    assert clean_title("Le Monde :: Grève à la SNCF", ["lemonde.fr", "Le Monde"]) == "Grève à la SNCF"
-    # Short pipe segments are sections and site names even when they don't spell the site.
-    assert clean_title("Brücke wird später gebaut | Politik | Tagblatt", []) == "Brücke wird später gebaut"
-    assert clean_title("Brücke wird später gebaut - Tagblatt", []) == "Brücke wird später gebaut - Tagblatt"
-
-
-def test_og_title_is_preferred_and_the_h1_fills_in():
-    page = lxml.html.document_fromstring(
-        "<html><head><title>Brücke kommt später - Tagblatt</title>"
-        '<meta property="og:title" content="Brücke kommt später – Tagblatt"></head>'
-        "<body><article><h1>Die Brücke kommt erst 2026</h1></article></body></html>")
-    metadata = read_metadata(page)
-    assert choose_title(metadata, ["Tagblatt"]) == "Brücke kommt später"
-    del metadata.titles["og"]
-    assert choose_title(metadata, ["Tagblatt"]) == "Die Brücke kommt erst 2026"
 
 
 def test_authors_are_people_not_the_outlet_its_desk_or_its_place():

@@ -134,29 +134,14 @@ BYLINE_LABEL_EXCLUDED_TAGS = frozenset({"a", "button", "option", "nav"})
 HEADLINE_CONTAINERS = ["article", "main"]
 HEADLINE_ITEMPROP = "//*[@itemprop='headline']"
 
-# Title sources, in priority order. og:title is written by the editors for sharing and is the headline
-# on most news sites; the JSON-LD headline, the visible <h1>, twitter:title and <title> fill in when it is
-# missing. (Measured on the fundus-de dev set: some source has the gold headline on 70 of the 71 tuning
-# pages, but where sources disagree, which one the gold takes is a per-publisher convention. The JSON-LD
-# headline first gains 6 tuning pages, most of them one publishing group's, and loses 3 of the 28
-# held-out pages; first only when another source confirms it, it gains nothing and loses the same 3.)
-TITLE_SOURCES = ["og", "json-ld", "h1", "twitter", "title"]
-
 # Separators between a headline and the site name, section or date that pages append or prepend:
 # "Headline | Site", "Headline - Site", "Site :: Headline", "Headline » Section", "Headline · Site".
 TITLE_SEPARATOR = re.compile(r"(?<!\s)\s+(?:[|–—-]|::|»|·)\s+")
 
-# A title segment that is only a date ("28.04.2023", "2024-02-20") is page furniture, not headline.
-TITLE_DATE_SEGMENT = re.compile(r"\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d{2}-\d{2}")
-
-# ...and such a segment dates the page when it is unambiguous: day-first with dots ("Headline | DW |
+# A title segment that dates the page when it is unambiguous: day-first with dots ("Headline | DW |
 # 28.04.2023", the European convention) or ISO. Slashed dates ("03/05/2024") are left to other sources,
 # as they are read month-first in the US.
 TITLE_DATE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{4}|\d{4}-\d{2}-\d{2}")
-
-# Short segments after a "|" are site and section names ("Headline | Politik | Site") even when they
-# don't spell the site's name (or the host is unknown); headlines themselves rarely contain a pipe.
-TITLE_PIPE_SEGMENT_MAX_WORDS = 4
 
 # Markup left inside a JSON-LD author name ("<a href=\"/experts/jane-doe\">Jane Doe</a>"), taken off.
 MARKUP_TAG = re.compile(r"<[^<>]*+>")

@@ -1,0 +1,353 @@
+"""The headline the reader sees.
+
+A page declares its headline several times (og:title, twitter:title, the JSON-LD headline, <title>), often
+with the site's name, a section label or a date around it, and shows it once, in a heading. The title is:
+
+1. the visible heading (an <h1>, else an <h2>/<h3>) when it matches a declared headline up to the site
+   name and section labels around it ("Headline" in "Headline - World - Site");
+2. else the text of any visible element that is such a run of a declared title's segments (pages that
+   show the headline in a styled <td> or <span>);
+3. else the declared headline most sources agree on, site name and section labels cut off;
+4. else the visible heading, when the page declares nothing usable.
+
+Site names are recognised from the page itself, never from a list of outlets: its declared site names
+(og:site_name, application-name, the JSON-LD publisher), its host, and the part its declared titles
+repeat around a shorter one ("Headline" beside "Headline | Politik | Site")."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import lxml.html
+
+from extractors.metadata import PageMetadata, _key, _reader_text
+from extractors.rules import html as html_rules
+from extractors.rules import titles as rules
+
+_TOKEN = re.compile(r"\w+")
+_INLINE = frozenset({"a", "b", "i", "em", "strong", "span", "font", "br", "u", "big", "small"})
+_SKIPPED = frozenset({"script", "style", "head", "title", "noscript", "option", "select", "textarea"})
+
+
+def normalized(text: str | None) -> str:
+    """Text compared as a reader reads it: case, punctuation and Unicode forms aside."""
+    return " ".join(_TOKEN.findall(unicodedata.normalize("NFKC", text or "").lower()))
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def _headline_sized(text: str) -> bool:
+    return (_words(text) >= rules.MIN_WORDS or len(text) >= rules.MIN_CHARS) and \
+        _words(text) <= rules.MAX_HEADLINE_WORDS and len(text) <= rules.MAX_HEADLINE_CHARS
+
+
+def _not_too_long(text: str) -> bool:
+    return _words(text) <= rules.MAX_HEADLINE_WORDS and len(text) <= rules.MAX_HEADLINE_CHARS
+
+
+def split_title(title: str) -> tuple[list[str], list[str]]:
+    """'Headline | Section | Site' -> (['Headline', 'Section', 'Site'], [' | ', ' | '])."""
+    pieces = rules.SEPARATOR.split(rules.DANGLING_SEPARATOR.sub("", title))
+    parts, separators = pieces[0::2], pieces[1::2]
+    # An empty segment (a title opening or closing with a separator, ":: Site ::") is dropped with it.
+    while len(parts) > 1 and not parts[-1].strip():
+        parts.pop()
+        separators.pop()
+    while len(parts) > 1 and not parts[0].strip():
+        parts.pop(0)
+        separators.pop(0)
+    return parts, separators
+
+
+def _join(parts: list[str], separators: list[str]) -> str:
+    return (parts[0] + "".join(separator + part for separator, part in zip(separators, parts[1:]))).strip()
+
+
+def site_keys(site_names: list[str | None]) -> set[str]:
+    return {_key(name) for name in site_names if name} - {""}
+
+
+def names_site(segment: str, keys: set[str], labels: frozenset[str] = frozenset()) -> bool:
+    """True when a title segment is the site's name or host (or contains it, in a few words), a label the
+    page's titles repeat around the headline, or only a date."""
+    segment = segment.strip()
+    if rules.DATE_SEGMENT.fullmatch(segment):
+        return True
+    key = _key(segment)
+    if not key or key in keys or key in labels:
+        return True
+    if _words(segment) > rules.SITE_MAX_WORDS:
+        return False
+    # 'Tech.co.uk' in 'www.tech.co.uk'; 'Westfalen-Blatt' around 'westfalenblatt', but not 'How we built
+    # Example's app' around 'example': the site must be most of a longer segment.
+    short = _words(segment) <= rules.SITE_CONTAINED_MAX_WORDS
+    return any(len(key) >= 4 and len(site) >= 4 and (key in site or (site in key and (short or 2 * len(site) >= len(key))))
+               for site in keys)
+
+
+def _is_pipe(separator: str) -> bool:
+    return any(char in separator for char in "|｜ㅣ")
+
+
+def _is_section(segment: str, separator: str, site_cut: bool) -> bool:
+    """A short segment is a section label after a pipe, or between the headline and a site name already cut
+    (not after a colon: 'Kicker: Headline')."""
+    if ":" in separator or "：" in separator or _words(segment) > rules.SECTION_MAX_WORDS:
+        return False
+    return _is_pipe(separator) or site_cut
+
+
+def clean_title(title: str | None, site_names: list[str | None], labels: frozenset[str] = frozenset()) -> str | None:
+    """'Headline | Section | Site | 28.04.2023' -> 'Headline': drop leading and trailing segments that name
+    the site, a section or a date, keep every separator that is part of the headline ('Rückschlag - Liverpool
+    verliert')."""
+    title = _reader_text(html.unescape(title or ""))
+    if not title:
+        return None
+    keys = site_keys(site_names)
+    parenthesis = rules.TRAILING_PARENTHESIS.search(title)
+    if parenthesis and parenthesis.start() > 0:
+        words = parenthesis.group(1).split(None, 1)
+        if any(names_site(name, keys, labels) for name in (parenthesis.group(1), words[-1])):
+            title = title[:parenthesis.start()]
+    parts, separators = split_title(title)
+    for end in (-1, 0):  # the trailing segments, then the leading ones
+        site_cut = False
+        while len(parts) > 1:
+            named = _site_run(parts, separators, keys, labels, end)
+            if named:
+                site_cut = True
+            elif _is_section(parts[end], separators[end], site_cut) and _shorter_than_rest(parts, end):
+                named = 1
+            else:
+                break
+            for _ in range(named):
+                parts.pop(end)
+                separators.pop(end)
+    return _join(parts, separators) or None
+
+
+def _site_run(parts: list[str], separators: list[str], keys: set[str], labels: frozenset[str], end: int) -> int:
+    """How many segments at the title's end (-1) or start (0) spell the site's name together, if any:
+    'Home_Garden' is one site name cut in two by the underscore separator."""
+    for count in range(1, min(rules.SITE_MAX_SEGMENTS, len(parts) - 1) + 1):
+        if end == -1:
+            run = _join(parts[-count:], separators[len(separators) - count + 1:])
+        else:
+            run = _join(parts[:count], separators[:count - 1])
+        if names_site(run, keys, labels) and (count == 1 or _key(run) in keys):
+            return count
+    return 0
+
+
+def _shorter_than_rest(parts: list[str], end: int) -> bool:
+    """A section label is shorter than the headline it leaves."""
+    rest = parts[:-1] if end == -1 else parts[1:]
+    return len(normalized(parts[end])) <= len(normalized(" ".join(rest)))
+
+
+def repeated_labels(declared: list[str]) -> frozenset[str]:
+    """The segments a page's declared titles add around a shorter one: 'Politik' and 'Site' from
+    'Headline | Politik | Site' beside 'Headline'."""
+    labels: set[str] = set()
+    texts = [_reader_text(html.unescape(text)) for text in declared]
+    wholes = {normalized(text) for text in texts}
+    for text in texts:
+        parts, separators = split_title(text)
+        for cut in range(1, len(parts)):
+            head, tail = _join(parts[:cut], separators[:cut - 1]), _join(parts[cut:], separators[cut:])
+            if normalized(head) in wholes and normalized(head):
+                labels.update(_key(part) for part in parts[cut:] if _words(part) <= rules.SITE_MAX_WORDS)
+            if normalized(tail) in wholes and normalized(tail):
+                labels.update(_key(part) for part in parts[:cut] if _words(part) <= rules.SITE_MAX_WORDS)
+    return frozenset(labels - {""})
+
+
+def headline_runs(title: str, weak: bool = True) -> dict[str, str]:
+    """The runs of a title's segments that could be its headline, by normalized text: every contiguous run
+    at least as long (in words) as each segment it leaves out. `weak=False` splits at strong separators only
+    (a kicker joined by a colon stays with its headline)."""
+    title = _reader_text(html.unescape(title))
+    parts, separators = split_title(title)
+    if not weak:
+        parts, separators = _merge_weak(parts, separators)
+    runs: dict[str, str] = {}
+    for start in range(len(parts)):
+        for end in range(start + 1, len(parts) + 1):
+            text = _join(parts[start:end], separators[start:end - 1])
+            left_out = parts[:start] + parts[end:]
+            longest = all(_words(text) >= _words(part) or len(normalized(text)) >= len(normalized(part)) for part in left_out)
+            at_end = start == 0 or end == len(parts)
+            if _headline_sized(text) and (longest or (at_end and _words(text) >= rules.END_RUN_WORDS)):
+                runs.setdefault(normalized(text), text)
+    runs.pop("", None)
+    return runs
+
+
+def _merge_weak(parts: list[str], separators: list[str]) -> tuple[list[str], list[str]]:
+    merged, kept = [parts[0]], []
+    for separator, part in zip(separators, parts[1:]):
+        if rules.WEAK.fullmatch(separator):
+            merged[-1] += separator + part
+        else:
+            merged.append(part)
+            kept.append(separator)
+    return merged, kept
+
+
+def visible_headings(tree: lxml.html.HtmlElement) -> list[str]:
+    """Headline-sized heading texts: the <h1>s inside an article or main element first, then the other
+    <h1>s, the itemprop=headline elements, the <h2>s and the <h3>s, each in reading order."""
+    found: dict[str, list[str]] = {key: [] for key in ("story", *rules.HEADING_TAGS, "itemprop")}
+    for element in tree.iter(*rules.HEADING_TAGS):
+        text = _reader_text(element.text_content())
+        if text and _not_too_long(text):
+            in_story = element.tag == "h1" and any(ancestor.tag in html_rules.HEADLINE_CONTAINERS
+                                                   for ancestor in element.iterancestors())
+            found["story" if in_story else element.tag].append(text)
+    for element in tree.xpath("//*[@itemprop='headline']"):
+        text = _reader_text(element.text_content())
+        if text and _not_too_long(text):
+            found["itemprop"].append(text)
+    return [text for key in ("story", "h1", "itemprop", "h2", "h3") for text in found[key]]
+
+
+def _visible_run(tree: lxml.html.HtmlElement, runs: dict[str, str]) -> str | None:
+    """The longest of `runs` that some element of the page shows as its whole text."""
+    best: str | None = None
+    body = tree.find("body")
+    for element in (body if body is not None else tree).iter():
+        if not isinstance(element.tag, str) or element.tag in _SKIPPED:
+            continue
+        texts = [element.text] if element.text else []
+        if len(element) and all(isinstance(child.tag, str) and child.tag in _INLINE for child in element):
+            texts.append(element.text_content())
+        for text in texts:
+            match = runs.get(normalized(text))
+            if match and (best is None or _words(match) > _words(best)):
+                best = match
+    return best
+
+
+def _declared(metadata: PageMetadata) -> list[tuple[str, str]]:
+    """(source, raw title) for the declared titles that read as headlines (not a script pasted in <title>)."""
+    found = []
+    for source in rules.DECLARED_SOURCES:
+        text = metadata.titles.get(source)
+        if text and text.strip() and len(text) <= rules.MAX_HEADLINE_CHARS * 2 and "<" not in text:
+            found.append((source, text))
+    return found
+
+
+@dataclass
+class Visible:
+    """What the page shows of its declared titles, read before the body extraction prunes the tree."""
+    headings: list[str] = field(default_factory=list)  # headline-sized headings, <h1> first
+    shown: str | None = None  # the longest run of a declared title that an element shows as its whole text
+
+
+def _title_only(declared: list[tuple[str, str]]) -> bool:
+    """True when the page declares its title only in <title>: weak separators may cut a site name there."""
+    return [source for source, _ in declared] == ["title"]
+
+
+def _runs(declared: list[tuple[str, str]], weak: bool = True) -> dict[str, str]:
+    runs: dict[str, str] = {}
+    for _, text in declared:
+        for key, run in headline_runs(text, weak).items():
+            runs.setdefault(key, run)
+    return runs
+
+
+def _heading_match(headings: list[str], runs: dict[str, str], wholes: frozenset[str] = frozenset(),
+                   loose: dict[str, str] | None = None) -> str | None:
+    """The first heading that is one of `runs`; else a whole declared title (one of `wholes`) that a heading
+    shows after a kicker of a few words set apart only by type ('<span>US-Wahl</span> Headline'); else the
+    longest run of a heading's own segments that is one of `runs`, or of `loose` (the declared title's runs
+    at any separator): 'Kicker – Headline' beside 'Other kicker: Headline' shows 'Headline'."""
+    for heading in headings:
+        if normalized(heading) in runs:
+            return heading
+    for heading in headings:
+        first = normalized(split_title(heading)[0][0])
+        words = normalized(heading).split()
+        for cut in range(1, min(rules.SITE_MAX_WORDS, len(words) - rules.MIN_WORDS) + 1):
+            key = " ".join(words[cut:])
+            separated = " ".join(words[:cut]) == first  # a kicker set off by a separator: matched by runs below
+            if key in wholes and key in runs and _words(runs[key]) >= 3 and not separated:
+                return runs[key]
+    shared = []
+    for heading in headings:
+        whole = normalized(heading)
+        for key, run in headline_runs(heading, weak=False).items():
+            if key in runs or (loose and key != whole and key in loose):
+                shared.append(run)
+    return max(shared, key=_words) if shared else None
+
+
+def _strong_runs(declared: list[tuple[str, str]], site_names: list[str | None], labels: frozenset[str]) -> dict[str, str]:
+    """Runs split at strong separators, and each title with its site name and section labels cut off."""
+    runs = _runs(declared, weak=_title_only(declared))
+    for _, text in declared:  # a whole title of several segments shown on the page is a breadcrumb, not the headline
+        if len(split_title(_reader_text(html.unescape(text)))[0]) > 1:
+            runs.pop(normalized(text), None)
+    for _, text in declared:
+        cleaned = clean_title(text, site_names, labels)
+        if cleaned and _headline_sized(cleaned):
+            runs.setdefault(normalized(cleaned), cleaned)
+    return runs
+
+
+def read_visible(tree: lxml.html.HtmlElement, metadata: PageMetadata, site_names: list[str | None]) -> Visible:
+    """The page's headings, and, when none of them is a declared headline, the element that shows one.
+    (`site_names`: those known before the body is read.)"""
+    visible = Visible(headings=visible_headings(tree))
+    declared = _declared(metadata)
+    if declared:
+        runs = _strong_runs(declared, site_names, repeated_labels([text for _, text in declared]))
+        if not _heading_match(visible.headings, runs, frozenset(runs)):
+            visible.shown = _visible_run(tree, runs)
+    return visible
+
+
+def choose_title(metadata: PageMetadata, site_names: list[str | None], visible: Visible | None = None) -> str | None:
+    """The headline the reader sees (see the module's docstring)."""
+    if visible is None:
+        visible = Visible(headings=[metadata.headline] if metadata.headline else [])
+    declared = _declared(metadata)
+    labels = repeated_labels([text for _, text in declared])
+    every = {source: clean_title(text, site_names, labels) for source, text in declared}
+    cleaned = {source: text for source, text in every.items() if text and _headline_sized(text)}
+    short = next((text for text in every.values() if text and _not_too_long(text)), None)
+
+    # A visible heading that is a declared headline, the declared sources taken in priority order.
+    for source, text in declared:
+        runs = headline_runs(text, weak=_title_only(declared))
+        wholes = {normalized(text)}
+        if every.get(source) and _headline_sized(every[source]):
+            runs[normalized(every[source])] = every[source]
+            wholes.add(normalized(every[source]))
+        elif every.get(source) and visible.headings and normalized(visible.headings[0]) == normalized(every[source]):
+            return visible.headings[0]  # a one-word headline, 'Mozilla' from 'Mozilla - Wikipedia', shown first
+        match = _heading_match(visible.headings, runs, frozenset(wholes), headline_runs(text))
+        if match:
+            return match
+    headline = metadata.headline or next((text for text in visible.headings if _headline_sized(text)), None)
+    if headline and _title_only(declared) and every.get("title"):
+        words = _words(every["title"])
+        if words <= rules.SHORT_TITLE_WORDS and words < _words(headline):
+            return headline
+    if visible.shown:
+        return visible.shown
+    if cleaned:
+        votes: dict[str, int] = {}
+        for text in cleaned.values():
+            votes[normalized(text)] = votes.get(normalized(text), 0) + 1
+        best = max(votes.values())
+        return next(text for text in cleaned.values() if votes[normalized(text)] == best)
+    return headline or short
