@@ -99,8 +99,10 @@ def date_banner(text: str) -> str | None:
         if not iso:
             continue
         rest = (text[: match.start()] + " " + text[match.end():]).strip()
-        leftover = [token for token in cue_rules.DATE_BANNER_SEPARATORS.split(rest)
-                    if token and not cue_rules.DATE_BANNER_FILLER.match(token)]
+        # (A token longer than a banner's words is never filler: a sentence in a script written without
+        # spaces is one token of word characters.)
+        leftover = [token for token in cue_rules.DATE_BANNER_SEPARATORS.split(rest) if token and (
+            len(token) > MAX_DATE_BANNER_WORD_CHARS or not cue_rules.DATE_BANNER_FILLER.match(token))]
         if len(leftover) <= MAX_DATE_BANNER_WORDS and all(len(token) <= MAX_DATE_BANNER_WORD_CHARS for token in leftover):
             return iso
     return None
