@@ -25,6 +25,7 @@ from extractors.rules import page_types
 from extractors.rules.metadata import WIRE_SERVICES
 from extractors.text import normalize_whitespace
 
+
 @dataclass
 class PageMetadata:
     headline: str | None = None  # the visible <h1> headline
