@@ -20,6 +20,8 @@ from extractors.text import comparable_text, normalize_line
 MAX_DATE_BANNER_CHARS = 90
 # A date banner holds, besides its date, at most this many other words, none longer than the second.
 MAX_DATE_BANNER_WORDS, MAX_DATE_BANNER_WORD_CHARS = 4, 15
+# Words around a banner's date in Chinese or Japanese ("发表于", "京港台时间") are at most this many characters.
+MAX_UNSPACED_FILLER_CHARS = 8
 # A person's name has one to this many words.
 MAX_NAME_WORDS = 5
 # A credit names an agency or a publisher: a longer "name" is a sentence.
@@ -99,8 +101,10 @@ def date_banner(text: str) -> str | None:
         if not iso:
             continue
         rest = (text[: match.start()] + " " + text[match.end():]).strip()
-        leftover = [token for token in cue_rules.DATE_BANNER_SEPARATORS.split(rest)
-                    if token and not cue_rules.DATE_BANNER_FILLER.match(token)]
+        # (In a script written without spaces a sentence is one token: a long one is never filler.)
+        leftover = [token for token in cue_rules.DATE_BANNER_SEPARATORS.split(rest) if token and (
+            (len(token) > MAX_UNSPACED_FILLER_CHARS and cue_rules.UNSPACED_SCRIPT.search(token))
+            or not cue_rules.DATE_BANNER_FILLER.match(token))]
         if len(leftover) <= MAX_DATE_BANNER_WORDS and all(len(token) <= MAX_DATE_BANNER_WORD_CHARS for token in leftover):
             return iso
     return None

@@ -5,7 +5,7 @@
 page states it: a time with an offset is never converted to UTC (that would move an evening story to the
 next or previous day).
 
-`declared_published` reads the dates a page declares in its markup (JSON-LD, <meta>, <time>);
+`declared_dates` reads the dates a page declares in its markup (JSON-LD, <meta>, <time>);
 `choose_published` weighs them against the date in the title, htmldate's markup search and the date read
 in the text: the publication date, not the modification date, and not a date of a teaser in a list of
 related links.
@@ -24,7 +24,7 @@ from extractors.rules import metadata as cue_rules
 from extractors.rules import html as html_rules
 
 # A date with its time, as sources write it: "2024-02-20T09:20:00.000+0200", "2024-02-20 09:20:05Z",
-# "2024-02-20T09:20+02", "20240220T0920" is not read (no CMS writes it for a publication date).
+# "2024-02-20T09:20+02", "2024-2-5". The basic format ("20240220T0920") is not read.
 _ISO_DATETIME = re.compile(
     r"(?<!\d)(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})"
     r"(?:(?:T|\s+|T\s*)(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,]\d+)?)?"
@@ -47,15 +47,15 @@ def normalize_published(value: str | None) -> str | None:
     year, month, day = int(match["year"]), int(match["month"]), int(match["day"])
     if not (MIN_YEAR <= year <= MAX_YEAR and _valid_day(year, month, day)):
         return None
-    date = f"{year:04d}-{month:02d}-{day:02d}"
+    calendar_day = f"{year:04d}-{month:02d}-{day:02d}"
     if match["hour"] is None:
-        return date
+        return calendar_day
     hour, minute = int(match["hour"]), int(match["minute"])
     second = int(match["second"]) if match["second"] is not None else None
     if hour > 23 or minute > 59 or (second is not None and second > 59):
-        return date  # the day is good, the time is not: keep the day
+        return calendar_day  # the day is good, the time is not: keep the day
     time = f"{hour:02d}:{minute:02d}" + (f":{second:02d}" if second is not None else "")
-    return f"{date}T{time}{_offset(match['zone'])}"
+    return f"{calendar_day}T{time}{_offset(match['zone'])}"
 
 
 def _valid_day(year: int, month: int, day: int) -> bool:
@@ -93,7 +93,7 @@ class DateCandidate:
     """A date the page states, where it states it, and whether it says it is the publication date."""
 
     value: str  # normalised (see normalize_published)
-    source: str  # where it was read: "json-ld", "meta", "time", "title", "htmldate", "text"
+    source: str  # where it was read: "json-ld", "meta" or "time"
     published: bool = True  # False: declared as the modification date (dateModified, article:modified_time)
     lead: bool = False  # the first <time> of the page that may date the story: the date shown with it
 
@@ -143,13 +143,14 @@ def time_dates(times: list) -> list[DateCandidate]:
             continue
         marks = _marks(element)
         ancestors = list(element.iterancestors())
-        if any(ancestor.tag in date_rules.OTHER_DATE_TAGS or date_rules.TEASER_MARK.search(_marks(ancestor))
+        if any(ancestor.tag in date_rules.OTHER_DATE_TAGS or (
+                ancestor.tag not in date_rules.PAGE_TAGS and date_rules.TEASER_MARK.search(_marks(ancestor)))
                for ancestor in ancestors):
             continue
         if date_rules.MODIFIED_MARK.search(marks) or cue_rules.UPDATE_LABEL.search(_label(element)):
             ranked.append((3, order, DateCandidate(value, "time", published=False)))
             continue
-        lead = not any(candidate.source == "time" and candidate.published for _rank, _order, candidate in ranked)
+        lead = not any(candidate.published for _rank, _order, candidate in ranked)
         if date_rules.PUBLISHED_MARK.search(marks) or element.get("pubdate") is not None:
             ranked.append((0, order, DateCandidate(value, "time", lead=lead)))
         elif any(ancestor.tag == "article" for ancestor in ancestors):

@@ -166,9 +166,9 @@ def extract_html(html: str, url: str | None) -> HtmlExtraction:
     authors = page_authors(declared.authors, site_names,
                            lambda: {**find_bylines(tree), **script_bylines(story_text, STORY_SOURCES), "text": cues.authors})
     cues.add_credits(credited_agencies(authors))
-    # htmldate's quick search (markup, URL) is one candidate among the page's declarations; its extensive
-    # search of the page text costs more than it adds, since a date in the article text is read by the
-    # text cues anyway.
+    # The date: the page's declarations weighed against the date shown by the story (extractors.dates);
+    # htmldate's quick search (markup, URL) only for a page that declares none, and its extensive search of
+    # the page text (slow) only when nothing else, not even the text cues, dates the page.
     cues.published = choose_published(declared.dates, declared.titles, lambda extensive: find_date(
         tree, url=url, **set_date_params(extensive)), text_date=cues.published, text_updated=cues.updated)
     cues.outlet = outlet

@@ -22,6 +22,7 @@ from extractors.rules import html as html_rules
 from extractors.rules import page_types
 from extractors.text import normalize_whitespace
 
+
 @dataclass
 class PageMetadata:
     headline: str | None = None  # the visible <h1> headline

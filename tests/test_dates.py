@@ -232,3 +232,10 @@ def test_every_date_stored_from_the_seeds_and_fixtures_is_read_by_sqlite(tmp_pat
     assert len(dated) > 30, "the fixtures are dated pages"
     assert query(db, "select count(*) from articles where published is not null and date(published) is null")[0][0] == 0
     assert all(normalize_published(row[0]) == row[0] for row in dated), "stored as the normaliser writes them"
+
+
+def test_a_sentence_that_opens_with_a_cjk_date_is_no_date_banner():
+    from extractors.cues import date_banner
+
+    assert date_banner("2017年2月17日，山东省聊城市中级法院一审以故意伤害罪判处于欢无期徒刑。") is None
+    assert date_banner("《光明日报》（ 2022年02月13日 02版）") == "2022-02-13"

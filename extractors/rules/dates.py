@@ -16,12 +16,16 @@ JSON_LD_PUBLISHED_KEYS = ["datePublished", "dateCreated"]
 MODIFIED_META_NAMES = ["article:modified_time", "og:updated_time", "datemodified", "last-modified", "dcterms.modified",
                        "dc.date.modified", "lastmod"]
 
-# Elements whose <time> dates something other than the story: a teaser list, navigation, a sidebar, a
-# footer, a photo (its caption's date).
-OTHER_DATE_TAGS = frozenset({"a", "li", "nav", "aside", "footer", "figure", "figcaption"})
+# Elements whose <time> dates something other than the story: a link (a teaser), navigation, a sidebar, a
+# photo (its caption's date). Not <li> or <footer>: bylines are written as lists ("<ul class=meta><li><time>")
+# and as an article's own footer ("<footer class=entry-meta>") too; a teaser list is told by its links and marks.
+OTHER_DATE_TAGS = frozenset({"a", "nav", "aside", "figure", "figcaption"})
 
 # The text of a <time>, and the text just before it, read for a label ("Updated on"): this many characters.
 LABEL_CHARS = 40
+
+# Elements that hold the whole page: their classes describe the page's template ("has-sidebar"), not a part of it.
+PAGE_TAGS = frozenset({"html", "body"})
 
 # Class, id or itemprop of a container of other stories' teasers ("related-articles", "teaser", "sidebar").
 TEASER_MARK = re.compile(r"related|teaser|recommend|sidebar|more-?stories|also-?read|read-?more|popular|trending"

@@ -78,6 +78,9 @@ UPDATE_LABEL = re.compile(
     r"\b(?:(?:last\s+)?updated|modified|aktualisiert|geändert|mis à jour|actualizado|actualización|aggiornat[oa]|bijgewerkt"
     r"|oppdatert|opdateret|uppdaterad|zaktualizowano|atualizado|обновлено|обновлён)\b|更新|갱신|수정", _I)
 
+# Characters of scripts written without spaces between words (Chinese, Japanese kana).
+UNSPACED_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
 # Bylines on a line of their own: "by Jack Kim", "By Jane Doe and John Roe", "Von Anna Muster",
 # "par Jean Dupont", "door Jan Jansen". The name part is checked separately for name shape.
 BYLINE_LINE = re.compile(r"^\s*+(?:by|von|par|por|di|door|av|af|przez|autor(?:in)?:?|text:|written by|reporting by)\s++(?P<names>.{3,120}?)\s*+$", _I)
