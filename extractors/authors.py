@@ -38,6 +38,9 @@ PEOPLE_SOURCES = [*html_rules.AUTHOR_SOURCES[:html_rules.AUTHOR_SOURCES.index("b
                   *html_rules.AUTHOR_SOURCES[html_rules.AUTHOR_SOURCES.index("byline label") + 1:], *SCRIPT_SOURCES.values()]
 # JSON-LD author nodes typed as organisations are read with the "json-ld" source.
 JSON_LD_ORGANISATIONS = "json-ld organisation"
+# Sources deliberate enough that a login name in them is the author's handle ("jsteinhardt"): the
+# declarations and the surest byline markup.
+HANDLE_SOURCES = frozenset({"json-ld", "meta", "byline markup", "byline class"})
 # At most this many texts of one source are read (a long list of authors is still read whole).
 MAX_BYLINE_TEXTS = 30
 # A byline part longer than this is a sentence, not an organisation's name.
@@ -200,6 +203,7 @@ def byline_parts(text: str) -> list[str]:
     parts = []
     for part in (_UNCASED_SPLIT if _UNCASED.search(text) else _SPLIT).split(text):
         part = _MONTH_TAIL.sub("", author_rules.NAME_TAIL.sub("", (part or "").strip(" .:-–—|()[]\"'")))
+        part = author_rules.SPONSORED_TAIL.sub("", part)
         tokens = part.split()
         if len(tokens) >= 3 and tokens[-1].lower().rstrip(".") in cue_rules.MONTHS:
             part = " ".join(tokens[:-1])  # "Gary Marcus Dec" (its day on the next line)
@@ -229,8 +233,9 @@ def _name_only(part: str) -> str:
     return part
 
 
-def name_kind(name: str, keys: set[str]) -> str | None:
-    """What a byline part names: "person", "agency", "organisation", or None (a role, a button, initials)."""
+def name_kind(name: str, keys: set[str], handles: bool = False) -> str | None:
+    """What a byline part names: "person", "agency", "organisation", or None (a role, a button, initials).
+    With `handles`, a login name ("jsteinhardt", "q_admin") is a person's."""
     if author_rules.NOT_A_NAME.match(name) or author_rules.IMAGE_AGENCIES.search(name):
         return None
     if name.lower().rstrip(".") in cue_rules.MONTHS or date_banner(name):  # "Dec", "Dec. 19, 2025"
@@ -250,12 +255,16 @@ def name_kind(name: str, keys: set[str]) -> str | None:
         return "organisation" if sized else None
     if cue_rules.AUTHOR_ROLE_WORDS.search(name):
         return None
+    if handles and author_rules.LOGIN_HANDLE.fullmatch(name):
+        return "person"
     return "person" if looks_like_person_name(name) else None
 
 
-def read_bylines(texts: list[str], keys: set[str] = frozenset(), *, organisations: bool = False) -> Byline:
+def read_bylines(texts: list[str], keys: set[str] = frozenset(), *, organisations: bool = False,
+                 handles: bool = False) -> Byline:
     """The people, agencies and organisations that the byline texts of one source name. With
-    `organisations`, every name is one (JSON-LD organisation nodes)."""
+    `organisations`, every name is one (JSON-LD organisation nodes); with `handles`, login names are people
+    (see HANDLE_SOURCES)."""
     byline = Byline()
     for text in texts[:MAX_BYLINE_TEXTS]:
         if not isinstance(text, str) or not text.strip():
@@ -267,7 +276,7 @@ def read_bylines(texts: list[str], keys: set[str] = frozenset(), *, organisation
                 byline.add(kind, name)
             continue
         parts = byline_parts(text)
-        kinds = [name_kind(part, keys) for part in parts]
+        kinds = [name_kind(part, keys, handles) for part in parts]
         if len(parts) > 1 and kinds[0] == "organisation":
             # "hessenschau.de, Frankfurt, Germany": an organisation's credit with its place, no one else.
             byline.add("organisation", parts[0])
@@ -302,7 +311,7 @@ def choose_authors(candidates: dict[str, list[str]], site_names: list[str | None
     bylines: list[Byline] = []
     for source in PEOPLE_SOURCES:
         texts = candidates.get(source) or []
-        byline = read_bylines(texts, keys)
+        byline = read_bylines(texts, keys, handles=source in HANDLE_SOURCES)
         if source == "json-ld":
             for kind_name in read_bylines(candidates.get(JSON_LD_ORGANISATIONS) or [], keys, organisations=True).organisations:
                 byline.add("agency" if is_agency(kind_name) else "organisation", kind_name)

@@ -111,3 +111,10 @@ ORGANISATION_WORDS = re.compile(
 SCRIPT_AUTHOR_LABEL = re.compile(
     r"^\s*(?:автор(?:ы)?|текст|корреспондент|tác giả|phóng viên|bài|nhóm phóng viên|yazar|autorzy|szerző|συντάκτης)"
     r"\s*[:：]?\s*(?=\S)", _I)
+
+# A login name given as the author: one lower-case word, digits, dots, dashes or underscores allowed
+# ("jsteinhardt", "q_admin", "aawoods"). Read only from the surest author sources.
+LOGIN_HANDLE = re.compile(r"[a-z][a-z0-9_.-]{2,29}")
+
+# What a byline may add after the name and is no part of it: "Help Net Security Sponsored".
+SPONSORED_TAIL = re.compile(r"\s+(?:sponsored(?: content| post)?|advertorial|anzeige|paid post|partner content)$", _I)
