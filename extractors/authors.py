@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import lxml.html
 from trafilatura.json_metadata import normalize_authors
 
-from extractors.cues import canonical_credit, looks_like_person_name
+from extractors.cues import canonical_credit, date_banner, looks_like_person_name
 from extractors.rules import authors as author_rules
 from extractors.rules import html as html_rules
 from extractors.rules import metadata as cue_rules
@@ -38,6 +38,9 @@ PEOPLE_SOURCES = [*html_rules.AUTHOR_SOURCES[:html_rules.AUTHOR_SOURCES.index("b
                   *html_rules.AUTHOR_SOURCES[html_rules.AUTHOR_SOURCES.index("byline label") + 1:], *SCRIPT_SOURCES.values()]
 # JSON-LD author nodes typed as organisations are read with the "json-ld" source.
 JSON_LD_ORGANISATIONS = "json-ld organisation"
+# Sources deliberate enough that a login name in them is the author's handle ("jsteinhardt"): the
+# declarations and the surest byline markup.
+HANDLE_SOURCES = frozenset({"json-ld", "meta", "byline markup", "byline class"})
 # At most this many texts of one source are read (a long list of authors is still read whole).
 MAX_BYLINE_TEXTS = 30
 # A byline part longer than this is a sentence, not an organisation's name.
@@ -48,7 +51,8 @@ _UNCASED = re.compile(f"[{author_rules.UNCASED_LETTERS}]")
 _UNCASED_SPLIT = re.compile(r"[\s\u3000、，,;；/|｜]+")
 _URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)  # a profile link is no name
 _DESK_INITIALS = re.compile(r"^[^\W\d_]{1,3}$")
-_SPLIT = re.compile(rf"{cue_rules.AUTHOR_SEPARATORS.pattern}|\s*(?:\||/|•|·)\s*", re.IGNORECASE)
+_SPLIT = re.compile(rf"{cue_rules.AUTHOR_SEPARATORS.pattern}|\s*(?:\||/|•|·)\s*|\s*\(?\b(?:avec|with|mit|con|com)\s+",
+                    re.IGNORECASE)
 _MONTH_TAIL = re.compile(
     r"\s+(?:" + "|".join(sorted((re.escape(name) for name in cue_rules.MONTHS), key=len, reverse=True))
     + r")\.?\s+\d.*$", re.IGNORECASE)
@@ -132,9 +136,16 @@ def site_keys(site_names: list[str | None]) -> set[str]:
     return {_site_key(name) for name in site_names if name} - {""}
 
 
+# A name this long that is part of the site's host names the site: 'Luxury Travel Expert' ~
+# theluxurytravelexpert.com.
+MIN_SITE_KEY_CHARS = 8
+
+
 def names_a_site(name: str, keys: set[str]) -> bool:
     """'LTO', 'Condé Nast', 'MDR THÜRINGEN' name the site or its publisher; 'Zeitler' doesn't name zeit.de."""
-    return bool(keys) and (_site_key(name) in keys or _site_key(name.split()[0]) in keys)
+    key = _site_key(name)
+    return bool(keys) and bool(key) and (key in keys or _site_key(name.split()[0]) in keys or (
+        len(key) >= MIN_SITE_KEY_CHARS and any(key in site for site in keys)))
 
 
 @dataclass
@@ -191,15 +202,43 @@ def byline_parts(text: str) -> list[str]:
     text = cue_rules.AUTHOR_INITIALS.sub("", text)
     parts = []
     for part in (_UNCASED_SPLIT if _UNCASED.search(text) else _SPLIT).split(text):
-        part = _MONTH_TAIL.sub("", (part or "").strip(" .:-–—|()[]\"'"))
+        part = _MONTH_TAIL.sub("", author_rules.NAME_TAIL.sub("", (part or "").strip(" .:-–—|()[]\"'")))
+        part = author_rules.SPONSORED_TAIL.sub("", part)
+        tokens = part.split()
+        if len(tokens) >= 3 and tokens[-1].lower().rstrip(".") in cue_rules.MONTHS:
+            part = " ".join(tokens[:-1])  # "Gary Marcus Dec" (its day on the next line)
         if part:
             parts.append(part)
     return parts
 
 
-def name_kind(name: str, keys: set[str]) -> str | None:
-    """What a byline part names: "person", "agency", "organisation", or None (a role, a button, initials)."""
+def _name_only(part: str) -> str:
+    """A cased name without what a byline writes after it: "Aleš Vávra před 2 hodinami" -> "Aleš Vávra" (the
+    name ends at a lower-case word that is no particle, or a number), "Ben Silverman Games Editor" -> "Ben
+    Silverman" (a role after a name of two or three words)."""
+    tokens = part.split()
+    if len(tokens) < 3 or _UNCASED.search(part):
+        return part
+    kept = 0
+    for token in tokens:
+        if not (token[:1].isupper() or token.lower() in cue_rules.NAME_PARTICLES) or any(char.isdigit() for char in token):
+            break
+        kept += 1
+    if 2 <= kept < len(tokens):
+        return " ".join(tokens[:kept])
+    if author_rules.ROLE_PART.search(part) and not author_rules.ROLE_PART.fullmatch(part):
+        initial = len(tokens) > 3 and re.fullmatch(r"[A-Z]\.?", tokens[1])
+        particle = tokens[1].lower() in cue_rules.NAME_PARTICLES
+        return " ".join(tokens[:3 if initial or particle else 2])
+    return part
+
+
+def name_kind(name: str, keys: set[str], handles: bool = False) -> str | None:
+    """What a byline part names: "person", "agency", "organisation", or None (a role, a button, initials).
+    With `handles`, a login name ("jsteinhardt", "q_admin") is a person's."""
     if author_rules.NOT_A_NAME.match(name) or author_rules.IMAGE_AGENCIES.search(name):
+        return None
+    if name.lower().rstrip(".") in cue_rules.MONTHS or date_banner(name):  # "Dec", "Dec. 19, 2025"
         return None
     if is_agency(name):
         return "agency"
@@ -207,20 +246,25 @@ def name_kind(name: str, keys: set[str]) -> str | None:
         if is_uncased_name(name):
             return "person"
         return "organisation" if author_rules.ORGANISATION_WORDS.search(name) and len(name) <= 20 else None
-    if author_rules.ROLE_PART.match(name) or html_rules.NOT_A_PERSON.search(name) and _DESK_INITIALS.match(name):
+    sized = len(name) <= MAX_ORGANISATION_CHARS and len(name.split()) <= MAX_ORGANISATION_WORDS and not name.endswith(".")
+    if names_a_site(name, keys) and not _DESK_INITIALS.match(name):  # "SFist Contributor", "Luxury Travel Expert"
+        return "organisation" if sized else None
+    if author_rules.ROLE_PART.search(name) or html_rules.NOT_A_PERSON.search(name) and _DESK_INITIALS.match(name):
         return None
-    if names_a_site(name, keys) or author_rules.ORGANISATION_WORDS.search(name) or html_rules.NOT_A_PERSON.search(name):
-        if len(name) <= MAX_ORGANISATION_CHARS and len(name.split()) <= MAX_ORGANISATION_WORDS and not name.endswith("."):
-            return "organisation"
-        return None
+    if author_rules.ORGANISATION_WORDS.search(name) or html_rules.NOT_A_PERSON.search(name):
+        return "organisation" if sized else None
     if cue_rules.AUTHOR_ROLE_WORDS.search(name):
         return None
+    if handles and author_rules.LOGIN_HANDLE.fullmatch(name):
+        return "person"
     return "person" if looks_like_person_name(name) else None
 
 
-def read_bylines(texts: list[str], keys: set[str] = frozenset(), *, organisations: bool = False) -> Byline:
+def read_bylines(texts: list[str], keys: set[str] = frozenset(), *, organisations: bool = False,
+                 handles: bool = False) -> Byline:
     """The people, agencies and organisations that the byline texts of one source name. With
-    `organisations`, every name is one (JSON-LD organisation nodes)."""
+    `organisations`, every name is one (JSON-LD organisation nodes); with `handles`, login names are people
+    (see HANDLE_SOURCES)."""
     byline = Byline()
     for text in texts[:MAX_BYLINE_TEXTS]:
         if not isinstance(text, str) or not text.strip():
@@ -232,12 +276,16 @@ def read_bylines(texts: list[str], keys: set[str] = frozenset(), *, organisation
                 byline.add(kind, name)
             continue
         parts = byline_parts(text)
-        kinds = [name_kind(part, keys) for part in parts]
+        kinds = [name_kind(part, keys, handles) for part in parts]
         if len(parts) > 1 and kinds[0] == "organisation":
             # "hessenschau.de, Frankfurt, Germany": an organisation's credit with its place, no one else.
             byline.add("organisation", parts[0])
             continue
         for part, kind in zip(parts, kinds):
+            if kind in (None, "person"):
+                name = _name_only(part)
+                if name != part and name_kind(name, keys) == "person":
+                    part, kind = name, "person"
             if kind:
                 byline.add(kind, part)
     return byline
@@ -263,7 +311,7 @@ def choose_authors(candidates: dict[str, list[str]], site_names: list[str | None
     bylines: list[Byline] = []
     for source in PEOPLE_SOURCES:
         texts = candidates.get(source) or []
-        byline = read_bylines(texts, keys)
+        byline = read_bylines(texts, keys, handles=source in HANDLE_SOURCES)
         if source == "json-ld":
             for kind_name in read_bylines(candidates.get(JSON_LD_ORGANISATIONS) or [], keys, organisations=True).organisations:
                 byline.add("agency" if is_agency(kind_name) else "organisation", kind_name)

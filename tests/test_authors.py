@@ -97,3 +97,30 @@ def test_share_buttons_profile_links_roles_and_desk_initials_are_never_authors()
     # A name is not cut at a month name: "Tom May" keeps his surname; a date after it goes.
     assert choose_authors({"byline class": ["Tom May"]}, []) == ["Tom May"]
     assert choose_authors({"byline class": ["Russell Miller Dec 20, 2025"]}, []) == ["Russell Miller"]
+
+
+def test_a_name_ends_where_the_byline_goes_on():
+    assert choose_authors({"byline markup": ["Aleš Vávra před 2 hodinami"]}, []) == ["Aleš Vávra"]
+    assert choose_authors({"byline markup": ["Ben Silverman Games Editor"]}, []) == ["Ben Silverman"]
+    assert choose_authors({"byline class": ["Niko Matsakis on behalf of the Vision Doc group"]}, []) == ["Niko Matsakis"]
+    assert choose_authors({"byline label": ["Martin Untersinger (avec Damien Leloup et Morgane Tual)"]}, []) == [
+        "Martin Untersinger", "Damien Leloup", "Morgane Tual"]
+    assert choose_authors({"byline class": ["Help Net Security Sponsored"]}, ["Help Net Security"]) == ["Help Net Security"]
+    # An organisation's own words are not cut: "The Currency editors", a site named "Luxury Travel Expert".
+    assert choose_authors({"byline class": ["The Currency editors"]}, []) == ["The Currency editors"]
+    assert choose_authors({"byline class": ["Luxury Travel Expert"]}, ["theluxurytravelexpert.com", "theluxurytravelexpert"]) == [
+        "Luxury Travel Expert"]
+
+
+def test_a_login_name_is_an_author_only_where_the_page_declares_it():
+    assert choose_authors({"json-ld": ["stephenlega"]}, []) == ["stephenlega"]
+    assert choose_authors({"byline class": ["jsteinhardt"]}, []) == ["jsteinhardt"]
+    assert choose_authors({"byline class (loose)": ["jsteinhardt"]}, []) == []
+    assert choose_authors({"json-ld": ["admin"]}, []) == []
+
+
+def test_json_ld_wrapped_in_cdata_names_its_author_organisation():
+    script = ('<script type="application/ld+json"><![CDATA[{"@context": "https://schema.org", "@type": "Article", '
+              '"author": {"@type": "Organization", "name": "Contributors to Wikimedia projects"}}]]></script>')
+    assert authors_of(f"<article><h1>Neuseeland</h1><p>{STORY}</p></article>", head=script,
+                      url="https://en.wiki.example/wiki/NZ") == ["Contributors to Wikimedia projects"]

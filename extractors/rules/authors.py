@@ -57,13 +57,19 @@ UNCASED_NOT_NAMES = re.compile(
     r"文章|报道|報道|图|圖|代码|新闻|新聞|发自|發自|告诉|告訴|表示|记者|網絡|网络|出版|公司|"
     r"기자|사진|편집|관리자)")
 
-# Roles and titles after or before a name inside a byline: "Jane Doe, Senior Reporter", "MD", "PhD".
-# Such a part is left out; it is neither a person nor an organisation.
+# Roles and titles after or before a name inside a byline: "Jane Doe, Senior Reporter", "Trial Attorney",
+# "MD", "PhD". A part that ends with one is left out; it is neither a person nor an organisation.
 ROLE_PART = re.compile(
-    r"^(?:(?:senior|chief|staff|contributing|managing|deputy|executive|associate|freelance|former|guest|special)\s+)*"
-    r"(?:reporter|correspondent|editor|writer|contributor|columnist|journalist(?:in)?|redakteur(?:in)?|korrespondent(?:in)?"
-    r"|autor(?:in)?|autoren|autorinnen|authors?|auteurs?|autora|autores|autore|autori|photographer|fotograf(?:in)?"
+    r"(?:^|\s)(?:reporter|correspondent|editor|writer|contributor|columnist|journalist(?:in)?|redakteur(?:in)?"
+    r"|korrespondent(?:in)?|autor(?:in)?|autoren|autorinnen|authors?|auteurs?|autora|autores|autore|autori"
+    r"|photographer|fotograf(?:in)?|attorney|lawyer|consultant|founder|co-founder|ceo|cto|cfo|director|manager|executive"
+    r"|officer|president|professor|analyst|strategist|specialist|expert|researcher|scientist|engineer|developer|designer"
+    r"|dietitian|nutritionist|therapist|physician|nurse|coach|instructor|student|intern|producer|host|anchor|presenter"
     r"|md|phd|ph\.?d\.?|m\.?d\.?|rd|ms|msc|mba|cpa|esq|jr|sr|dr|prof)\.?$", _I)
+
+# What follows a name in a byline and is no part of it: "Niko Matsakis on behalf of the Vision Doc group",
+# "Alyssa Maio on", "FlowGuard EMEA on 04-ago-2021", "Jane Doe at Reuters", "Jane Doe via Getty".
+NAME_TAIL = re.compile(r"\s+(?:on behalf of|on|at|via|in|is|was)(?:\s.*)?$")
 
 # Parts of a byline that are no one's name: share and follow buttons, links to a profile, form labels,
 # counters. A text that is only these names nobody.
@@ -71,8 +77,9 @@ NOT_A_NAME = re.compile(
     r"^(?:follow|folgen|abonnieren|subscribe|share|teilen|tweet|email|e-mail|mail|print|drucken|facebook|twitter|x|"
     r"linkedin|instagram|whatsapp|telegram|pinterest|reddit|threads|bluesky|youtube|tiktok|rss|"
     r"full bio|bio|view (?:all )?(?:posts|articles|profile)|all posts|read more|more|mehr|profile|profil|"
-    r"about(?: the author)?|contact|kontakt|name|administrator|admin|anonymous|guest|unknown|"
-    r"follow author|author|autor|updated|published|share this article|copy link|link kopieren)$", _I)
+    r"(?:more )?about(?: the author| \S+(?: \S+)?)?|contact|kontakt|name|administrator|admin|anonymous|guest|unknown|"
+    r"follow author|author|autor|updated|published|share this article|copy link|link kopieren|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|today|heute)$", _I)
 
 # A text that is a photo or image credit, not a byline: "Image: Getty Images", "Foto: dpa", "Photo by
 # Jane Doe/Reuters", "Bild: Keystone", "图片：新华社", "사진=연합뉴스", "Фото: ТАСС", "Ảnh: Minh Anh".
@@ -95,7 +102,7 @@ ORGANISATION_WORDS = re.compile(
     r"|nachrichten|news|online|zeitung|magazin|magazine|media|medien|presse|press|radio|tv|rundfunk|deutsche welle"
     r"|noticias|notizie|nouvelles|nieuws|redacci[oó]n|r[ée]daction|redazione|redactie|diario|peri[oó]dico"
     r"|blog|group|company|institute|university|college|center|centre|council|association|foundation|society"
-    r"|services|solutions|studio|labs?|agency|contributors|projects|official|admin)\b"
+    r"|services|solutions|studio|labs?|agency|contributors|projects|official|admin|network|publishers?)\b"
     r"|\.(?:de|com|at|ch|org|net|fr|es|it|nl|uk|eu|pl|info|io|co|ai|dev)\b"
     r"|(?:编辑部|編輯部|新闻|新聞|日报|日報|晚报|晚報|网站|網站|政府|报社|報社|电视台|電視台|通讯社|通訊社)", _I)
 
@@ -104,3 +111,10 @@ ORGANISATION_WORDS = re.compile(
 SCRIPT_AUTHOR_LABEL = re.compile(
     r"^\s*(?:автор(?:ы)?|текст|корреспондент|tác giả|phóng viên|bài|nhóm phóng viên|yazar|autorzy|szerző|συντάκτης)"
     r"\s*[:：]?\s*(?=\S)", _I)
+
+# A login name given as the author: one lower-case word, digits, dots, dashes or underscores allowed
+# ("jsteinhardt", "q_admin", "aawoods"). Read only from the surest author sources.
+LOGIN_HANDLE = re.compile(r"[a-z][a-z0-9_.-]{2,29}")
+
+# What a byline may add after the name and is no part of it: "Help Net Security Sponsored".
+SPONSORED_TAIL = re.compile(r"\s+(?:sponsored(?: content| post)?|advertorial|anzeige|paid post|partner content)$", _I)

@@ -121,7 +121,7 @@ BYLINE_DISCARD_ATTRIBUTES: dict[str, re.Pattern[str]] = {
 # (agency fact-check pages), "<p>By <a>Jane Doe</a></p>". Matched against an element's leading text.
 BYLINE_LABEL = re.compile(
     r"(?:autor(?:in)?(?:\s*/\s*autor(?:in)?)?|autoren|autorinnen|author|authors|auteur|auteurs|autora|autores|autore|autori"
-    r"|written by|by|von|text|texte|par|por|door|av)\b\s*:?",
+    r"|(?:written|article|post|story|words|posted|published|reported|reporting)\s+by|by|von|text|texte|par|por|door|av)\b\s*:?",
     re.IGNORECASE)
 
 # The label is not read in links, buttons and menus ("<a href=/autoren>Autoren</a>" in a site menu). When
