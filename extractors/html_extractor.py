@@ -22,6 +22,7 @@ from extractors.cues import TextCues, read_text_cues
 from extractors import titles
 from extractors.metadata import PageMetadata, choose_authors, clean_outlet, find_bylines, read_metadata, title_date
 from extractors.rules import page_types
+from extractors.rules import titles as title_rules
 from extractors.text import comparable_text
 from extractors.text_cleaner import strip_boilerplate_lines
 
@@ -123,6 +124,15 @@ def cue_candidates(choice: BodyChoice) -> list[str]:
     return [block.text for block in choice.dropped if first <= block.index <= last and len(block.text) <= MAX_CUE_CHARS]
 
 
+def headline_above_story(blocks: list[Block], choice: BodyChoice) -> str | None:
+    """The headline set just above the story, for pages that neither declare nor mark one."""
+    if not choice.kept:
+        return None
+    first = choice.kept[0].index
+    nearby = blocks[max(0, first - title_rules.BLOCKS_ABOVE_STORY):first + 1]
+    return titles.headline_above_story([(block.text, block.in_heading, block.link_density) for block in nearby])
+
+
 def extract_html(html: str, url: str | None) -> HtmlExtraction:
     tree = parse_html(html)
     declared = read_metadata(tree)  # before trafilatura, which may prune the tree it is given
@@ -159,7 +169,8 @@ def extract_html(html: str, url: str | None) -> HtmlExtraction:
         sitename = None  # a bare host or IP address is not an outlet's name
     outlet = site_name or publisher or sitename or cues.outlet or outlet_from_host(url)
     site_names = [site_name, publisher, sitename, cues.outlet, host, outlet_from_host(url)]
-    title = titles.choose_title(declared, site_names, visible) or titles.clean_title(extract_title(tree), site_names)
+    title = titles.choose_title(declared, site_names, visible) or headline_above_story(blocks, choice) \
+        or titles.clean_title(extract_title(tree), site_names)
     authors = (choose_authors(declared.authors, site_names)
                or choose_authors({**find_bylines(tree), "text": cues.authors}, site_names))
     # Dates the page declares (markup, then a date in its title) beat htmldate's quick search (markup,

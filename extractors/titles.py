@@ -351,3 +351,20 @@ def choose_title(metadata: PageMetadata, site_names: list[str | None], visible: 
         best = max(votes.values())
         return next(text for text in cleaned.values() if votes[normalized(text)] == best)
     return headline or short
+
+
+def headline_above_story(candidates: list[tuple[str, bool, float]]) -> str | None:
+    """For a page that declares no usable title and shows no headline heading: the headline set just above
+    its story. `candidates` are the text blocks from a few before the story's first block up to it, each
+    with whether it is a heading and its link density; the nearest heading wins, else the nearest short
+    line that reads as a headline (no closing full stop, few links)."""
+    usable = [(text.strip(), heading) for text, heading, links in candidates
+              if links < rules.MAX_HEADLINE_LINK_DENSITY and _headline_sized(text.strip())
+              and _words(text) <= rules.MAX_BLOCK_HEADLINE_WORDS and not rules.DATE_SEGMENT.search(text)]
+    for text, heading in reversed(usable):
+        if heading:
+            return text
+    for text, _ in reversed(usable):
+        if not text.endswith((".", ",", ";", ":")) and _words(text) >= rules.MIN_BLOCK_HEADLINE_WORDS:
+            return text
+    return None

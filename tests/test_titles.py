@@ -10,7 +10,7 @@ import pytest
 
 from extractors import extract
 from extractors.metadata import read_metadata
-from extractors.titles import choose_title, clean_title, read_visible, repeated_labels, split_title
+from extractors.titles import choose_title, clean_title, headline_above_story, read_visible, repeated_labels, split_title
 
 ARTICLE = ("The council decided on Monday that the new bridge over the river will only be built next year, because "
            "the costs have risen sharply and the council is still waiting for a review of the figures. ") * 4
@@ -160,3 +160,13 @@ def test_extract_reads_the_title_before_the_body_is_pruned():
             + meta("og:site_name", "The Herald") + "</head><body><nav><a href='/'>Home</a></nav>"
             f"<article><h1>Bridge delayed to next year</h1><p>{ARTICLE}</p></article></body></html>")
     assert extract(html, "https://www.herald.example/a/1", content_type="text/html").title == "Bridge delayed to next year"
+
+
+def test_a_page_without_declared_title_or_heading_takes_the_headline_above_its_story():
+    assert headline_above_story([("Home News Sport Weather", False, 1.0), ("Monday, 14 January 2008", False, 0.0),
+                                 ("Bridge delayed to next year", False, 0.0), (ARTICLE, False, 0.0)]) == \
+        "Bridge delayed to next year"
+    # A heading above the story beats a closer short line; a sentence is not a headline.
+    assert headline_above_story([("Bridge delayed to next year", True, 0.0), ("By Jane Doe", False, 0.0),
+                                 (ARTICLE, False, 0.0)]) == "Bridge delayed to next year"
+    assert headline_above_story([("The council met on Monday.", False, 0.0), (ARTICLE, False, 0.0)]) is None

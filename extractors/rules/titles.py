@@ -69,3 +69,11 @@ HEADING_TAGS = ("h1", "h2", "h3")
 # A visible headline longer than this is a paragraph, not a headline.
 MAX_HEADLINE_WORDS = 40
 MAX_HEADLINE_CHARS = 300
+
+# A page without a usable declared title or headline heading: its headline is looked for among this many
+# text blocks above the story's first block (and that block itself). A headline block is mostly not links,
+# and has this many words.
+BLOCKS_ABOVE_STORY = 4
+MAX_HEADLINE_LINK_DENSITY = 0.5
+MIN_BLOCK_HEADLINE_WORDS = 3
+MAX_BLOCK_HEADLINE_WORDS = 25
