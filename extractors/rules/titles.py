@@ -76,4 +76,12 @@ MAX_HEADLINE_CHARS = 300
 BLOCKS_ABOVE_STORY = 4
 MAX_HEADLINE_LINK_DENSITY = 0.5
 MIN_BLOCK_HEADLINE_WORDS = 3
-MAX_BLOCK_HEADLINE_WORDS = 25
+MAX_BLOCK_WORDS = 25
+
+# A title with markup or script in it ("Headline</titavaScript...", "document.write(") is a broken page's.
+CODE_IN_TITLE = re.compile(r"[<{}]|\bfunction\s*\(|\bdocument\.|\bwindow\.")
+
+# A <title> declared nowhere else is taken as the headline only when at least this share of its words of
+# this many characters or more occur in the story; else the headline above the story is looked for.
+CONTENT_WORD_CHARS = 4
+ABOUT_THE_STORY_SHARE = 0.5
