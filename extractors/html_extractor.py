@@ -24,6 +24,7 @@ from extractors.authors import STORY_SOURCES, credited_agencies, find_bylines, p
 from extractors.dates import choose_published
 from extractors.metadata import PageMetadata, clean_outlet, read_metadata
 from extractors.rules import page_types
+from extractors.rules import titles as title_rules
 from extractors.text import comparable_text
 from extractors.text_cleaner import strip_boilerplate_lines
 
@@ -125,6 +126,16 @@ def cue_candidates(choice: BodyChoice) -> list[str]:
     return [block.text for block in choice.dropped if first <= block.index <= last and len(block.text) <= MAX_CUE_CHARS]
 
 
+def headline_above_story(blocks: list[Block], choice: BodyChoice, story: str, title: str | None) -> str | None:
+    """The headline set just above the story, for pages that neither declare nor mark one, or whose <title>
+    does not speak of the story."""
+    if not choice.kept:
+        return None
+    first = choice.kept[0].index
+    nearby = blocks[max(0, first - title_rules.BLOCKS_ABOVE_STORY):first + 1]
+    return titles.headline_above_story([(block.text, block.in_heading, block.link_density) for block in nearby], story, title)
+
+
 def extract_html(html: str, url: str | None) -> HtmlExtraction:
     tree = parse_html(html)
     declared = read_metadata(tree)  # before trafilatura, which may prune the tree it is given
@@ -161,7 +172,12 @@ def extract_html(html: str, url: str | None) -> HtmlExtraction:
         sitename = None  # a bare host or IP address is not an outlet's name
     outlet = site_name or publisher or sitename or cues.outlet or outlet_from_host(url)
     site_names = [site_name, publisher, sitename, cues.outlet, host, outlet_from_host(url)]
-    title = titles.choose_title(declared, site_names, visible) or titles.clean_title(extract_title(tree), site_names)
+    title = titles.choose_title(declared, site_names, visible)
+    if titles.doubtful(title, declared, visible, text):
+        title = headline_above_story(blocks, choice, text, title) or title
+    if not title:
+        fallback = extract_title(tree)
+        title = None if not fallback or title_rules.CODE_IN_TITLE.search(fallback) else titles.clean_title(fallback, site_names)
     story_text = "\n".join(paragraphs + cue_candidates(choice))
     authors = page_authors(declared.authors, site_names,
                            lambda: {**find_bylines(tree), **script_bylines(story_text, STORY_SOURCES), "text": cues.authors})

@@ -23,7 +23,9 @@ from dataclasses import dataclass, field
 
 import lxml.html
 
+from extractors.cues import parse_date
 from extractors.metadata import PageMetadata, _key, _reader_text
+from extractors.rules.metadata import BYLINE_LINE
 from extractors.rules import html as html_rules
 from extractors.rules import titles as rules
 
@@ -239,7 +241,7 @@ def _declared(metadata: PageMetadata) -> list[tuple[str, str]]:
     found = []
     for source in rules.DECLARED_SOURCES:
         text = metadata.titles.get(source)
-        if text and text.strip() and len(text) <= rules.MAX_HEADLINE_CHARS * 2 and "<" not in text:
+        if text and text.strip() and len(text) <= rules.MAX_HEADLINE_CHARS * 2 and not rules.CODE_IN_TITLE.search(text):
             found.append((source, text))
     return found
 
@@ -351,3 +353,58 @@ def choose_title(metadata: PageMetadata, site_names: list[str | None], visible: 
         best = max(votes.values())
         return next(text for text in cleaned.values() if votes[normalized(text)] == best)
     return headline or short
+
+
+def headline_above_story(candidates: list[tuple[str, bool, float]], story: str, title: str | None = None) -> str | None:
+    """For a page that declares no usable title and shows no headline heading, or whose <title> does not
+    speak of its story: the headline set just above the story. `candidates` are the text blocks from a few
+    before the story's first block up to it, each with whether it is a heading and its link density. The
+    nearest heading wins, else the nearest short line that reads as a headline (no closing full stop, few
+    links, not a date or a byline); either must speak of the story more than `title` does."""
+    usable = []
+    for text, heading, links in candidates:
+        text = text.strip()
+        words = _words(text)
+        if links >= rules.MAX_HEADLINE_LINK_DENSITY or not rules.MIN_BLOCK_HEADLINE_WORDS <= words <= rules.MAX_BLOCK_WORDS:
+            continue
+        if title and (normalized(title) in normalized(text) or normalized(text) in normalized(title)):
+            continue  # the title itself, or it with a section label: the title stands
+        if rules.DATE_SEGMENT.search(text) or parse_date(text) or BYLINE_LINE.match(text):
+            continue
+        rest = story.replace(text, " ", 1)
+        if about_the_story(text, rest) and (title is None or _story_share(text, rest) > _story_share(title, rest)):
+            usable.append((text, heading))
+    for text, heading in reversed(usable):
+        if heading:
+            return text
+    for text, _ in reversed(usable):
+        if not text.endswith((".", ",", ";", ":")):
+            return text
+    return None
+
+
+def doubtful(title: str | None, metadata: PageMetadata, visible: Visible, story: str) -> bool:
+    """True when there is no title, or when it comes from a <title> declared nowhere else (often the site's
+    or section's name, the same on every page) and does not speak of the story, unless a heading shows it
+    and it is longer than a section's name."""
+    if not title:
+        return True
+    if [source for source, _ in _declared(metadata)] not in (["title"], []):
+        return False
+    shown = normalized(title) in {normalized(heading) for heading in visible.headings}
+    return not about_the_story(title, story) and not (shown and _words(title) > rules.SHORT_TITLE_WORDS)
+
+
+def _story_share(title: str, story: str) -> float:
+    """The share of the title's longer words that occur in the story (1.0 for a title without any)."""
+    words = {word for word in normalized(title).split() if len(word) >= rules.CONTENT_WORD_CHARS}
+    if not words:
+        return 1.0
+    text = normalized(story)
+    return sum(word in text for word in words) / len(words)
+
+
+def about_the_story(title: str, story: str) -> bool:
+    """True when most of the title's longer words occur in the story: a headline speaks of its story, a
+    site or section name ("Local Sports Wire") does not."""
+    return _story_share(title, story) >= rules.ABOUT_THE_STORY_SHARE

@@ -10,7 +10,8 @@ import pytest
 
 from extractors import extract
 from extractors.metadata import read_metadata
-from extractors.titles import choose_title, clean_title, read_visible, repeated_labels, split_title
+from extractors.titles import (Visible, about_the_story, choose_title, clean_title, doubtful, headline_above_story, read_visible,
+                               repeated_labels, split_title)
 
 ARTICLE = ("The council decided on Monday that the new bridge over the river will only be built next year, because "
            "the costs have risen sharply and the council is still waiting for a review of the figures. ") * 4
@@ -160,3 +161,33 @@ def test_extract_reads_the_title_before_the_body_is_pruned():
             + meta("og:site_name", "The Herald") + "</head><body><nav><a href='/'>Home</a></nav>"
             f"<article><h1>Bridge delayed to next year</h1><p>{ARTICLE}</p></article></body></html>")
     assert extract(html, "https://www.herald.example/a/1", content_type="text/html").title == "Bridge delayed to next year"
+
+
+STORY = ("The bridge over the river will be delayed to next year, the council said on Monday. The costs of the "
+         "bridge have risen sharply and the council is waiting for a review before the work can start.")
+
+
+def test_a_page_without_declared_title_or_heading_takes_the_headline_above_its_story():
+    assert headline_above_story([("Home News Sport Weather", False, 1.0), ("Monday, 14 January 2008", False, 0.0),
+                                 ("Bridge delayed to next year", False, 0.0), (STORY, False, 0.0)], STORY) == \
+        "Bridge delayed to next year"
+    # A heading above the story beats a closer short line; a sentence, a date or a byline is not a headline.
+    assert headline_above_story([("Bridge delayed to next year", True, 0.0), ("Council costs review start", False, 0.0),
+                                 (STORY, False, 0.0)], STORY) == "Bridge delayed to next year"
+    assert headline_above_story([("The council met on Monday.", False, 0.0), ("By Jane Doe, Staff Writer", False, 0.0),
+                                 ("1:23 p.m. December 31, 2007", False, 0.0), (STORY, False, 0.0)], STORY) is None
+    # A line that does not speak of the story ("Premium Article !") does not replace a title.
+    assert headline_above_story([("Premium Article today", True, 0.0), (STORY, False, 0.0)], STORY,
+                                "Bridge delayed to next year") is None
+
+
+def test_a_title_only_page_whose_title_names_only_the_site_or_section_is_doubtful():
+    title_only = read_metadata(page("<title>Local Sports Wire</title>"))
+    assert about_the_story("Bridge delayed to next year", STORY)
+    assert not about_the_story("Local Sports Wire", STORY)
+    assert doubtful("Local Sports Wire", title_only, Visible(headings=["Local Sports Wire"]), STORY)
+    assert not doubtful("Bridge delayed to next year", title_only, Visible(), STORY)
+    # An editorial headline declared beside <title> is never second-guessed.
+    declared = read_metadata(page(meta("og:title", "Local Sports Wire") + "<title>Local Sports Wire</title>"))
+    assert not doubtful("Local Sports Wire", declared, Visible(), STORY)
+    assert doubtful(None, declared, Visible(), STORY)

@@ -69,3 +69,19 @@ HEADING_TAGS = ("h1", "h2", "h3")
 # A visible headline longer than this is a paragraph, not a headline.
 MAX_HEADLINE_WORDS = 40
 MAX_HEADLINE_CHARS = 300
+
+# A page without a usable declared title or headline heading: its headline is looked for among this many
+# text blocks above the story's first block (and that block itself). A headline block is mostly not links,
+# and has this many words.
+BLOCKS_ABOVE_STORY = 4
+MAX_HEADLINE_LINK_DENSITY = 0.5
+MIN_BLOCK_HEADLINE_WORDS = 3
+MAX_BLOCK_WORDS = 25
+
+# A title with markup or script in it ("Headline</titavaScript...", "document.write(") is a broken page's.
+CODE_IN_TITLE = re.compile(r"[<{}]|\bfunction\s*\(|\bdocument\.|\bwindow\.")
+
+# A <title> declared nowhere else is taken as the headline only when at least this share of its words of
+# this many characters or more occur in the story; else the headline above the story is looked for.
+CONTENT_WORD_CHARS = 4
+ABOUT_THE_STORY_SHARE = 0.5
