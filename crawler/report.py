@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from crawler.corpus import STORE_ERROR_STAT
+from crawler.middlewares import ROBOTS_TXT_RESPONSES
 from newsdesk.corpus.store import RunCounts
 
 # Requests refused by policy, as counted by whoever refused them: Scrapy's robots.txt and offsite middlewares,
@@ -39,7 +40,8 @@ class CrawlReport:
             elapsed = float(stats.get("elapsed_time_seconds", 0) or 0)
         first, last = stats.get("newsdesk/first_stored_at"), stats.get("newsdesk/last_stored_at")
         return cls(
-            pages_fetched=stats.get("downloader/response_count", 0),
+            # robots.txt responses are not pages (nor counted in --max-pages): see PageBudgetMiddleware
+            pages_fetched=stats.get("downloader/response_count", 0) - stats.get(ROBOTS_TXT_RESPONSES, 0),
             articles_new=stats.get("newsdesk/new", 0),
             articles_updated=stats.get("newsdesk/updated", 0),
             articles_unchanged=stats.get("newsdesk/unchanged", 0),

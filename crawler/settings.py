@@ -62,6 +62,8 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "crawler.middlewares.RedirectLimitMiddleware": 600,
     "crawler.middlewares.RedirectLoopMiddleware": 650,  # sees 3xx responses before RedirectLimitMiddleware (600)
+    # After every middleware that may drop a request: what it counts is really sent.
+    "crawler.middlewares.PageBudgetMiddleware": 900,
     # Next to the downloader: sees every response as fetched, before decompression (590), redirects and retries.
     "crawler.middlewares.WarcOutputMiddleware": 950,
 }
@@ -71,6 +73,7 @@ EXTENSIONS = {"crawler.extensions.CrawlProgress": 500}
 # Where the corpus lives and how long a stored article is trusted before it is revalidated.
 NEWSDESK_DB = "data/articles.db"
 NEWSDESK_RECRAWL_AFTER = 24 * 3600  # seconds
+NEWSDESK_MAX_PAGES = 0  # `--max-pages`: send at most this many requests (robots.txt not counted); 0: no limit
 NEWSDESK_PROGRESS_INTERVAL = 2.0  # seconds between progress lines
 # Extraction runs in this many worker processes (-1: one per CPU; 0: in the crawl process itself).
 NEWSDESK_EXTRACT_WORKERS = -1

@@ -271,3 +271,14 @@ def test_crawled_articles_join_stories_and_a_copy_under_another_url_names_its_or
         assert first["copy_of"] is None and all(copy["copy_of"] == first["id"] for copy in copies), title
     assert len({same[0]["story_id"] for same in by_title.values()}) == len(by_title), "other stories stay apart"
     assert rows(db, "select sum(article_count) as n from stories")[0]["n"] == len(articles)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("budget", [1, 5, 10])
+def test_max_pages_is_exact_no_request_is_sent_past_the_budget(site, tmp_path, budget):
+    # robots.txt is not a page: politeness needs it before a host's first page, and --max-pages leaves it out.
+    result = crawl(tmp_path / "corpus.db", site.base_url + "/", "--max-pages", str(budget))
+    assert result.returncode == 0, result.stderr
+    sent = [record.path for record in site.request_log if record.path != "/robots.txt"]
+    assert len(sent) == budget, sent
+    assert f": {budget} pages fetched in " in result.stdout

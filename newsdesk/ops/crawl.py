@@ -31,7 +31,7 @@ def crawl_settings(options: CrawlOptions, db_path: str | Path):
     settings.setmodule(project_settings, priority="project")
     settings.set("NEWSDESK_DB", str(db_path), priority="cmdline")
     if options.max_pages:
-        settings.set("CLOSESPIDER_PAGECOUNT", options.max_pages, priority="cmdline")
+        settings.set("NEWSDESK_MAX_PAGES", options.max_pages, priority="cmdline")
     if options.recrawl_after is not None:
         settings.set("NEWSDESK_RECRAWL_AFTER", options.recrawl_after, priority="cmdline")
     for key, value in options.settings.items():
