@@ -13,6 +13,8 @@ from newsdesk.corpus.store import RunCounts
 # and newsdesk's own (newsdesk/refused/<why>). Known articles skipped are counted apart (newsdesk/skipped_known).
 REFUSAL_STATS = ("robotstxt/forbidden", "offsite/filtered")
 NEWSDESK_REFUSAL_PREFIX = "newsdesk/refused/"
+# Set when SIGINT or SIGTERM stopped the crawl: the signal's number (the command exits with 128 + it).
+STOPPED_BY_SIGNAL_STAT = "newsdesk/stopped_by_signal"
 
 
 @dataclass
@@ -28,6 +30,7 @@ class CrawlReport:
     failures: int = 0
     store_error: str = ""  # why the crawl stopped early because the corpus could not be written
     finish_reason: str = ""
+    stopped_by_signal: int = 0  # SIGINT or SIGTERM stopped the crawl (its number); 0 otherwise
     elapsed_seconds: float = 0.0
     storing_seconds: float = 0.0  # from the first article stored to the last
 
@@ -53,6 +56,7 @@ class CrawlReport:
             failures=stats.get("newsdesk/failed", 0) + stats.get("newsdesk/fetch_failed", 0),
             store_error=str(stats.get(STORE_ERROR_STAT) or ""),
             finish_reason=str(stats.get("finish_reason", "")),
+            stopped_by_signal=int(stats.get(STOPPED_BY_SIGNAL_STAT) or 0),
             elapsed_seconds=elapsed,
             storing_seconds=(last - first).total_seconds() if first and last else 0.0,
         )

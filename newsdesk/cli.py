@@ -447,7 +447,9 @@ def jobs_run(name: str, jobs_file: str, db_path: str) -> None:
     with reporting_store_errors("jobs run"):
         result = run_job(job, db_path)
     (console if result.status == "ok" else error_console).print(result.message)
-    sys.exit({"ok": 0, "interrupted": 130, "refused": 3}.get(result.status, 1))
+    if result.status == "interrupted":
+        sys.exit(128 + (result.signal or 2))  # SIGINT: 130, SIGTERM: 143
+    sys.exit({"ok": 0, "refused": 3}.get(result.status, 1))
 
 
 @jobs.command("history")
@@ -540,6 +542,8 @@ def crawl_command(start_urls, feeds, sitemaps, max_pages, allow_domains, recrawl
     click.echo(json.dumps(report.to_dict()) if as_json else report.summary())
     if report.store_error:  # the crawl stopped because the corpus could not be written
         exit_for_store_error("crawl", report.store_error)
+    if report.stopped_by_signal:  # SIGINT: 130, SIGTERM: 143, as shells report a command a signal ended
+        sys.exit(128 + report.stopped_by_signal)
     if report.pages_fetched == 0 and report.skipped_known == 0:
         sys.exit(1)
 
