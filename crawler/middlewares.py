@@ -283,7 +283,7 @@ class WarcOutputMiddleware:
     def from_crawler(cls, crawler):
         folder = crawler.settings.get("NEWSDESK_WARC_DIR")
         if not folder:
-            raise NotConfigured("no NEWSDESK_WARC_DIR")
+            raise NotConfigured  # without a message: Scrapy would log a warning on every crawl
         middleware = cls(folder, crawler.settings.getint("NEWSDESK_WARC_MAX_BYTES"))
         middleware.stats = crawler.stats
         crawler.signals.connect(middleware.close, signal=signals.engine_stopped)

@@ -26,6 +26,19 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
+# Scrapy's list without a refused connection and a host name that does not resolve: retried a second later they
+# fail the same way, and a start URL that cannot be reached should say so at once, not after 20 s of retries.
+RETRY_EXCEPTIONS = [
+    "scrapy.exceptions.DownloadFailedError",
+    "scrapy.exceptions.DownloadTimeoutError",
+    "scrapy.exceptions.ResponseDataLossError",
+    "twisted.internet.error.ConnectionDone",
+    "twisted.internet.error.ConnectError",
+    "twisted.internet.error.ConnectionLost",
+    OSError,  # Scrapy's decompression raises it for an empty response
+    "scrapy.core.downloader.handlers.http11.TunnelError",
+]
+RETRY_GIVE_UP_LOG_LEVEL = "DEBUG"  # a request given up on is a failures row with its reason; no log line too
 NEWSDESK_RETRY_BACKOFF_BASE = 1.0  # seconds; doubled on each further retry
 NEWSDESK_MAX_RETRY_AFTER = 120  # seconds; a longer Retry-After is capped to this
 

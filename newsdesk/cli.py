@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sys
 from contextlib import contextmanager
@@ -61,10 +62,47 @@ def open_corpus(command: str, db_path: str, *, missing: str | None = None, write
         yield store
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# Libraries that log (with tracebacks) about input they cannot parse; the input's one-line reason says it.
+QUIET_LIBRARIES = ("boilerpy3", "trafilatura", "htmldate", "readability", "justext", "courlan", "charset_normalizer",
+                   "langdetect", "warcio", "datasketch")
+
+
+def debugging() -> bool:
+    return os.environ.get("NEWSDESK_DEBUG", "") not in ("", "0")
+
+
+class NewsdeskCommands(click.Group):
+    """The command group: whatever goes wrong ends a command with one line on stderr and exit code 1, never a
+    traceback, unless `newsdesk --debug` asks for one."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except StoreError as error:
+            exit_for_store_error(ctx.invoked_subcommand or "", error.reason)
+        except Exception as error:
+            if debugging():
+                raise
+            reason = " ".join(str(error).split()) or "no further detail"
+            error_console.print(f"newsdesk {ctx.invoked_subcommand or ''}: {type(error).__name__}: {reason} "
+                                "(`newsdesk --debug ...` shows the traceback)", markup=False)
+            sys.exit(1)
+
+
+@click.group(cls=NewsdeskCommands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="newsdesk")
-def main() -> None:
+@click.option("--debug", is_flag=True, help="Show tracebacks and the libraries' own log records (to report a bug).")
+def main(debug: bool) -> None:
     """newsdesk: crawl and replay news articles into a clean SQLite corpus."""
+    import logging
+
+    if debug:
+        os.environ["NEWSDESK_DEBUG"] = "1"  # for this process and the commands it starts (scheduled jobs)
+    if not debugging():
+        for name in QUIET_LIBRARIES:
+            logging.getLogger(name).setLevel(logging.CRITICAL + 1)
 
 
 workers_option = click.option(
@@ -544,7 +582,9 @@ def crawl_command(start_urls, feeds, sitemaps, max_pages, allow_domains, recrawl
         exit_for_store_error("crawl", report.store_error)
     if report.stopped_by_signal:  # SIGINT: 130, SIGTERM: 143, as shells report a command a signal ended
         sys.exit(128 + report.stopped_by_signal)
-    if report.pages_fetched == 0 and report.skipped_known == 0:
+    nothing_stored = report.nothing_stored_reason()
+    if nothing_stored:
+        error_console.print(f"newsdesk crawl: {nothing_stored}", markup=False)
         sys.exit(1)
 
 

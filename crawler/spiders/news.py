@@ -23,6 +23,7 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from crawler.corpus import stop_for_store_error
 from crawler.items import FailedUrl, FetchedPage
 from crawler.middlewares import RequestDropped
+from crawler.report import SEED_FAILURES_STAT
 from newsdesk.corpus.store import StoreError
 from newsdesk.corpus.ingest import not_html_reason
 from newsdesk.corpus.urls import canonical_url, host_of, is_http_url
@@ -150,9 +151,9 @@ class NewsSpider(scrapy.Spider):
         for host_root in sorted({f"{url.split('://')[0]}://{url.split('://')[1].split('/')[0]}" for url in self.start_pages}):
             yield self._request(urljoin(host_root, "/robots.txt"), self.parse_robots, "discovery", PRIORITY_DISCOVERY)
         for feed in self.feeds:
-            yield self._request(feed, self.parse_feed, "discovery", PRIORITY_DISCOVERY, allow_offsite=True)
+            yield self._seed(self._request(feed, self.parse_feed, "discovery", PRIORITY_DISCOVERY, allow_offsite=True))
         for sitemap in self.sitemaps:
-            yield self._request(sitemap, self.parse_sitemap, "discovery", PRIORITY_DISCOVERY, allow_offsite=True)
+            yield self._seed(self._request(sitemap, self.parse_sitemap, "discovery", PRIORITY_DISCOVERY, allow_offsite=True))
         if self.start_pages and self.discovering:
             wait = self.crawler.settings.getfloat("NEWSDESK_DISCOVERY_WAIT", 30.0)
             try:  # bounded: a discovery request dropped where nothing reports it must not stall the crawl
@@ -160,7 +161,12 @@ class NewsSpider(scrapy.Spider):
             except asyncio.TimeoutError:
                 pass
         for page in self.start_pages:
-            yield self._request(page, self.parse_page, "page", PRIORITY_START_PAGE)
+            yield self._seed(self._request(page, self.parse_page, "page", PRIORITY_START_PAGE))
+
+    @staticmethod
+    def _seed(request: scrapy.Request) -> scrapy.Request:
+        request.meta["newsdesk_seed"] = True  # a URL the crawl was started with: its failure is reported as it happens
+        return request
 
     def _request(self, url: str, callback, kind: str, priority: int, allow_offsite: bool = False) -> scrapy.Request:
         if kind == "page":
@@ -295,4 +301,7 @@ class NewsSpider(scrapy.Spider):
     def _failed(self, request, reason: str) -> FailedUrl:
         # Recorded under the URL the crawl asked for, not the last hop of its redirects.
         url = (request.meta.get("redirect_urls") or [request.url])[0]
+        if request.meta.get("newsdesk_seed"):
+            seeds = self.crawler.stats.get_value(SEED_FAILURES_STAT) or {}
+            self.crawler.stats.set_value(SEED_FAILURES_STAT, {**seeds, url: reason})
         return FailedUrl(url, "fetch", reason)

@@ -3,6 +3,7 @@ run_crawl()."""
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import sys
@@ -54,6 +55,8 @@ def run_crawl(options: CrawlOptions, db_path: str | Path = DEFAULT_DB, stats_out
     with Store(db_path) as store:
         store.check_writable()
     process = CrawlerProcess(crawl_settings(options, db_path))
+    if not debugging():
+        one_line_logs()
     crawler = process.create_crawler("news")
     process.crawl(crawler, start_urls=options.start_urls, feeds=options.feeds, sitemaps=options.sitemaps,
                   allow_domains=options.allow_domains)
@@ -122,3 +125,30 @@ def _drop_waiting_requests(engine) -> int:
     transferring = sum(len(getattr(slot, "transferring", ())) for slot in slots.values())
     scraping = getattr(getattr(engine.scraper, "slot", None), "active", ())
     return transferring + len(scraping)
+
+
+def debugging() -> bool:
+    """`newsdesk --debug`: tracebacks and libraries' log records are shown as they are."""
+    return os.environ.get("NEWSDESK_DEBUG", "") not in ("", "0")
+
+
+def one_line_logs() -> None:
+    """What Scrapy and the libraries it calls log reaches the user as one line a record, never a traceback
+    (with `newsdesk --debug`, as logged). Done where records are made, whichever handler Scrapy installs later."""
+    make_record = logging.getLogRecordFactory()
+    if getattr(make_record, "one_line", False):
+        return
+
+    def one_line_record(*args, **kwargs) -> logging.LogRecord:
+        record = make_record(*args, **kwargs)
+        try:
+            message = record.getMessage()
+        except Exception:  # a record whose arguments do not fit its message: shown as it was logged
+            message = str(record.msg)
+        if record.exc_info or record.stack_info or "\n" in message:
+            record.msg, record.args = " ".join(message.split()), None
+            record.exc_info, record.exc_text, record.stack_info = None, None, None
+        return record
+
+    one_line_record.one_line = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(one_line_record)
