@@ -537,7 +537,8 @@ def _parse_setting(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.argument("start_urls", nargs=-1)
 @click.option("--feed", "feeds", multiple=True, help="RSS or Atom feed to read article links from (repeatable).")
 @click.option("--sitemap", "sitemaps", multiple=True, help="Sitemap or sitemap index (repeatable).")
-@click.option("--max-pages", type=click.IntRange(min=1), default=None, help="Stop after fetching this many pages.")
+@click.option("--max-pages", type=click.IntRange(min=1), default=None,
+              help="Send at most this many requests (robots.txt not counted).")
 @click.option("--allow-domain", "allow_domains", multiple=True, help="Another host the crawl may follow links to (repeatable).")
 @click.option("--recrawl-after", default=None, help="Refetch known articles after this long, e.g. '6h' (default 24h).")
 @db_option
