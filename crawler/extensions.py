@@ -16,6 +16,7 @@ class CrawlProgress:
         self.interval = crawler.settings.getfloat("NEWSDESK_PROGRESS_INTERVAL")
         self.enabled = crawler.settings.getbool("NEWSDESK_PROGRESS", True) and self.interval > 0
         self.loop = None
+        self.seed_failures_shown: set[str] = set()
         crawler.signals.connect(self.opened, signal=signals.spider_opened)
         crawler.signals.connect(self.closed, signal=signals.spider_closed)
 
@@ -30,11 +31,22 @@ class CrawlProgress:
 
     def show(self):
         report = CrawlReport.from_stats(self.crawler.stats.get_stats())
+        self.show_seed_failures(report)
         end = "\r" if sys.stderr.isatty() else "\n"
         print(f"crawl: {report.progress_line()}", end=end, file=sys.stderr, flush=True)
+
+    def show_seed_failures(self, report: CrawlReport) -> None:
+        """A start URL, feed or sitemap that could not be fetched, on a line of its own as soon as it is known."""
+        for url, reason in report.seed_failures.items():
+            if url not in self.seed_failures_shown:
+                self.seed_failures_shown.add(url)
+                prefix = "\r\x1b[K" if sys.stderr.isatty() else ""
+                print(f"{prefix}crawl: could not fetch {url}: {reason}", file=sys.stderr, flush=True)
 
     def closed(self, spider, reason):
         if self.loop and self.loop.running:
             self.loop.stop()
+        if self.enabled:
+            self.show_seed_failures(CrawlReport.from_stats(self.crawler.stats.get_stats()))
         if self.enabled and sys.stderr.isatty():
             print(file=sys.stderr)

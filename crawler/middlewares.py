@@ -19,7 +19,7 @@ from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, Redirec
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
-from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 
@@ -27,6 +27,11 @@ from crawler.corpus import corpus_for
 from newsdesk.corpus.store import utc_now
 from newsdesk.corpus.urls import canonical_url, is_http_url
 from newsdesk.corpus.warc import HttpExchange, RotatingWarcWriter
+
+
+# The finish reason of a crawl that sent its whole page budget (--max-pages); the name Scrapy's own page count uses.
+BUDGET_SPENT = "closespider_pagecount"
+ROBOTS_TXT_RESPONSES = "newsdesk/robots_txt_responses"
 
 
 class RequestDropped(IgnoreRequest):
@@ -225,6 +230,45 @@ class BackoffRetryMiddleware(RetryMiddleware):
             return None
         await asyncio.sleep(self._delay(request))
         return retry
+
+
+def is_robots_txt(request) -> bool:
+    return urlparse_cached(request).path == "/robots.txt"
+
+
+class PageBudgetMiddleware:
+    """`--max-pages N` (NEWSDESK_MAX_PAGES, 0: no limit) is exact: at most N requests are sent. Every request counts (pages,
+    feeds, sitemaps, redirect hops, retries) but robots.txt, which politeness requires before a host's first page.
+    A request is counted here, next to the downloader, where nothing else stops it; the request that spends the
+    last of the budget closes the spider, so the requests already sent are finished and stored and no other
+    request is sent (one that still comes this way is dropped, counted in newsdesk/over_budget)."""
+
+    def __init__(self, crawler, budget: int):
+        self.crawler = crawler
+        self.budget = budget
+        self.sent = 0
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler, max(0, crawler.settings.getint("NEWSDESK_MAX_PAGES")))
+
+    def process_request(self, request, spider=None):
+        if is_robots_txt(request) or not self.budget:
+            return None
+        if self.sent >= self.budget:
+            self.crawler.stats.inc_value("newsdesk/over_budget")
+            raise RequestDropped(f"page budget of {self.budget} spent", refusal=True)
+        self.sent += 1
+        if self.sent == self.budget:
+            engine = self.crawler.engine
+            if engine is not None and engine.spider is not None:
+                deferred_from_coro(engine.close_spider_async(reason=BUDGET_SPENT))
+        return None
+
+    def process_response(self, request, response, spider=None):
+        if is_robots_txt(request):  # not a page: the crawl's report leaves them out of its pages fetched
+            self.crawler.stats.inc_value(ROBOTS_TXT_RESPONSES)
+        return response
 
 
 class WarcOutputMiddleware:

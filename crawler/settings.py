@@ -26,6 +26,19 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
+# Scrapy's list without a refused connection and a host name that does not resolve: retried a second later they
+# fail the same way, and a start URL that cannot be reached should say so at once, not after 20 s of retries.
+RETRY_EXCEPTIONS = [
+    "scrapy.exceptions.DownloadFailedError",
+    "scrapy.exceptions.DownloadTimeoutError",
+    "scrapy.exceptions.ResponseDataLossError",
+    "twisted.internet.error.ConnectionDone",
+    "twisted.internet.error.ConnectError",
+    "twisted.internet.error.ConnectionLost",
+    OSError,  # Scrapy's decompression raises it for an empty response
+    "scrapy.core.downloader.handlers.http11.TunnelError",
+]
+RETRY_GIVE_UP_LOG_LEVEL = "DEBUG"  # a request given up on is a failures row with its reason; no log line too
 NEWSDESK_RETRY_BACKOFF_BASE = 1.0  # seconds; doubled on each further retry
 NEWSDESK_MAX_RETRY_AFTER = 120  # seconds; a longer Retry-After is capped to this
 
@@ -62,6 +75,8 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "crawler.middlewares.RedirectLimitMiddleware": 600,
     "crawler.middlewares.RedirectLoopMiddleware": 650,  # sees 3xx responses before RedirectLimitMiddleware (600)
+    # After every middleware that may drop a request: what it counts is really sent.
+    "crawler.middlewares.PageBudgetMiddleware": 900,
     # Next to the downloader: sees every response as fetched, before decompression (590), redirects and retries.
     "crawler.middlewares.WarcOutputMiddleware": 950,
 }
@@ -71,6 +86,7 @@ EXTENSIONS = {"crawler.extensions.CrawlProgress": 500}
 # Where the corpus lives and how long a stored article is trusted before it is revalidated.
 NEWSDESK_DB = "data/articles.db"
 NEWSDESK_RECRAWL_AFTER = 24 * 3600  # seconds
+NEWSDESK_MAX_PAGES = 0  # `--max-pages`: send at most this many requests (robots.txt not counted); 0: no limit
 NEWSDESK_PROGRESS_INTERVAL = 2.0  # seconds between progress lines
 # Extraction runs in this many worker processes (-1: one per CPU; 0: in the crawl process itself).
 NEWSDESK_EXTRACT_WORKERS = -1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import signal
 import sys
@@ -62,10 +63,47 @@ def open_corpus(command: str, db_path: str, *, missing: str | None = None, write
         yield store
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# Libraries that log (with tracebacks) about input they cannot parse; the input's one-line reason says it.
+QUIET_LIBRARIES = ("boilerpy3", "trafilatura", "htmldate", "readability", "justext", "courlan", "charset_normalizer",
+                   "langdetect", "warcio", "datasketch")
+
+
+def debugging() -> bool:
+    return os.environ.get("NEWSDESK_DEBUG", "") not in ("", "0")
+
+
+class NewsdeskCommands(click.Group):
+    """The command group: whatever goes wrong ends a command with one line on stderr and exit code 1, never a
+    traceback, unless `newsdesk --debug` asks for one."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except StoreError as error:
+            exit_for_store_error(ctx.invoked_subcommand or "", error.reason)
+        except Exception as error:
+            if debugging():
+                raise
+            reason = " ".join(str(error).split()) or "no further detail"
+            error_console.print(f"newsdesk {ctx.invoked_subcommand or ''}: {type(error).__name__}: {reason} "
+                                "(`newsdesk --debug ...` shows the traceback)", markup=False)
+            sys.exit(1)
+
+
+@click.group(cls=NewsdeskCommands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="newsdesk")
-def main() -> None:
+@click.option("--debug", is_flag=True, help="Show tracebacks and the libraries' own log records (to report a bug).")
+def main(debug: bool) -> None:
     """newsdesk: crawl and replay news articles into a clean SQLite corpus."""
+    import logging
+
+    if debug:
+        os.environ["NEWSDESK_DEBUG"] = "1"  # for this process and the commands it starts (scheduled jobs)
+    if not debugging():
+        for name in QUIET_LIBRARIES:
+            logging.getLogger(name).setLevel(logging.CRITICAL + 1)
 
 
 workers_option = click.option(
@@ -477,7 +515,9 @@ def jobs_run(name: str, jobs_file: str, db_path: str) -> None:
     with reporting_store_errors("jobs run"):
         result = run_job(job, db_path)
     (console if result.status == "ok" else error_console).print(result.message)
-    sys.exit({"ok": 0, "interrupted": 130, "refused": 3}.get(result.status, 1))
+    if result.status == "interrupted":
+        sys.exit(128 + (result.signal or 2))  # SIGINT: 130, SIGTERM: 143
+    sys.exit({"ok": 0, "refused": 3}.get(result.status, 1))
 
 
 @jobs.command("history")
@@ -526,7 +566,8 @@ def _parse_setting(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.argument("start_urls", nargs=-1)
 @click.option("--feed", "feeds", multiple=True, help="RSS or Atom feed to read article links from (repeatable).")
 @click.option("--sitemap", "sitemaps", multiple=True, help="Sitemap or sitemap index (repeatable).")
-@click.option("--max-pages", type=click.IntRange(min=1), default=None, help="Stop after fetching this many pages.")
+@click.option("--max-pages", type=click.IntRange(min=1), default=None,
+              help="Send at most this many requests (robots.txt not counted).")
 @click.option("--allow-domain", "allow_domains", multiple=True, help="Another host the crawl may follow links to (repeatable).")
 @click.option("--recrawl-after", default=None, help="Refetch known articles after this long, e.g. '6h' (default 24h).")
 @db_option
@@ -569,7 +610,11 @@ def crawl_command(start_urls, feeds, sitemaps, max_pages, allow_domains, recrawl
     click.echo(json.dumps(report.to_dict()) if as_json else report.summary())
     if report.store_error:  # the crawl stopped because the corpus could not be written
         exit_for_store_error("crawl", report.store_error)
-    if report.pages_fetched == 0 and report.skipped_known == 0:
+    if report.stopped_by_signal:  # SIGINT: 130, SIGTERM: 143, as shells report a command a signal ended
+        sys.exit(128 + report.stopped_by_signal)
+    nothing_stored = report.nothing_stored_reason()
+    if nothing_stored:
+        error_console.print(f"newsdesk crawl: {nothing_stored}", markup=False)
         sys.exit(1)
 
 

@@ -247,6 +247,9 @@ def store_commands(db: Path, tmp_path: Path) -> dict[str, list[str]]:
         "jobs history": ["jobs", "history", "--db", str(db)],
         "jobs run": ["jobs", "run", "nightly", "--jobs", str(jobs), "--db", str(db)],
         "crawl": ["crawl", "http://127.0.0.1:9/", "--db", str(db)],
+        "export": ["export", "--warc", str(tmp_path / "out.warc.gz"), "--db", str(db)],
+        "stories": ["stories", "--db", str(db)],
+        "story": ["story", "1", "--db", str(db)],
     }
 
 
@@ -268,8 +271,9 @@ def test_a_read_only_corpus_is_refused_in_one_line_by_every_command_that_writes(
     assert run("newsdesk", "replay", str(SEEDS), "--db", str(db)).returncode == 0
     db.chmod(0o444)
     commands = store_commands(db, tmp_path)
-    for command in ("replay", "reextract", "jobs run", "crawl"):
-        arguments = [*commands[command], "--all"] if command == "reextract" else commands[command]
+    for command in ("replay", "reextract", "jobs run", "crawl", "stories"):
+        extra = {"reextract": ["--all"], "stories": ["--rebuild"]}.get(command, [])
+        arguments = [*commands[command], *extra]
         result = run_unprivileged([str(BIN / "newsdesk"), *arguments])
         assert result.returncode == 1, (command, result.stdout, result.stderr)
         assert result.stderr.strip().splitlines()[-1] == f"newsdesk {command}: {db} is read-only", (command, result.stderr)

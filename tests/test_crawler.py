@@ -309,3 +309,14 @@ NEWSDESK_PROGRESS_INTERVAL = 0
     assert history[0]["dead_links"] == 41
     stats = subprocess.run([str(BIN / "newsdesk"), "stats", "--db", str(db)], capture_output=True, text=True, timeout=120)
     assert "dead links met while following links (all crawl runs): 41" in stats.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("budget", [1, 5, 10])
+def test_max_pages_is_exact_no_request_is_sent_past_the_budget(site, tmp_path, budget):
+    # robots.txt is not a page: politeness needs it before a host's first page, and --max-pages leaves it out.
+    result = crawl(tmp_path / "corpus.db", site.base_url + "/", "--max-pages", str(budget))
+    assert result.returncode == 0, result.stderr
+    sent = [record.path for record in site.request_log if record.path != "/robots.txt"]
+    assert len(sent) == budget, sent
+    assert f": {budget} pages fetched in " in result.stdout

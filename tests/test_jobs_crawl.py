@@ -156,7 +156,7 @@ def test_sigterm_stops_a_run_after_the_pages_in_flight_are_stored(site, tmp_path
     wait_for_count(db, "select count(*) from articles", 5)
     process.send_signal(signal.SIGTERM)
     out, err = process.communicate(timeout=120)
-    assert process.returncode == 130, out + err
+    assert process.returncode == 128 + signal.SIGTERM, out + err
     assert "Traceback" not in out + err
     article_paths = {article["path"] for article in site.articles}
     served = {record.path for record in site.request_log if record.path in article_paths and record.status == 200}

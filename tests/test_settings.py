@@ -30,5 +30,5 @@ def test_options_and_overrides_win_over_the_defaults(tmp_path):
     options = CrawlOptions(max_pages=40, recrawl_after=0, settings={"DOWNLOAD_DELAY": "0", "RETRY_TIMES": "1"})
     settings = crawl_settings(options, tmp_path / "corpus.db")
     assert settings.get("NEWSDESK_DB") == str(tmp_path / "corpus.db")
-    assert settings.getint("CLOSESPIDER_PAGECOUNT") == 40 and settings.getint("NEWSDESK_RECRAWL_AFTER") == 0
+    assert settings.getint("NEWSDESK_MAX_PAGES") == 40 and settings.getint("NEWSDESK_RECRAWL_AFTER") == 0
     assert settings.getfloat("DOWNLOAD_DELAY") == 0 and settings.getint("RETRY_TIMES") == 1

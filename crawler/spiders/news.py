@@ -4,12 +4,14 @@ what is an article, and storing anything, is the pipeline's job."""
 
 from __future__ import annotations
 
+import asyncio
 import html
 import re
 from urllib.parse import urljoin
 
 import scrapy
 from lxml import etree
+from scrapy import signals
 from scrapy.exceptions import (
     CannotResolveHostError, DownloadCancelledError, DownloadConnectionRefusedError, DownloadTimeoutError, IgnoreRequest,
     ResponseDataLossError,
@@ -21,6 +23,7 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from crawler.corpus import stop_for_store_error
 from crawler.items import FailedUrl, FetchedPage
 from crawler.middlewares import RequestDropped
+from crawler.report import SEED_FAILURES_STAT
 from newsdesk.corpus.store import StoreError
 from newsdesk.corpus.ingest import not_html_reason
 from newsdesk.corpus.urls import canonical_url, host_of, is_http_url
@@ -138,6 +141,16 @@ class NewsSpider(scrapy.Spider):
         # Scrapy's duplicate filter would drop these requests too, but only after building each one and
         # passing it through every middleware, which on link-heavy pages costs more than the page itself.
         self.followed: set[str] = set()
+        # Discovery requests (robots.txt, feeds, sitemaps) not yet settled: start pages wait for them, so that a
+        # page budget goes to the pages feeds and sitemaps list before the links of start pages.
+        self.discovering = 0
+        self.discovered = asyncio.Event()
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider._dropped, signal=signals.request_dropped)
+        return spider
 
     # --- discovery -------------------------------------------------------------------------------
 
@@ -145,27 +158,61 @@ class NewsSpider(scrapy.Spider):
         for host_root in sorted({f"{url.split('://')[0]}://{url.split('://')[1].split('/')[0]}" for url in self.start_pages}):
             yield self._request(urljoin(host_root, "/robots.txt"), self.parse_robots, "discovery", PRIORITY_DISCOVERY)
         for feed in self.feeds:
-            yield self._request(feed, self.parse_feed, "discovery", PRIORITY_DISCOVERY, allow_offsite=True)
+            yield self._seed(self._request(feed, self.parse_feed, "discovery", PRIORITY_DISCOVERY, allow_offsite=True))
         for sitemap in self.sitemaps:
-            yield self._request(sitemap, self.parse_sitemap, "discovery", PRIORITY_DISCOVERY, allow_offsite=True)
+            yield self._seed(self._request(sitemap, self.parse_sitemap, "discovery", PRIORITY_DISCOVERY, allow_offsite=True))
+        crawler = getattr(self, "crawler", None)  # none when a shared frontier is seeded from start()
+        if self.start_pages and self.discovering and crawler is not None and crawler.engine is not None:
+            wait = crawler.settings.getfloat("NEWSDESK_DISCOVERY_WAIT", 30.0)
+            try:  # bounded: a discovery request dropped where nothing reports it must not stall the crawl
+                await asyncio.wait_for(self.discovered.wait(), timeout=wait)
+            except asyncio.TimeoutError:
+                pass
         for page in self.start_pages:
-            yield self._request(page, self.parse_page, "page", PRIORITY_START_PAGE)
+            yield self._seed(self._request(page, self.parse_page, "page", PRIORITY_START_PAGE))
+
+    @staticmethod
+    def _seed(request: scrapy.Request) -> scrapy.Request:
+        request.meta["newsdesk_seed"] = True  # a URL the crawl was started with: its failure is reported as it happens
+        return request
 
     def _request(self, url: str, callback, kind: str, priority: int, allow_offsite: bool = False,
                  linked: bool = False) -> scrapy.Request:
         if kind == "page":
             url = canonical_url(url)
+        else:
+            self.discovering += 1
         meta = {"newsdesk_kind": kind, "allow_offsite": allow_offsite}
         if linked:
             meta["newsdesk_linked"] = True  # found by following a link (not a start URL, feed or sitemap)
         return scrapy.Request(url, callback=callback, errback=self.on_error, priority=priority, meta=meta)
 
+    def _settled(self, request) -> None:
+        """A discovery request has been answered, failed or dropped."""
+        if request.meta.get("newsdesk_kind") == "discovery" and not request.meta.get("newsdesk_settled"):
+            request.meta["newsdesk_settled"] = True
+            self.discovering -= 1
+            if self.discovering <= 0:
+                self.discovered.set()
+
+    def _dropped(self, request, spider=None) -> None:
+        self._settled(request)  # the scheduler refused it (a duplicate): no callback or errback will come
+
     def parse_robots(self, response):
-        for url in sitemap_urls_from_robots(response.body, base_url=response.url):
-            if self.on_allowed_host(url):
-                yield self._request(url, self.parse_sitemap, "discovery", PRIORITY_DISCOVERY)
+        try:
+            for url in sitemap_urls_from_robots(response.body, base_url=response.url):
+                if self.on_allowed_host(url):
+                    yield self._request(url, self.parse_sitemap, "discovery", PRIORITY_DISCOVERY)
+        finally:
+            self._settled(response.request)
 
     def parse_sitemap(self, response):
+        try:
+            yield from self._read_sitemap(response)
+        finally:
+            self._settled(response.request)
+
+    def _read_sitemap(self, response):
         body = response.body
         if body[:2] == b"\x1f\x8b":
             try:
@@ -192,6 +239,12 @@ class NewsSpider(scrapy.Spider):
                 yield self._request(location, self.parse_page, "page", PRIORITY_LISTED_PAGE)
 
     def parse_feed(self, response):
+        try:
+            yield from self._read_feed(response)
+        finally:
+            self._settled(response.request)
+
+    def _read_feed(self, response):
         try:
             root = etree.fromstring(response.body, parser=_XML_PARSER)
         except etree.XMLSyntaxError:
@@ -237,6 +290,7 @@ class NewsSpider(scrapy.Spider):
         """A request that ended without a response for the callback: a policy refusal (counted in the stats by
         whoever refused it, nothing recorded), or a failure (one failures row), told apart by exception type."""
         request, error = failure.request, failure.value
+        self._settled(request)
         if isinstance(error, StoreError):  # a middleware could not read the corpus: nothing can be stored
             stop_for_store_error(self.crawler, error)
             return
@@ -261,4 +315,7 @@ class NewsSpider(scrapy.Spider):
     def _failed(self, request, reason: str) -> FailedUrl:
         # Recorded under the URL the crawl asked for, not the last hop of its redirects.
         url = (request.meta.get("redirect_urls") or [request.url])[0]
+        if request.meta.get("newsdesk_seed"):
+            seeds = self.crawler.stats.get_value(SEED_FAILURES_STAT) or {}
+            self.crawler.stats.set_value(SEED_FAILURES_STAT, {**seeds, url: reason})
         return FailedUrl(url, "fetch", reason)

@@ -204,8 +204,9 @@ class JobLock:
 class JobRunResult:
     """How `newsdesk jobs run` ended, for its exit code and message."""
 
-    def __init__(self, status: str, message: str, run_id: int | None = None):
+    def __init__(self, status: str, message: str, run_id: int | None = None, signal: int = 0):
         self.status, self.message, self.run_id = status, message, run_id
+        self.signal = signal  # the signal that interrupted the run, if one did
 
 
 def run_job(job: JobSpec, db_path: str | Path) -> JobRunResult:
@@ -246,7 +247,8 @@ def run_job(job: JobSpec, db_path: str | Path) -> JobRunResult:
                 status, error = "failed", "no page could be fetched"
             store.finish_crawl_run(run_id, status, report.run_counts(), error=error)
             note = f" (marked {stale} earlier run(s) interrupted)" if stale else ""
-            return JobRunResult(status, f"job '{job.name}' {status}: {report.summary()}{note}", run_id)
+            return JobRunResult(status, f"job '{job.name}' {status}: {report.summary()}{note}", run_id,
+                                signal=report.stopped_by_signal)
     finally:
         lock.release()
 
