@@ -651,7 +651,13 @@ def bench_stories_command(datasets_dir: str, articles: int, extract_pages: int |
 
     totals = [0.0, 0.0, 0.0]
 
-    def progress(done: int, *chunk: float) -> None:
+    def progress(done: int, *chunk: float, sample=None) -> None:
+        if sample is not None:
+            if not as_json:
+                error_console.print(f"bench-stories: {sample.pages} real pages: extraction {sample.seconds_extract:.1f} s CPU, "
+                                    f"story features {sample.seconds_story_features:.1f}, store without "
+                                    f"{sample.seconds_store_without:.1f}, with {sample.seconds_store_with:.1f}")
+            return
         totals[:] = [total + seconds for total, seconds in zip(totals, chunk)]
         if not as_json and done % 5000 == 0:
             without, with_stories, features = totals

@@ -483,6 +483,9 @@ def bench_scale(datasets_dir: Path, count: int, seed: int = SEED, progress=None,
     if not bases:
         raise FileNotFoundError(f"no dev-set articles under {datasets_dir} (expected {', '.join(DATASETS)})")
     sample = bench_extraction(datasets_dir, extract_pages, seed) if extract_pages != 0 else None
+    if progress and sample:
+        progress(0, sample.seconds_store_without, sample.seconds_store_with, sample.seconds_story_features,
+                 sample=sample)
     generated = scale_articles(bases, count, seed)
     with tempfile.TemporaryDirectory() as folder:
         without = Store(Path(folder) / "without.db")
