@@ -640,7 +640,7 @@ def bench_replay_command(pages: int, warc_pages: int) -> None:
 @click.option("--articles", default=50_000, show_default=True, type=click.IntRange(min=1),
               help="Articles in the scale corpus (timing with and without stories, then a rebuild).")
 @click.option("--extract-pages", type=click.IntRange(min=0), default=None,
-              help="Real dev-set pages whose ingest (extraction included) is timed [default: all; 0: none]")
+              help="Real dev-set pages whose ingest (extraction included) is timed (default: all; 0: none).")
 @click.option("--quality/--no-quality", default=True, help="Measure pair precision/recall and copy_of accuracy.")
 @click.option("--scale/--no-scale", default=True, help="Measure ingest time with and without stories and the rebuild.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
