@@ -713,16 +713,25 @@ def bench_replay_command(pages: int, warc_pages: int) -> None:
               type=click.Path(file_okay=False), help="The dev sets' folder (fundus-de, web-2026 and readability are read).")
 @click.option("--articles", default=50_000, show_default=True, type=click.IntRange(min=1),
               help="Articles in the scale corpus (timing with and without stories, then a rebuild).")
+@click.option("--extract-pages", type=click.IntRange(min=0), default=None,
+              help="Real dev-set pages whose ingest (extraction included) is timed (default: all; 0: none).")
 @click.option("--quality/--no-quality", default=True, help="Measure pair precision/recall and copy_of accuracy.")
 @click.option("--scale/--no-scale", default=True, help="Measure ingest time with and without stories and the rebuild.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def bench_stories_command(datasets_dir: str, articles: int, quality: bool, scale: bool, as_json: bool) -> None:
+def bench_stories_command(datasets_dir: str, articles: int, extract_pages: int | None, quality: bool, scale: bool,
+                          as_json: bool) -> None:
     """The stories benchmark: synthetic syndication and same-topic distractors from the dev sets, and the cost."""
     from newsdesk.devtools.stories_bench import bench_quality, bench_scale, report_lines, results_json
 
     totals = [0.0, 0.0, 0.0]
 
-    def progress(done: int, *chunk: float) -> None:
+    def progress(done: int, *chunk: float, sample=None) -> None:
+        if sample is not None:
+            if not as_json:
+                error_console.print(f"bench-stories: {sample.pages} real pages: extraction {sample.seconds_extract:.1f} s CPU, "
+                                    f"story features {sample.seconds_story_features:.1f}, store without "
+                                    f"{sample.seconds_store_without:.1f}, with {sample.seconds_store_with:.1f}")
+            return
         totals[:] = [total + seconds for total, seconds in zip(totals, chunk)]
         if not as_json and done % 5000 == 0:
             without, with_stories, features = totals
@@ -731,7 +740,8 @@ def bench_stories_command(datasets_dir: str, articles: int, quality: bool, scale
 
     try:
         quality_result = bench_quality(Path(datasets_dir)) if quality else None
-        scale_result = bench_scale(Path(datasets_dir), articles, progress=progress) if scale else None
+        scale_result = bench_scale(Path(datasets_dir), articles, progress=progress,
+                                   extract_pages=extract_pages) if scale else None
     except FileNotFoundError as error:
         error_console.print(f"newsdesk bench-stories: {error}", markup=False)
         sys.exit(1)

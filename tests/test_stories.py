@@ -5,6 +5,7 @@ are one story; an edited article is grouped again; a rebuild gives the same stor
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from newsdesk.corpus.ingest import Extraction, Ingestor
 from newsdesk.corpus.replay import replay_inputs
 from newsdesk.corpus.store import Store
 from newsdesk.corpus.stories import (
-    CopyGroupMember, choose_copy_links, rebuild_stories, score_pair, story_features, Vocabulary,
+    CopyGroupMember, Vocabulary, band_keys, choose_copy_links, rebuild_stories, score_pair, story_features,
 )
 
 STORIES = FIXTURES / "stories"
@@ -290,6 +291,27 @@ def test_another_process_finds_articles_whose_index_rows_are_not_written_yet(tmp
     assert row(second, copy)["copy_of"] == original
     first.close()
     second.close()
+
+
+def test_a_store_that_looked_up_already_finds_what_another_process_stored_since(tmp_path: Path):
+    first, second = Store(tmp_path / "shared.db"), Store(tmp_path / "shared.db")
+    unrelated = stored(second, Article(url="https://other.example/a", title="Harvest festival opens",
+                                       body=" ".join(["The village harvest festival opened with music and food."] * 12)))
+    vocabulary_before = second.story_vocabulary(["@ecb"]).frequencies["@ecb"]
+    original = stored(first, wire())
+    first.flush_story_index()  # its vocabulary counts written: the ECB is named once more
+    copy = stored(second, copy_of_wire("daily.example", title="Rates on hold"))
+    assert row(second, copy)["copy_of"] == original, "the other process's article is found"
+    assert row(second, unrelated)["story_id"] != row(second, copy)["story_id"]
+    assert second.story_vocabulary(["@ecb"]).frequencies["@ecb"] == vocabulary_before + 2, "its counts read again"
+    first.close()
+    second.close()
+
+
+def test_story_features_bring_their_index_keys_from_the_extraction_process():
+    features = pickle.loads(pickle.dumps(story_features(wire())))  # as from an extraction worker
+    assert "band_keys" in vars(features) and "vocabulary_terms" in vars(features)
+    assert features.band_keys == band_keys(features.signature)
 
 
 def test_after_a_crash_articles_not_yet_indexed_are_still_found(tmp_path: Path):

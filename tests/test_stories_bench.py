@@ -3,6 +3,8 @@ to end over a small dev-set folder made from the test fixtures (the real dev set
 
 from __future__ import annotations
 
+import gzip
+import html
 import json
 import subprocess
 import sys
@@ -19,15 +21,21 @@ EVENTS = ["apple-iphone-wire", "apple-vision-pro", "storm-milton", "storm-helene
 
 @pytest.fixture
 def datasets(tmp_path: Path) -> Path:
-    """A dev-set folder in the fundus-de format: gold.json with title, date and body per page."""
+    """A dev-set folder in the fundus-de format: gold.json with title, date and body per page, and the pages
+    (html/ID.html.gz) for timing extraction."""
     gold = {}
     for name in EVENTS:
         title, _, body = (FIXTURES / "stories" / f"{name}.txt").read_text(encoding="utf-8").partition("\n\n")
         gold[name] = {"title": title.strip(), "body": body.strip(), "date": "2024-10-09"}
     seed = (SEEDS / "002_23faa30955cea87d.txt").read_text(encoding="utf-8").split("\n\n")
     gold["seed"] = {"title": seed[0], "body": "\n".join(part for part in seed[1:] if len(part.split()) > 8), "date": None}
-    (tmp_path / "web-2026").mkdir()
+    (tmp_path / "web-2026" / "html").mkdir(parents=True)
     (tmp_path / "web-2026" / "gold.json").write_text(json.dumps(gold), encoding="utf-8")
+    for key, record in gold.items():
+        paragraphs = "".join(f"<p>{html.escape(line)}</p>" for line in record["body"].split("\n") if line.strip())
+        page = (f"<html><head><title>{html.escape(record['title'])}</title></head><body><nav><a href='/'>Home</a></nav>"
+                f"<article><h1>{html.escape(record['title'])}</h1>{paragraphs}</article></body></html>")
+        (tmp_path / "web-2026" / "html" / f"{key}.html.gz").write_bytes(gzip.compress(page.encode("utf-8")))
     return tmp_path
 
 
@@ -59,11 +67,21 @@ def test_bench_quality_scores_the_fixture_events(datasets: Path):
     assert result.distractor_pairs_merged == 0
 
 
-def test_bench_scale_times_both_stores_and_the_rebuild(datasets: Path):
+def test_bench_scale_times_extraction_both_stores_and_the_rebuild(datasets: Path):
     result = bench_scale(datasets, 300)
     assert result.articles == 300 and len(result.chunk_seconds) == 2
     assert result.seconds_without_stories > 0 and result.seconds_with_stories > 0 and result.rebuild_seconds > 0
     assert 0 < result.stories < 300 and result.copies > 0
+    sample = result.sample
+    assert sample.pages == len(EVENTS) + 1 and sample.articles == sample.pages, "every fixture page is extracted"
+    assert sample.seconds_extract > 0 and sample.seconds_story_features > 0 and sample.seconds_store_with > 0
+    # Ingest per article at this size: the sample's extraction per page plus the store step per article at 300.
+    assert result.ingest_ms_without == pytest.approx(
+        sample.seconds_extract / sample.pages * 1000 + result.seconds_without_stories / 300 * 1000)
+    assert result.ingest_ms_with == pytest.approx(result.ingest_ms_without + result.features_ms
+                                                  + (result.seconds_with_stories - result.seconds_without_stories) / 300 * 1000)
+    assert result.ingest_added_share == pytest.approx(result.ingest_ms_with / result.ingest_ms_without - 1)
+    assert bench_scale(datasets, 10, extract_pages=0).sample is None
 
 
 @pytest.mark.slow
@@ -73,3 +91,4 @@ def test_bench_stories_command_prints_json(datasets: Path):
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["quality"]["pair_f1"] >= 0.95 and data["scale"]["articles"] == 120
+    assert data["scale"]["sample"]["pages"] == len(EVENTS) + 1 and data["scale"]["ingest_added_share"] is not None

@@ -102,9 +102,10 @@ class Extraction:
     story_features: StoryFeatures | None = None  # what stories compare of the article, made there too
 
 
-def extract_stage(document: Document, articles_only: bool = False) -> Extraction:
+def extract_stage(document: Document, articles_only: bool = False, *, with_story_features: bool = True) -> Extraction:
     """Document -> Article, with every error turned into a one-line reason. Touches no database.
-    With articles_only (crawls), list and navigation pages come back skipped."""
+    With articles_only (crawls), list and navigation pages come back skipped. `with_story_features=False`
+    leaves out the story features (only for measuring what they cost)."""
     if articles_only and document.url and looks_like_listing_url(document.url) and not declares_article(document.content):
         # A list page by its URL that does not declare itself an article: not worth an extraction.
         return Extraction(stage="classify", reason="list or navigation page by its URL", skipped=True)
@@ -129,7 +130,8 @@ def extract_stage(document: Document, articles_only: bool = False) -> Extraction
             article.url = canonical_url(identity)
     # Compressing the raw page and reading the article's story features here keeps that work off the crawl's one
     # storing process when this runs in a worker.
-    return Extraction(article=article, compressed_raw=compress_raw(document.content), story_features=story_features(article))
+    return Extraction(article=article, compressed_raw=compress_raw(document.content),
+                      story_features=story_features(article) if with_story_features else None)
 
 
 # extract_stage() or a stand-in with its signature (what the worker pool runs).

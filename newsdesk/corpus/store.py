@@ -411,6 +411,7 @@ class Store:
             self._vocabulary_pending: Counter[str] = Counter()
             self._vocabulary_stored: dict[str, int] = {}
             self._recent = _RecentStoryIndex()
+            self._data_version: int | None = None
             self._migrate()
         except BaseException:
             connection.close()
@@ -625,7 +626,7 @@ class Store:
     # --- stories: the index newsdesk.corpus.stories asks (StoryIndex) and what it writes ----------------
 
     def story_copy_candidates(self, band_keys: Sequence[int]) -> list[int]:
-        self._read_recent_story_index()
+        self._take_in_other_writes()
         marks = ",".join("?" * len(band_keys))
         found = {row[0] for row in self.db.execute(
             f"SELECT DISTINCT article_id FROM story_bands WHERE key IN ({marks})", list(band_keys))}
@@ -684,8 +685,11 @@ class Store:
         connection = self.db.conn
         with self.transaction():
             story_id = decision.story_id
-            if story_id is None:
-                story_id = connection.execute("INSERT INTO stories (article_count) VALUES (0)").lastrowid
+            if story_id is None:  # a story of its own: its row is the article's, written at once
+                overview = story_overview(0, self._story_members_by_id([article_id]))
+                story_id = connection.execute(
+                    "INSERT INTO stories (title, first_published, last_published, article_count, outlet_count, outlets) "
+                    "VALUES (?, ?, ?, ?, ?, ?)", _overview_values(overview)).lastrowid
             for other in decision.merged_story_ids:
                 connection.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", [story_id, other])
                 connection.execute("DELETE FROM stories WHERE id = ?", [other])
@@ -696,7 +700,8 @@ class Store:
                 [article_id, *_features_to_row(features)])
             self._recent.add(article_id, features.band_keys, features.lookup_names, features.day)
             self._vocabulary_pending.update(features.vocabulary_terms)
-            self._refresh_story(story_id)
+            if decision.story_id is not None:
+                self._refresh_story(story_id)
             if len(self._recent) >= STORY_INDEX_FLUSH_ARTICLES:
                 self.flush_story_index()
         return story_id
@@ -723,6 +728,18 @@ class Store:
             if story and story[0] is not None:
                 self._refresh_story(story[0])
 
+    def _take_in_other_writes(self) -> None:
+        """When another connection has written to the corpus since this Store last looked (or it never looked):
+        take in the articles whose index rows are not written yet (another process's, or from before a crash),
+        and read the vocabulary afresh. SQLite's data_version tells, without reading a table."""
+        version = self.db.conn.execute("PRAGMA data_version").fetchone()[0]
+        if version == self._data_version:
+            return
+        if self._data_version is not None:
+            self._vocabulary_stored.clear()
+        self._data_version = version
+        self._read_recent_story_index()
+
     def _read_recent_story_index(self) -> None:
         """Take in the articles whose index rows are not written yet, stored since this Store last looked
         (by another process too, or before a crash)."""
@@ -738,7 +755,12 @@ class Store:
         recent, self._recent = self._recent, _RecentStoryIndex(last_seen=self._recent.last_seen)
         counts = sorted((term, change) for term, change in self._vocabulary_pending.items() if change)
         self._vocabulary_pending.clear()
-        self._vocabulary_stored.clear()  # read again after the write, other processes' counts included
+        # The counts read are kept, with this Store's own added (another process's writes clear them: see
+        # _take_in_other_writes).
+        stored = self._vocabulary_stored
+        for term, change in counts:
+            if term in stored:
+                stored[term] += change
         if not len(recent) and not counts:
             return
         connection = self.db.conn
@@ -778,13 +800,17 @@ class Store:
         overview = story_overview(story_id, members)
         self.db.conn.execute(
             "UPDATE stories SET title = ?, first_published = ?, last_published = ?, article_count = ?, outlet_count = ?, "
-            "outlets = ? WHERE id = ?",
-            [overview.title, overview.first_published, overview.last_published, overview.article_count,
-             overview.outlet_count, json.dumps(list(overview.outlets), ensure_ascii=False), story_id])
+            "outlets = ? WHERE id = ?", [*_overview_values(overview), story_id])
 
     def _story_members(self, story_id: int) -> list[StoryMember]:
         rows = self.db.execute(
             "SELECT id, title, outlet, url, published, copy_of FROM articles WHERE story_id = ? ORDER BY id", [story_id])
+        return [StoryMember(*row) for row in rows]
+
+    def _story_members_by_id(self, article_ids: Sequence[int]) -> list[StoryMember]:
+        rows = self.db.execute(
+            "SELECT id, title, outlet, url, published, copy_of FROM articles WHERE id IN "
+            f"({','.join('?' * len(article_ids))}) ORDER BY id", list(article_ids))
         return [StoryMember(*row) for row in rows]
 
     def clear_stories(self) -> None:
@@ -954,6 +980,11 @@ def _features_from_row(row: Sequence[Any]) -> StoryFeatures:
     return StoryFeatures(signature=signature, shingle_count=shingle_count, terms=json.loads(terms),
                          names=frozenset(names.split()), key_names=frozenset(key_names.split()),
                          numbers=frozenset(numbers.split()), lookup_names=frozenset(lookup_names.split()), day=day)
+
+
+def _overview_values(overview: StoryOverview) -> list[Any]:
+    return [overview.title, overview.first_published, overview.last_published, overview.article_count,
+            overview.outlet_count, json.dumps(list(overview.outlets), ensure_ascii=False)]
 
 
 def _overview_from_row(row: Sequence[Any]) -> StoryOverview:

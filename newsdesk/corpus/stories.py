@@ -350,10 +350,14 @@ def story_features(article: Article) -> StoryFeatures:
     for word in WORD.findall(f"{title}\n{lead}".lower()):
         if len(word) >= 2 and not word.isdigit() and word not in stopwords and word not in names:
             terms[_stem(word)] += 1
-    return StoryFeatures(signature=minhash_signature(shingles), shingle_count=int(len(shingles)), terms=dict(terms),
-                         names=names, key_names=key_names, numbers=frozenset(_numbers(title + "\n" + lead)),
-                         lookup_names=frozenset(list(dict.fromkeys(title_names + lead_names))[:INDEXED_NAMES]),
-                         day=publication_day(article.published))
+    features = StoryFeatures(
+        signature=minhash_signature(shingles), shingle_count=int(len(shingles)), terms=dict(terms), names=names,
+        key_names=key_names, numbers=frozenset(_numbers(title + "\n" + lead)),
+        lookup_names=frozenset(list(dict.fromkeys(title_names + lead_names))[:INDEXED_NAMES]),
+        day=publication_day(article.published))
+    # Made here, they travel with the features from an extraction worker: the one storing process only reads them.
+    _ = features.band_keys, features.vocabulary_terms
+    return features
 
 
 _WORDS_AHEAD = re.compile(r"\S+")
@@ -551,8 +555,12 @@ def join_story(index: StoryIndex, article_id: int, article: Article, features: S
     decision = StoryDecision(None, ())
     if candidate_ids:
         candidates = index.story_candidates(candidate_ids)
-        terms = vocabulary_terms(features).union(*(vocabulary_terms(candidate.features) for candidate in candidates))
-        decision = decide_story(features, candidates, index.story_vocabulary(terms))
+        # Only a candidate sharing enough names is weighed (score_pair); the others need no document frequencies.
+        weighed = [candidate for candidate in candidates
+                   if len(features.names & candidate.features.names) >= EVENT_MIN_SHARED_NAMES]
+        vocabulary = index.story_vocabulary(vocabulary_terms(features).union(
+            *(vocabulary_terms(candidate.features) for candidate in weighed))) if weighed else Vocabulary(0)
+        decision = decide_story(features, candidates, vocabulary)
     story_id = index.add_story_member(article_id, features, decision)
     if decision.copies:
         index.set_copy_links(choose_copy_links(index.copy_group([article_id, *decision.copies])))

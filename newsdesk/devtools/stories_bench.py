@@ -16,6 +16,7 @@ of them syndicated), in the same run, chunk by chunk in turn; and the time of a 
 
 from __future__ import annotations
 
+import gzip
 import json
 import math
 import random
@@ -30,7 +31,7 @@ from typing import Iterator, Sequence
 
 from extractors import Article, Document
 from extractors.language import language_by_stopwords
-from newsdesk.corpus.ingest import Extraction, Ingestor
+from newsdesk.corpus.ingest import Extraction, Ingestor, extract_stage
 from newsdesk.corpus.store import Store, compress_raw
 from newsdesk.corpus.stories import (
     Vocabulary, rebuild_stories, score_pair, story_features, vocabulary_terms,
@@ -103,24 +104,77 @@ class QualityResult:
 
 
 @dataclass
+class ExtractionSample:
+    """The extraction stage on real dev-set pages: what every article costs before the store step, the same
+    with and without stories, and what stories add to it (their features, made where extraction runs)."""
+
+    pages: int
+    articles: int  # pages extracted into an article that passed validation
+    seconds_extract: float  # extract_stage without the story features, every page
+    seconds_story_features: float  # story_features of the articles
+    seconds_store_without: float  # the store step of these articles into an empty corpus, without stories
+    seconds_store_with: float  # ... with stories
+
+    @property
+    def ingest_seconds_without(self) -> float:
+        return self.seconds_extract + self.seconds_store_without
+
+    @property
+    def ingest_seconds_with(self) -> float:
+        return self.seconds_extract + self.seconds_story_features + self.seconds_store_with
+
+
+@dataclass
 class ScaleResult:
     """Times are CPU seconds of this process (user + system: its writes included), which other load on the
-    machine does not inflate; wall-clock seconds are reported beside them."""
+    machine inflates less than wall-clock time; wall-clock seconds of the store step are reported beside them.
+
+    Ingest is extract -> validate -> store, as replay does it. Extraction does not change with the size of the
+    corpus; the store step does. So extraction is measured on real dev-set pages (`sample`) and the store step
+    at `articles` articles (synthetic: the dev sets hold far fewer pages), and the ingest time per article at
+    that size is their sum: extraction per page of the sample + the store step per article at `articles`
+    (+ the story features per article of the sample, with stories)."""
 
     articles: int
     seconds_without_stories: float  # the store step without stories
-    seconds_with_stories: float  # the store step with stories, the features made beforehand (in a crawl: in
-    # the extraction workers, as the ingest core's extract stage does)
-    seconds_story_features: float  # making the features (story_features), timed on its own
+    seconds_with_stories: float  # the store step with stories, the features made beforehand (in the extraction
+    # stage: in a crawl's or replay's worker processes)
+    seconds_story_features: float  # making the features of the synthetic articles (story_features), on its own
     added_share: float  # what stories add to the store step
-    added_share_with_features: float  # ... and counting the features as well
     added_share_last_fifth: float  # the store step once the corpus is large: the last fifth of the articles
     rebuild_seconds: float
     stories: int
     copies: int
+    sample: ExtractionSample | None = None
+    rebuild_cpu_seconds: float = 0.0
     wall_seconds_without_stories: float = 0.0
     wall_seconds_with_stories: float = 0.0
     chunk_seconds: list[tuple[float, float, float]] = field(default_factory=list)
+
+    @property
+    def extract_ms(self) -> float:
+        """The extraction stage per page (without the story features), from the sample."""
+        return self.sample.seconds_extract / self.sample.pages * 1000 if self.sample and self.sample.pages else 0.0
+
+    @property
+    def features_ms(self) -> float:
+        """The story features per article: of the sample's real articles when there is a sample."""
+        if self.sample and self.sample.articles:
+            return self.sample.seconds_story_features / self.sample.articles * 1000
+        return self.seconds_story_features / self.articles * 1000
+
+    @property
+    def ingest_ms_without(self) -> float:
+        return self.extract_ms + self.seconds_without_stories / self.articles * 1000
+
+    @property
+    def ingest_ms_with(self) -> float:
+        return self.extract_ms + self.features_ms + self.seconds_with_stories / self.articles * 1000
+
+    @property
+    def ingest_added_share(self) -> float:
+        """What stories add to ingest time at `articles` articles."""
+        return self.ingest_ms_with / self.ingest_ms_without - 1
 
 
 # --- the dev-set articles ----------------------------------------------------------------------------
@@ -363,12 +417,75 @@ def scale_articles(bases: Sequence[BaseArticle], count: int, seed: int = SEED) -
         yield article
 
 
-def bench_scale(datasets_dir: Path, count: int, seed: int = SEED, progress=None) -> ScaleResult:
+def real_pages(datasets_dir: Path, limit: int | None = None, seed: int = SEED) -> list[Document]:
+    """The real pages of the dev sets (html/ID.html.gz beside a gold entry that is not synthetic), as replay
+    reads them; `limit` of them drawn at random (in a fixed order) when given."""
+    documents = []
+    for name in DATASETS:
+        gold_path = datasets_dir / name / "gold.json"
+        if not gold_path.exists():
+            continue
+        for key, record in sorted(json.loads(gold_path.read_text(encoding="utf-8")).items()):
+            path = datasets_dir / name / "html" / f"{key}.html.gz"
+            if str(record.get("synthetic")) == "True" or not path.is_file():
+                continue
+            documents.append(Document(content=gzip.decompress(path.read_bytes()), url=record.get("url") or None,
+                                      origin=str(path), source="replay", content_type="text/html"))
+    if limit is not None and limit < len(documents):
+        documents = random.Random(seed).sample(documents, limit)
+    return documents
+
+
+def bench_extraction(datasets_dir: Path, limit: int | None = None, seed: int = SEED) -> ExtractionSample:
+    """Ingest real dev-set pages as replay does (extract_stage, then the store step), timing the extraction
+    without the story features, the features, and the store step into two empty corpora, without and with
+    stories (the extraction is the same work for both, so it is done once)."""
+    documents = real_pages(datasets_dir, limit, seed)
+    if not documents:
+        raise FileNotFoundError(f"no dev-set pages under {datasets_dir} (expected {', '.join(DATASETS)} with html/)")
+    prepared: list[tuple[Document, Extraction]] = []
+    extract_seconds = features_seconds = 0.0
+    articles = 0
+    for document in documents:
+        started = time.process_time()
+        extraction = extract_stage(document, with_story_features=False)
+        extract_seconds += time.process_time() - started
+        if extraction.article is not None:
+            started = time.process_time()
+            extraction.story_features = story_features(extraction.article)
+            features_seconds += time.process_time() - started
+            articles += 1
+        prepared.append((document, extraction))
+    with tempfile.TemporaryDirectory() as folder:
+        stores = {"without": Store(Path(folder) / "without.db"), "with": Store(Path(folder) / "with.db")}
+        ingestors = {"without": Ingestor(stores["without"], group_stories=False), "with": Ingestor(stores["with"])}
+        seconds = {"without": 0.0, "with": 0.0}
+        for start in range(0, len(prepared), SCALE_CHUNK):
+            order = ["without", "with"] if (start // SCALE_CHUNK) % 2 == 0 else ["with", "without"]
+            for name in order:
+                started = time.process_time()
+                for document, extraction in prepared[start:start + SCALE_CHUNK]:
+                    ingestors[name].store_extraction(document, extraction)
+                seconds[name] += time.process_time() - started
+        for store in stores.values():
+            store.close()
+    return ExtractionSample(pages=len(documents), articles=articles, seconds_extract=extract_seconds,
+                            seconds_story_features=features_seconds, seconds_store_without=seconds["without"],
+                            seconds_store_with=seconds["with"])
+
+
+def bench_scale(datasets_dir: Path, count: int, seed: int = SEED, progress=None,
+                extract_pages: int | None = None) -> ScaleResult:
     """Store the same `count` articles into two corpora, without and with stories, a chunk at a time in turn
-    (the order swapped every chunk, so a burst of other load falls on both); then rebuild the stories."""
+    (the order swapped every chunk, so a burst of other load falls on both); then rebuild the stories. The
+    extraction stage is timed on `extract_pages` real dev-set pages first (None: all of them; 0: not timed)."""
     bases = load_bases(datasets_dir)
     if not bases:
         raise FileNotFoundError(f"no dev-set articles under {datasets_dir} (expected {', '.join(DATASETS)})")
+    sample = bench_extraction(datasets_dir, extract_pages, seed) if extract_pages != 0 else None
+    if progress and sample:
+        progress(0, sample.seconds_store_without, sample.seconds_store_with, sample.seconds_story_features,
+                 sample=sample)
     generated = scale_articles(bases, count, seed)
     with tempfile.TemporaryDirectory() as folder:
         without = Store(Path(folder) / "without.db")
@@ -401,7 +518,9 @@ def bench_scale(datasets_dir: Path, count: int, seed: int = SEED, progress=None)
             done += len(prepared)
             if progress:
                 progress(done, seconds["without"], seconds["with"], features_seconds)
+        started = time.process_time()
         rebuild = rebuild_stories(with_stories)
+        rebuild_cpu = time.process_time() - started
         without.close()
         with_stories.close()
     total_without = sum(chunk[0] for chunk in chunks)
@@ -411,10 +530,10 @@ def bench_scale(datasets_dir: Path, count: int, seed: int = SEED, progress=None)
     last_without, last_with = sum(chunk[0] for chunk in last), sum(chunk[1] for chunk in last)
     return ScaleResult(articles=count, seconds_without_stories=total_without, seconds_with_stories=total_with,
                        seconds_story_features=total_features, added_share=total_with / total_without - 1,
-                       added_share_with_features=(total_with + total_features) / total_without - 1,
                        added_share_last_fifth=last_with / last_without - 1, rebuild_seconds=rebuild.seconds,
-                       stories=rebuild.stories, copies=rebuild.copies, wall_seconds_without_stories=wall["without"],
-                       wall_seconds_with_stories=wall["with"], chunk_seconds=chunks)
+                       stories=rebuild.stories, copies=rebuild.copies, sample=sample, rebuild_cpu_seconds=rebuild_cpu,
+                       wall_seconds_without_stories=wall["without"], wall_seconds_with_stories=wall["with"],
+                       chunk_seconds=chunks)
 
 
 def _take(iterator: Iterator[Article], count: int) -> list[Article]:
@@ -434,26 +553,53 @@ def report_lines(quality: QualityResult | None, scale: ScaleResult | None) -> li
             f"| distractor pairs merged | {quality.distractor_pairs_merged} of {quality.distractor_pairs} |",
         ]
     if scale:
+        sample = scale.sample
+        if sample:
+            lines += [
+                f"| ingest of {sample.pages} real dev-set pages (extract, validate, store into an empty corpus), "
+                f"without stories | {_docs_per_second(sample.pages, sample.ingest_seconds_without)} |",
+                f"| ... with stories | {_docs_per_second(sample.pages, sample.ingest_seconds_with)}: "
+                f"**{sample.ingest_seconds_with / sample.ingest_seconds_without - 1:+.1%}** |",
+                f"| extraction stage per real page (without story features) | {scale.extract_ms:.2f} ms CPU |",
+                f"| story features per real article (made in the extraction stage) | {scale.features_ms:.2f} ms CPU |",
+            ]
+        store_without = scale.seconds_without_stories / scale.articles * 1000
+        store_with = scale.seconds_with_stories / scale.articles * 1000
         lines += [
             f"| store step, {scale.articles:,} articles, without stories | {scale.seconds_without_stories:.1f} s CPU "
-            f"({scale.seconds_without_stories / scale.articles * 1000:.2f} ms/article; "
-            f"wall {scale.wall_seconds_without_stories:.1f} s) |",
-            f"| store step, {scale.articles:,} articles, with stories | {scale.seconds_with_stories:.1f} s CPU "
-            f"({scale.seconds_with_stories / scale.articles * 1000:.2f} ms/article; "
-            f"wall {scale.wall_seconds_with_stories:.1f} s) |",
-            f"| making the story features (extraction stage) | {scale.seconds_story_features:.1f} s "
-            f"({scale.seconds_story_features / scale.articles * 1000:.2f} ms/article) |",
-            f"| added by stories to the store step | {scale.added_share:+.1%} overall, "
+            f"({store_without:.2f} ms/article; wall {scale.wall_seconds_without_stories:.1f} s) |",
+            f"| store step, {scale.articles:,} articles, with stories (features made beforehand) | "
+            f"{scale.seconds_with_stories:.1f} s CPU ({store_with:.2f} ms/article; wall "
+            f"{scale.wall_seconds_with_stories:.1f} s): {scale.added_share:+.1%} overall, "
             f"{scale.added_share_last_fifth:+.1%} over the last fifth |",
-            f"| added by stories, features counted too | {scale.added_share_with_features:+.1%} |",
-            f"| `stories --rebuild` of {scale.articles:,} articles | {scale.rebuild_seconds:.1f} s "
-            f"({scale.stories:,} stories, {scale.copies:,} copies) |",
         ]
+        if sample:
+            lines += [
+                f"| **ingest at {scale.articles:,} articles**, without stories (extraction per page of the sample "
+                f"+ store step per article at {scale.articles:,}) | {scale.extract_ms:.2f} + {store_without:.2f} = "
+                f"{scale.ingest_ms_without:.2f} ms/article: {1000 / scale.ingest_ms_without:.1f} docs/s per CPU |",
+                f"| **ingest at {scale.articles:,} articles**, with stories (+ story features per article) | "
+                f"{scale.extract_ms:.2f} + {scale.features_ms:.2f} + {store_with:.2f} = {scale.ingest_ms_with:.2f} "
+                f"ms/article: {1000 / scale.ingest_ms_with:.1f} docs/s per CPU |",
+                f"| **what stories add to ingest time at {scale.articles:,} articles** | "
+                f"**{scale.ingest_added_share:+.1%}** |",
+            ]
+        lines.append(f"| `stories --rebuild` of {scale.articles:,} articles | {scale.rebuild_seconds:.1f} s wall-clock, "
+                     f"{scale.rebuild_cpu_seconds:.1f} s CPU "
+                     f"({scale.stories:,} stories, {scale.copies:,} copies) |")
     return lines
+
+
+def _docs_per_second(documents: int, seconds: float) -> str:
+    return f"{documents / seconds:.1f} docs/s per CPU ({seconds:.1f} s CPU)" if seconds else "-"
 
 
 def results_json(quality: QualityResult | None, scale: ScaleResult | None) -> str:
     data = {"quality": asdict(quality) if quality else None, "scale": asdict(scale) if scale else None}
-    if data["scale"]:
+    if scale:
         data["scale"].pop("chunk_seconds")
+        data["scale"].update(extract_ms=scale.extract_ms, features_ms=scale.features_ms,
+                             ingest_ms_without=scale.ingest_ms_without if scale.sample else None,
+                             ingest_ms_with=scale.ingest_ms_with if scale.sample else None,
+                             ingest_added_share=scale.ingest_added_share if scale.sample else None)
     return json.dumps(data, indent=2)
