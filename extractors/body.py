@@ -38,6 +38,7 @@ _SENTENCE_MARKS = re.compile(r"[.!?…。！？؟।]")
 _CANDIDATE_LANGUAGES = ("en", "de", "fr", "es", "it", "nl", "pt", "pl", "sv", "da", "no", "tr", "ro", "cs", "fi", "hu", "ru")
 _TAGS = ("p", "div", "li", "td", "h", "section", "figcaption")
 _TAG_COLUMNS = {name: tuple(1.0 if name == other else 0.0 for other in _TAGS) for name in _TAGS}
+_TAG_COLUMNS["tr"] = _TAG_COLUMNS["td"]  # a data table's row
 _NO_TAG = (0.0,) * len(_TAGS)
 
 LAYOUT_FEATURES = [
@@ -49,6 +50,8 @@ LAYOUT_FEATURES = [
     "position", "text_position", "container_link_density", "log_container_size", "repeats_on_page", "is_title",
     "previous_link_density", "next_link_density", "previous_log_chars", "next_log_chars", "log_relative_length",
     "depth", "in_top_container", "best_ancestor_score", "log_top_container_score",
+    "log_path_containers", "path_text_share", "container_text_share", "container_mean_log_chars", "log_link_run",
+    "after_comment_header",
 ]
 TRAFILATURA_FEATURES = [
     "trafilatura_kept", "neighbours_kept", "container_kept", "log_distance_to_kept", "before_first_kept",
@@ -66,6 +69,15 @@ def page_stopwords(blocks: list[Block]) -> frozenset[str]:
     counts = stopword_counts(words, _CANDIDATE_LANGUAGES)
     best = max(counts, key=counts.__getitem__)  # the first of the candidates on a tie
     return stopwords_for(best) if counts[best] else frozenset()
+
+
+# A short link item: a menu entry, a teaser headline, a tag.
+_SHORT_LINK_CHARS = 120
+_MAX_HEADER_CHARS = 80
+
+
+def _short_link(block: Block) -> bool:
+    return len(block.text) <= _SHORT_LINK_CHARS and block.link_density >= 0.5
 
 
 def layout_features(blocks: list[Block], titles: list[str]) -> list[list[float]]:
@@ -105,6 +117,36 @@ def layout_features(blocks: list[Block], titles: list[str]) -> list[list[float]]
         if block.ancestors not in ancestry:
             best = max((container_score.get(serial, 0.0) for serial in block.ancestors), default=0.0)
             ancestry[block.ancestors] = (1.0 if top_container in block.ancestors else 0.0, best / top_score if top_score else 0.0)
+
+    # Records built alike: blocks sharing a path (holder and nearest ancestors' tags and classes) in many
+    # separate containers are entries of a repeated structure (reader comments, teasers), unlike the
+    # paragraphs of one story, which share one container.
+    path_containers: dict[str, set[int]] = {}
+    path_chars: dict[str, int] = {}
+    container_chars: dict[int, int] = {}
+    container_log_chars: dict[int, float] = {}
+    for block in blocks:
+        path_containers.setdefault(block.path, set()).add(block.container)
+        path_chars[block.path] = path_chars.get(block.path, 0) + len(block.text)
+        container_chars[block.container] = container_chars.get(block.container, 0) + len(block.text)
+        container_log_chars[block.container] = container_log_chars.get(block.container, 0.0) + math.log1p(len(block.text))
+
+    # Runs of short link items (menus, teaser and tag lists), wherever they sit: each block's run length.
+    link_run = [0] * count
+    start = 0
+    while start < count:
+        end = start
+        while end < count and _short_link(blocks[end]):
+            end += 1
+        for i in range(start, end):
+            link_run[i] = end - start
+        start = max(end, start + 1)
+
+    # Reader comments follow the header that opens them ("12 comments", "Leserkommentare"): blocks after the
+    # last such header that is not a link (a link to the comments sits at the top of many stories).
+    headers = [block.index for block in blocks if len(block.text) <= _MAX_HEADER_CHARS and block.link_density < 0.5
+               and line_rules.COMMENT_HEADER.match(block.text)]
+    comment_start = headers[-1] if headers else count
 
     rows = []
     chars_before = 0
@@ -147,6 +189,12 @@ def layout_features(blocks: list[Block], titles: list[str]) -> list[list[float]]
             min(block.depth, 40) / 40,
             *ancestry[block.ancestors],
             math.log1p(top_score),
+            math.log1p(len(path_containers[block.path])),
+            path_chars[block.path] / total_chars,
+            container_chars[block.container] / total_chars,
+            container_log_chars[block.container] / len(containers[block.container]),
+            math.log1p(link_run[i]),
+            1.0 if i > comment_start else 0.0,
         ])
         chars_before += chars
     return rows
