@@ -59,6 +59,71 @@ TRAFILATURA_FEATURES = [
 ]
 
 
+# The fallback: when the voter's body and trafilatura's disagree a lot — one keeps over DISAGREEMENT times
+# the text of the other — a small page-level model, trained across the dev sets on such pages, decides
+# which of the two to keep. Its features, per page (voter: the blocks kept; trafilatura: the blocks it kept):
+FALLBACK_FEATURES = [
+    "log_length_ratio", "log_voter_chars", "log_trafilatura_chars", "voter_confidence", "voter_doubt_share",
+    "voter_link_density", "trafilatura_link_density", "overlap_of_voter", "overlap_of_trafilatura",
+    "voter_top_container_share", "trafilatura_top_container_share", "voter_comment_share",
+    "trafilatura_comment_share", "voter_stopword_density", "trafilatura_stopword_density",
+]
+DISAGREEMENT = 3.0
+_LINKS, _TOP = LAYOUT_FEATURES.index("link_density"), LAYOUT_FEATURES.index("in_top_container")
+_STOPWORDS = LAYOUT_FEATURES.index("stopword_density")
+_COMMENTS = (LAYOUT_FEATURES.index("region_comments"), LAYOUT_FEATURES.index("after_comment_header"))
+_KEPT = TRAFILATURA_FEATURES.index("trafilatura_kept")
+
+
+def fallback_features(lengths: np.ndarray, layout: np.ndarray, votes: np.ndarray, probabilities: np.ndarray,
+                      threshold: float, doubt_band: tuple[float, float]) -> list[float] | None:
+    """FALLBACK_FEATURES of a page whose voter and trafilatura disagree a lot, else None. `lengths`: the blocks'
+    characters; `layout` and `votes`: their LAYOUT_FEATURES and TRAFILATURA_FEATURES rows; `probabilities`:
+    the voter's."""
+    voter, theirs = probabilities >= threshold, votes[:, _KEPT] >= 0.5
+    voter_chars, their_chars = float(lengths[voter].sum()), float(lengths[theirs].sum())
+    if voter_chars <= DISAGREEMENT * their_chars and their_chars <= DISAGREEMENT * voter_chars:
+        return None
+
+    def share(mask: np.ndarray, column: np.ndarray) -> float:
+        chars = lengths[mask].sum()
+        return float((lengths[mask] * column[mask]).sum() / chars) if chars else 0.0
+
+    low, high = doubt_band
+    both = float(lengths[voter & theirs].sum())
+    comments = np.maximum(layout[:, _COMMENTS[0]] > 0, layout[:, _COMMENTS[1]]).astype(np.float64)
+    return [
+        math.log((voter_chars + 1) / (their_chars + 1)), math.log1p(voter_chars), math.log1p(their_chars),
+        share(voter, probabilities), float(lengths[(probabilities > low) & (probabilities < high)].sum() / max(voter_chars, 1.0)),
+        share(voter, layout[:, _LINKS]), share(theirs, layout[:, _LINKS]),
+        both / voter_chars if voter_chars else 0.0, both / their_chars if their_chars else 0.0,
+        share(voter, layout[:, _TOP]), share(theirs, layout[:, _TOP]), share(voter, comments), share(theirs, comments),
+        share(voter, layout[:, _STOPWORDS]), share(theirs, layout[:, _STOPWORDS]),
+    ]
+
+
+@dataclass(frozen=True)
+class FallbackModel:
+    """Logistic regression over standardized FALLBACK_FEATURES: the probability that trafilatura's body
+    scores better than the voter's on a page where the two disagree a lot."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    coefficients: np.ndarray
+    intercept: float
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "FallbackModel":
+        if data["features"] != FALLBACK_FEATURES:
+            raise ValueError("the fallback model was trained on other features")
+        return cls(np.asarray(data["mean"]), np.asarray(data["scale"]), np.asarray(data["coefficients"]),
+                   float(data["intercept"]))
+
+    def prefers_trafilatura(self, features: list[float]) -> bool:
+        score = float(((np.asarray(features) - self.mean) / self.scale) @ self.coefficients) + self.intercept
+        return score > 0.0
+
+
 def page_stopwords(blocks: list[Block]) -> frozenset[str]:
     """The stoplist of the language the page's longer blocks are written in (by stopword share)."""
     words: list[str] = []
@@ -296,8 +361,8 @@ class TreeModel:
             place(tree, root, 0, 0)
         return cls(data["features"], data["baseline"], depth, split_feature.ravel(), split_value.ravel(), leaf_value.ravel())
 
-    def probabilities(self, rows: list[list[float]]) -> np.ndarray:
-        if not rows:
+    def probabilities(self, rows: list[list[float]] | np.ndarray) -> np.ndarray:
+        if len(rows) == 0:
             return np.zeros(0)
         matrix = np.asarray(rows, dtype=np.float64)
         count, width = matrix.shape
@@ -325,6 +390,7 @@ class BodyModels:
     doubt_band: tuple[float, float]  # probabilities in this band are in doubt
     doubt_share: float  # ask trafilatura when text in doubt reaches this share of the text kept
     trained_on: dict = field(default_factory=dict)
+    fallback: FallbackModel | None = None  # decides between the voter and trafilatura when they disagree a lot
 
     @classmethod
     def load(cls, path: Path | Traversable = MODEL_RESOURCE) -> "BodyModels":
@@ -336,8 +402,9 @@ class BodyModels:
         layout, combined = TreeModel.from_dict(data["layout"]), TreeModel.from_dict(data["combined"])
         if layout.features != LAYOUT_FEATURES or combined.features != LAYOUT_FEATURES + TRAFILATURA_FEATURES:
             raise ValueError(f"{source} was trained on other features; run `newsdesk train-body` again")
+        fallback = FallbackModel.from_dict(data["fallback"]) if data.get("fallback") else None
         return cls(layout, combined, data["threshold"], tuple(data["doubt_band"]), data["doubt_share"],
-                   data.get("trained_on", {}))
+                   data.get("trained_on", {}), fallback)
 
     def in_doubt(self, blocks: list[Block], probabilities: np.ndarray) -> bool:
         low, high = self.doubt_band
@@ -379,6 +446,7 @@ class BodyChoice:
     dropped: list[Block] = field(default_factory=list)  # the rest, in page order
     overruled: list[Block] = field(default_factory=list)  # dropped blocks that trafilatura had kept
     trafilatura_text: str | None = None  # trafilatura's body, when it was asked
+    fallback: bool = False  # the voter and trafilatura disagreed a lot, and trafilatura's body is the better bet
 
 
 def choose_blocks(blocks: list[Block], titles: list[str], ask_trafilatura: Callable[[], str]) -> BodyChoice:
@@ -396,6 +464,11 @@ def choose_blocks(blocks: list[Block], titles: list[str], ask_trafilatura: Calla
         probabilities = models.combined.probabilities([row + vote for row, vote in zip(rows, votes)])
         choice.overruled = [block for block, vote, probability in zip(blocks, votes, probabilities)
                             if vote[0] and probability < models.threshold]
+        if models.fallback is not None and choice.trafilatura_text.strip():
+            lengths = np.fromiter((len(block.text) for block in blocks), dtype=np.float64, count=len(blocks))
+            features = fallback_features(lengths, np.asarray(rows, dtype=np.float64), np.asarray(votes, dtype=np.float64),
+                                         probabilities, models.threshold, models.doubt_band)
+            choice.fallback = features is not None and models.fallback.prefers_trafilatura(features)
     for block, probability in zip(blocks, probabilities):
         (choice.kept if probability >= models.threshold else choice.dropped).append(block)
     return choice

@@ -168,3 +168,52 @@ def test_a_long_list_of_steps_inside_the_story_is_kept():
     for text in STORY:
         assert text in article.body
     assert "Politics" not in article.body
+
+
+# --- the fallback: the voter and trafilatura disagree a lot --------------------------------------------
+
+def test_fallback_features_are_given_only_where_the_voter_and_trafilatura_disagree_a_lot():
+    import numpy as np
+
+    from extractors.body import DISAGREEMENT, FALLBACK_FEATURES, TRAFILATURA_FEATURES, fallback_features
+
+    lengths = np.array([100.0, 100.0, 100.0, 100.0])
+    layout = np.zeros((4, len(LAYOUT_FEATURES)))
+    votes = np.zeros((4, len(TRAFILATURA_FEATURES)))
+    votes[:2, 0] = 1.0  # trafilatura kept the first two blocks
+    agreeing = np.array([0.9, 0.9, 0.1, 0.1])
+    assert fallback_features(lengths, layout, votes, agreeing, 0.5, (0.15, 0.85)) is None
+    keeps_everything = np.array([0.9, 0.9, 0.9, 0.9])  # 400 characters against 200: within DISAGREEMENT
+    assert DISAGREEMENT * 200 >= 400 and fallback_features(lengths, layout, votes, keeps_everything, 0.5, (0.15, 0.85)) is None
+    votes[1, 0] = 0.0  # now 100 against 400
+    row = fallback_features(lengths, layout, votes, keeps_everything, 0.5, (0.15, 0.85))
+    features = dict(zip(FALLBACK_FEATURES, row))
+    assert features["log_length_ratio"] > 1.0 and features["overlap_of_trafilatura"] == 1.0
+    assert features["overlap_of_voter"] == 0.25
+
+
+def test_when_the_fallback_bets_on_trafilatura_its_body_is_kept(monkeypatch):
+    import dataclasses
+
+    import numpy as np
+
+    from extractors import body, html_extractor
+    from extractors.body import FALLBACK_FEATURES, FallbackModel, body_models
+
+    story = paragraphs(STORY[:2])
+    html = page(story, comment_section())
+    trafilatura_text = "\n".join(STORY[:2])
+    width = len(FALLBACK_FEATURES)
+    always = FallbackModel(np.zeros(width), np.ones(width), np.zeros(width), 1.0)  # prefers trafilatura on any page
+    never = dataclasses.replace(always, intercept=-1.0)
+    monkeypatch.setattr(html_extractor, "trafilatura_body", lambda tree, url: trafilatura_text)
+    models = body_models()
+    keeps_all = dataclasses.replace(models, threshold=0.0, doubt_share=0.0, fallback=always)  # the voter keeps everything
+    monkeypatch.setattr(body, "body_models", lambda: keeps_all)
+    article = extract(html.encode(), "https://gazette.example/news/rail-closure")
+    assert article.body == "\n\n".join(STORY[:2])
+    assert any("not in trafilatura's body" in removal.reason and "Politics" not in removal.text
+               and COMMENTS[0][1] in removal.text for removal in article.removed)
+    monkeypatch.setattr(body, "body_models", lambda: dataclasses.replace(keeps_all, fallback=never))
+    kept_by_the_voter = extract(html.encode(), "https://gazette.example/news/rail-closure").body
+    assert "Politics" in kept_by_the_voter and STORY[1] in kept_by_the_voter
