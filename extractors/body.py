@@ -449,16 +449,30 @@ class BodyChoice:
     fallback: bool = False  # the voter and trafilatura disagreed a lot, and trafilatura's body is the better bet
 
 
+def disagrees_with_container(blocks: list[Block], rows: list[list[float]], probabilities: np.ndarray,
+                             threshold: float) -> bool:
+    """Whether the layout vote keeps over DISAGREEMENT times, or under 1/DISAGREEMENT of, the text of
+    readability's story container (the best-scored element, see layout_features): a page the layout
+    alone does not settle, however sure of each block it is."""
+    kept = container = 0
+    for block, row, probability in zip(blocks, rows, probabilities):
+        if probability >= threshold:
+            kept += len(block.text)
+        if row[_TOP]:
+            container += len(block.text)
+    return kept > DISAGREEMENT * container or container > DISAGREEMENT * kept
+
+
 def choose_blocks(blocks: list[Block], titles: list[str], ask_trafilatura: Callable[[], str]) -> BodyChoice:
     """The article's blocks. `ask_trafilatura` runs trafilatura on the page; it is called only when the
-    layout vote leaves the page in doubt."""
+    layout vote leaves the page in doubt, or disagrees a lot with readability's story container."""
     if not blocks:
         return BodyChoice([])
     models = body_models()
     rows = layout_features(blocks, titles)
     probabilities = models.layout.probabilities(rows)
     choice = BodyChoice([])
-    if models.in_doubt(blocks, probabilities):
+    if models.in_doubt(blocks, probabilities) or disagrees_with_container(blocks, rows, probabilities, models.threshold):
         choice.trafilatura_text = ask_trafilatura()
         votes = trafilatura_features(blocks, choice.trafilatura_text)
         probabilities = models.combined.probabilities([row + vote for row, vote in zip(rows, votes)])
