@@ -35,6 +35,9 @@ class Block:
     in_list: bool
     in_table: bool
     in_quote: bool
+    # The holder's tag and its three nearest ancestors' tags and classes (digits left out): blocks of
+    # records built alike (comments, teasers, list entries) share it across their separate containers.
+    path: str = ""
 
     @property
     def link_density(self) -> float:
@@ -77,10 +80,10 @@ def _word_region(word: str) -> int | None:
 class _Holder:
     """An open block-level element while walking the tree."""
 
-    __slots__ = ("tag", "depth", "parts", "link_chars", "ancestors")
+    __slots__ = ("tag", "depth", "parts", "link_chars", "ancestors", "path")
 
-    def __init__(self, tag: str, depth: int, ancestors: tuple[int, ...]) -> None:
-        self.tag, self.depth, self.ancestors = tag, depth, ancestors
+    def __init__(self, tag: str, depth: int, ancestors: tuple[int, ...], path: str) -> None:
+        self.tag, self.depth, self.ancestors, self.path = tag, depth, ancestors, path
         self.parts: list[str] = []
         self.link_chars = 0
 
@@ -91,6 +94,33 @@ _TAG_ROLES: dict[str, tuple[bool, int, int, int, int]] = {
     for tag in block_rules.BLOCK_TAGS | {_LINK, _TABLE} | _LIST | _QUOTE
 }
 _INLINE = (False, 0, 0, 0, 0)
+_CELLS = frozenset({"td", "th"})
+_DIGITS = re.compile(r"\d+")
+
+
+def data_tables(tree: etree._Element) -> set[etree._Element]:
+    """Tables that hold data rather than lay out the page: no table inside, at least two rows of at least two
+    cells, and only short inline text in their cells. Each row of such a table is one block, its cells
+    joined with " | " (a results table is read row by row; a cell alone, "34", means nothing)."""
+    found = set()
+    for table in tree.iter("table"):
+        rows = 0
+        wide = False
+        for element in table.iter():
+            tag = element.tag
+            if not isinstance(tag, str) or element is table:
+                continue
+            if tag == "table" or (tag in block_rules.BLOCK_TAGS and tag not in block_rules.DATA_TABLE_TAGS):
+                break
+            if tag == "tr":
+                rows += 1
+                wide = wide or sum(1 for cell in element if cell.tag in _CELLS) >= 2
+            elif tag in _CELLS and len(element.text_content()) > block_rules.MAX_DATA_CELL_CHARS:
+                break
+        else:
+            if rows >= 2 and wide:
+                found.add(table)
+    return found
 
 
 def segment(tree: etree._Element) -> list[Block]:
@@ -104,13 +134,17 @@ def segment(tree: etree._Element) -> list[Block]:
     counts = [0, 0, 0, 0]  # open links, lists, tables, quotes
     serial = 0
     skipped, region_tags, role_of = block_rules.SKIPPED_TAGS, block_rules.REGION_TAGS, _TAG_ROLES.get
+    tables = data_tables(tree)
+    in_data_table = 0  # open data tables (never nested: a data table holds no table)
+    names_open: list[str] = []  # tag.class of the open elements, outermost first
 
     def flush(holder: _Holder) -> None:
         text = normalize_whitespace("".join(holder.parts))
         link_chars, holder.parts, holder.link_chars = holder.link_chars, [], 0
         if text and any(ch.isalnum() for ch in text):
             blocks.append(Block(len(blocks), text, holder.tag, min(link_chars, len(text)), holder.depth,
-                                holder.ancestors, tuple(region_counts), counts[1] > 0, counts[2] > 0, counts[3] > 0))
+                                holder.ancestors, tuple(region_counts), counts[1] > 0, counts[2] > 0, counts[3] > 0,
+                                holder.path))
 
     walker = etree.iterwalk(tree, events=("start", "end"))
     for event, element in walker:
@@ -120,11 +154,13 @@ def segment(tree: etree._Element) -> list[Block]:
                 continue
             if "}" in tag:
                 tag = tag.rpartition("}")[2]
-            names = ""
+            names = classes = ""
             hidden = tag in skipped
             for name, value in element.items():
                 if name in _NAMING_ATTRIBUTES:
                     names = f"{names} {value}" if names else value
+                    if name == "class":
+                        classes = value
                 elif name in _HIDING_ATTRIBUTES:
                     hidden = hidden or _hides(name, value)
             if hidden:
@@ -135,6 +171,12 @@ def segment(tree: etree._Element) -> list[Block]:
             for region in regions:
                 region_counts[region] += 1
             roles = role_of(tag, _INLINE)
+            if tag == "table" and element in tables:
+                in_data_table += 1
+            elif in_data_table and tag in _CELLS:
+                roles = _INLINE  # a cell of a data table is part of its row's block
+                if holders and holders[-1].parts:
+                    holders[-1].parts.append(" | ")
             if roles is not _INLINE:
                 counts[0] += roles[1]
                 counts[1] += roles[2]
@@ -143,11 +185,13 @@ def segment(tree: etree._Element) -> list[Block]:
                 if roles[0]:
                     if holders and holders[-1].parts:
                         flush(holders[-1])
-                    holders.append(_Holder(tag, len(serials), tuple(serials)))
+                    path = "/".join(names_open[-3:]) + "/" + tag
+                    holders.append(_Holder(tag, len(serials), tuple(serials), path))
             elif tag == "br" and holders:
                 holders[-1].parts.append("\n")
             serial += 1
             serials.append(serial)
+            names_open.append(f"{tag}.{_DIGITS.sub('', classes)}" if classes else tag)
             opened.append((roles, regions))
             text = element.text
         else:
@@ -155,6 +199,9 @@ def segment(tree: etree._Element) -> list[Block]:
                 entry = opened.pop()
                 if entry is not None:
                     serials.pop()
+                    names_open.pop()
+                    if tag == "table" and element in tables:
+                        in_data_table -= 1
                     roles, regions = entry
                     if roles is not _INLINE:
                         if roles[0]:

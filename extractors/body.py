@@ -38,6 +38,7 @@ _SENTENCE_MARKS = re.compile(r"[.!?…。！？؟।]")
 _CANDIDATE_LANGUAGES = ("en", "de", "fr", "es", "it", "nl", "pt", "pl", "sv", "da", "no", "tr", "ro", "cs", "fi", "hu", "ru")
 _TAGS = ("p", "div", "li", "td", "h", "section", "figcaption")
 _TAG_COLUMNS = {name: tuple(1.0 if name == other else 0.0 for other in _TAGS) for name in _TAGS}
+_TAG_COLUMNS["tr"] = _TAG_COLUMNS["td"]  # a data table's row
 _NO_TAG = (0.0,) * len(_TAGS)
 
 LAYOUT_FEATURES = [
@@ -49,11 +50,78 @@ LAYOUT_FEATURES = [
     "position", "text_position", "container_link_density", "log_container_size", "repeats_on_page", "is_title",
     "previous_link_density", "next_link_density", "previous_log_chars", "next_log_chars", "log_relative_length",
     "depth", "in_top_container", "best_ancestor_score", "log_top_container_score",
+    "log_path_containers", "path_text_share", "container_text_share", "container_mean_log_chars", "log_link_run",
+    "after_comment_header",
 ]
 TRAFILATURA_FEATURES = [
     "trafilatura_kept", "neighbours_kept", "container_kept", "log_distance_to_kept", "before_first_kept",
     "after_last_kept", "page_kept_share",
 ]
+
+
+# The fallback: when the voter's body and trafilatura's disagree a lot — one keeps over DISAGREEMENT times
+# the text of the other — a small page-level model, trained across the dev sets on such pages, decides
+# which of the two to keep. Its features, per page (voter: the blocks kept; trafilatura: the blocks it kept):
+FALLBACK_FEATURES = [
+    "log_length_ratio", "log_voter_chars", "log_trafilatura_chars", "voter_confidence", "voter_doubt_share",
+    "voter_link_density", "trafilatura_link_density", "overlap_of_voter", "overlap_of_trafilatura",
+    "voter_top_container_share", "trafilatura_top_container_share", "voter_comment_share",
+    "trafilatura_comment_share", "voter_stopword_density", "trafilatura_stopword_density",
+]
+DISAGREEMENT = 3.0
+_LINKS, _TOP = LAYOUT_FEATURES.index("link_density"), LAYOUT_FEATURES.index("in_top_container")
+_STOPWORDS = LAYOUT_FEATURES.index("stopword_density")
+_COMMENTS = (LAYOUT_FEATURES.index("region_comments"), LAYOUT_FEATURES.index("after_comment_header"))
+_KEPT = TRAFILATURA_FEATURES.index("trafilatura_kept")
+
+
+def fallback_features(lengths: np.ndarray, layout: np.ndarray, votes: np.ndarray, probabilities: np.ndarray,
+                      threshold: float, doubt_band: tuple[float, float]) -> list[float] | None:
+    """FALLBACK_FEATURES of a page whose voter and trafilatura disagree a lot, else None. `lengths`: the blocks'
+    characters; `layout` and `votes`: their LAYOUT_FEATURES and TRAFILATURA_FEATURES rows; `probabilities`:
+    the voter's."""
+    voter, theirs = probabilities >= threshold, votes[:, _KEPT] >= 0.5
+    voter_chars, their_chars = float(lengths[voter].sum()), float(lengths[theirs].sum())
+    if voter_chars <= DISAGREEMENT * their_chars and their_chars <= DISAGREEMENT * voter_chars:
+        return None
+
+    def share(mask: np.ndarray, column: np.ndarray) -> float:
+        chars = lengths[mask].sum()
+        return float((lengths[mask] * column[mask]).sum() / chars) if chars else 0.0
+
+    low, high = doubt_band
+    both = float(lengths[voter & theirs].sum())
+    comments = np.maximum(layout[:, _COMMENTS[0]] > 0, layout[:, _COMMENTS[1]]).astype(np.float64)
+    return [
+        math.log((voter_chars + 1) / (their_chars + 1)), math.log1p(voter_chars), math.log1p(their_chars),
+        share(voter, probabilities), float(lengths[(probabilities > low) & (probabilities < high)].sum() / max(voter_chars, 1.0)),
+        share(voter, layout[:, _LINKS]), share(theirs, layout[:, _LINKS]),
+        both / voter_chars if voter_chars else 0.0, both / their_chars if their_chars else 0.0,
+        share(voter, layout[:, _TOP]), share(theirs, layout[:, _TOP]), share(voter, comments), share(theirs, comments),
+        share(voter, layout[:, _STOPWORDS]), share(theirs, layout[:, _STOPWORDS]),
+    ]
+
+
+@dataclass(frozen=True)
+class FallbackModel:
+    """Logistic regression over standardized FALLBACK_FEATURES: the probability that trafilatura's body
+    scores better than the voter's on a page where the two disagree a lot."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    coefficients: np.ndarray
+    intercept: float
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "FallbackModel":
+        if data["features"] != FALLBACK_FEATURES:
+            raise ValueError("the fallback model was trained on other features")
+        return cls(np.asarray(data["mean"]), np.asarray(data["scale"]), np.asarray(data["coefficients"]),
+                   float(data["intercept"]))
+
+    def prefers_trafilatura(self, features: list[float]) -> bool:
+        score = float(((np.asarray(features) - self.mean) / self.scale) @ self.coefficients) + self.intercept
+        return score > 0.0
 
 
 def page_stopwords(blocks: list[Block]) -> frozenset[str]:
@@ -66,6 +134,15 @@ def page_stopwords(blocks: list[Block]) -> frozenset[str]:
     counts = stopword_counts(words, _CANDIDATE_LANGUAGES)
     best = max(counts, key=counts.__getitem__)  # the first of the candidates on a tie
     return stopwords_for(best) if counts[best] else frozenset()
+
+
+# A short link item: a menu entry, a teaser headline, a tag.
+_SHORT_LINK_CHARS = 120
+_MAX_HEADER_CHARS = 80
+
+
+def _short_link(block: Block) -> bool:
+    return len(block.text) <= _SHORT_LINK_CHARS and block.link_density >= 0.5
 
 
 def layout_features(blocks: list[Block], titles: list[str]) -> list[list[float]]:
@@ -105,6 +182,36 @@ def layout_features(blocks: list[Block], titles: list[str]) -> list[list[float]]
         if block.ancestors not in ancestry:
             best = max((container_score.get(serial, 0.0) for serial in block.ancestors), default=0.0)
             ancestry[block.ancestors] = (1.0 if top_container in block.ancestors else 0.0, best / top_score if top_score else 0.0)
+
+    # Records built alike: blocks sharing a path (holder and nearest ancestors' tags and classes) in many
+    # separate containers are entries of a repeated structure (reader comments, teasers), unlike the
+    # paragraphs of one story, which share one container.
+    path_containers: dict[str, set[int]] = {}
+    path_chars: dict[str, int] = {}
+    container_chars: dict[int, int] = {}
+    container_log_chars: dict[int, float] = {}
+    for block in blocks:
+        path_containers.setdefault(block.path, set()).add(block.container)
+        path_chars[block.path] = path_chars.get(block.path, 0) + len(block.text)
+        container_chars[block.container] = container_chars.get(block.container, 0) + len(block.text)
+        container_log_chars[block.container] = container_log_chars.get(block.container, 0.0) + math.log1p(len(block.text))
+
+    # Runs of short link items (menus, teaser and tag lists), wherever they sit: each block's run length.
+    link_run = [0] * count
+    start = 0
+    while start < count:
+        end = start
+        while end < count and _short_link(blocks[end]):
+            end += 1
+        for i in range(start, end):
+            link_run[i] = end - start
+        start = max(end, start + 1)
+
+    # Reader comments follow the header that opens them ("12 comments", "Leserkommentare"): blocks after the
+    # last such header that is not a link (a link to the comments sits at the top of many stories).
+    headers = [block.index for block in blocks if len(block.text) <= _MAX_HEADER_CHARS and block.link_density < 0.5
+               and line_rules.COMMENT_HEADER.match(block.text)]
+    comment_start = headers[-1] if headers else count
 
     rows = []
     chars_before = 0
@@ -147,6 +254,12 @@ def layout_features(blocks: list[Block], titles: list[str]) -> list[list[float]]
             min(block.depth, 40) / 40,
             *ancestry[block.ancestors],
             math.log1p(top_score),
+            math.log1p(len(path_containers[block.path])),
+            path_chars[block.path] / total_chars,
+            container_chars[block.container] / total_chars,
+            container_log_chars[block.container] / len(containers[block.container]),
+            math.log1p(link_run[i]),
+            1.0 if i > comment_start else 0.0,
         ])
         chars_before += chars
     return rows
@@ -248,8 +361,8 @@ class TreeModel:
             place(tree, root, 0, 0)
         return cls(data["features"], data["baseline"], depth, split_feature.ravel(), split_value.ravel(), leaf_value.ravel())
 
-    def probabilities(self, rows: list[list[float]]) -> np.ndarray:
-        if not rows:
+    def probabilities(self, rows: list[list[float]] | np.ndarray) -> np.ndarray:
+        if len(rows) == 0:
             return np.zeros(0)
         matrix = np.asarray(rows, dtype=np.float64)
         count, width = matrix.shape
@@ -277,6 +390,7 @@ class BodyModels:
     doubt_band: tuple[float, float]  # probabilities in this band are in doubt
     doubt_share: float  # ask trafilatura when text in doubt reaches this share of the text kept
     trained_on: dict = field(default_factory=dict)
+    fallback: FallbackModel | None = None  # decides between the voter and trafilatura when they disagree a lot
 
     @classmethod
     def load(cls, path: Path | Traversable = MODEL_RESOURCE) -> "BodyModels":
@@ -288,8 +402,9 @@ class BodyModels:
         layout, combined = TreeModel.from_dict(data["layout"]), TreeModel.from_dict(data["combined"])
         if layout.features != LAYOUT_FEATURES or combined.features != LAYOUT_FEATURES + TRAFILATURA_FEATURES:
             raise ValueError(f"{source} was trained on other features; run `newsdesk train-body` again")
+        fallback = FallbackModel.from_dict(data["fallback"]) if data.get("fallback") else None
         return cls(layout, combined, data["threshold"], tuple(data["doubt_band"]), data["doubt_share"],
-                   data.get("trained_on", {}))
+                   data.get("trained_on", {}), fallback)
 
     def in_doubt(self, blocks: list[Block], probabilities: np.ndarray) -> bool:
         low, high = self.doubt_band
@@ -331,23 +446,43 @@ class BodyChoice:
     dropped: list[Block] = field(default_factory=list)  # the rest, in page order
     overruled: list[Block] = field(default_factory=list)  # dropped blocks that trafilatura had kept
     trafilatura_text: str | None = None  # trafilatura's body, when it was asked
+    fallback: bool = False  # the voter and trafilatura disagreed a lot, and trafilatura's body is the better bet
+
+
+def disagrees_with_container(blocks: list[Block], rows: list[list[float]], probabilities: np.ndarray,
+                             threshold: float) -> bool:
+    """Whether the layout vote keeps over DISAGREEMENT times, or under 1/DISAGREEMENT of, the text of
+    readability's story container (the best-scored element, see layout_features): a page the layout
+    alone does not settle, however sure of each block it is."""
+    kept = container = 0
+    for block, row, probability in zip(blocks, rows, probabilities):
+        if probability >= threshold:
+            kept += len(block.text)
+        if row[_TOP]:
+            container += len(block.text)
+    return kept > DISAGREEMENT * container or container > DISAGREEMENT * kept
 
 
 def choose_blocks(blocks: list[Block], titles: list[str], ask_trafilatura: Callable[[], str]) -> BodyChoice:
     """The article's blocks. `ask_trafilatura` runs trafilatura on the page; it is called only when the
-    layout vote leaves the page in doubt."""
+    layout vote leaves the page in doubt, or disagrees a lot with readability's story container."""
     if not blocks:
         return BodyChoice([])
     models = body_models()
     rows = layout_features(blocks, titles)
     probabilities = models.layout.probabilities(rows)
     choice = BodyChoice([])
-    if models.in_doubt(blocks, probabilities):
+    if models.in_doubt(blocks, probabilities) or disagrees_with_container(blocks, rows, probabilities, models.threshold):
         choice.trafilatura_text = ask_trafilatura()
         votes = trafilatura_features(blocks, choice.trafilatura_text)
         probabilities = models.combined.probabilities([row + vote for row, vote in zip(rows, votes)])
         choice.overruled = [block for block, vote, probability in zip(blocks, votes, probabilities)
                             if vote[0] and probability < models.threshold]
+        if models.fallback is not None and choice.trafilatura_text.strip():
+            lengths = np.fromiter((len(block.text) for block in blocks), dtype=np.float64, count=len(blocks))
+            features = fallback_features(lengths, np.asarray(rows, dtype=np.float64), np.asarray(votes, dtype=np.float64),
+                                         probabilities, models.threshold, models.doubt_band)
+            choice.fallback = features is not None and models.fallback.prefers_trafilatura(features)
     for block, probability in zip(blocks, probabilities):
         (choice.kept if probability >= models.threshold else choice.dropped).append(block)
     return choice

@@ -153,6 +153,13 @@ def extract_html(html: str, url: str | None) -> HtmlExtraction:
     choice = choose_blocks(blocks, page_titles(declared), lambda: trafilatura_body(tree, url))
     text = "\n".join(block.text for block in choice.kept)
     dropped = dropped_blocks(choice)
+    if choice.fallback:  # the voter and trafilatura disagreed a lot, and the fallback model bets on trafilatura
+        text = choice.trafilatura_text
+        kept_by_trafilatura = " ".join(text.split())
+        dropped = [Removal(block.text, "page furniture: not in trafilatura's body (kept instead of the voter's, "
+                                       "with which it disagreed)")
+                   for block in choice.kept if len(block.text.split()) >= MIN_LISTED_WORDS
+                   and " ".join(block.text.split()) not in kept_by_trafilatura]
     if len(text) < MIN_BODY_CHARS:
         trafilatura_text = choice.trafilatura_text if choice.trafilatura_text is not None else trafilatura_body(tree, url)
         if len(trafilatura_text) > len(text):

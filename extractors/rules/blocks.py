@@ -14,6 +14,11 @@ BLOCK_TAGS = frozenset({
     "hr", "details", "summary", "menu", "dialog", "hgroup", "picture", "video", "audio",
 })
 
+# Block-level elements a data table's cells may hold (extractors.blocks.data_tables): its own parts.
+DATA_TABLE_TAGS = frozenset({"thead", "tbody", "tfoot", "tr", "td", "th", "caption"})
+# A data table's cells are short: a cell longer than this is a layout table's column of text.
+MAX_DATA_CELL_CHARS = 200
+
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 # Elements whose content is never article text: code, styles, embedded objects, form controls, SVG.
@@ -48,7 +53,9 @@ REGION_NAMES = re.compile(
     # share and social bars
     r"|(?P<share>share\w*|sharing|social\w*|follow\w*|shariff)"
     # reader comments
-    r"|(?P<comments>comment\w*|kommentar\w*|respond|reply|replies|discussion|disqus|leserbrief\w*)"
+    r"|(?P<comments>comment\w*|kommentar\w*|respond|reply|replies|discussion|disqus|leserbrief\w*"
+    # comment platforms embedded in pages
+    r"|livefyre|viafoura|spotim|openweb|commento|giscus|utterances|hyvor|remark\d*|isso|talkyard|coral\w*)"
     # newsletter, subscription, paywall, promotion, advertising
     r"|(?P<promotion>newsletter\w*|subscri\w*|signup|paywall|premium|promo\w*|advert\w*|ads?|adslot\w*"
     r"|anzeige\w*|banner\w*|sponsor\w*|affiliate|commercial|marketing)"

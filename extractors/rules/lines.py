@@ -74,6 +74,9 @@ NOISE_LINE_RULES: list[LineRule] = [
         r"|(?:comments?|kommentare|leserkommentare|commentaires|comentarios|commenti|reacties)\s*\(\d+\)"
         r"|(?:leser|user)kommentare|reader comments|(?:die )?kommentarfunktion\b.{0,80}|comments? (?:are|is) closed\.?"
         r"|(?:show|view|load|read|see) (?:all )?(?:\d+ )?comments?|alle (?:\d+ )?kommentare(?: anzeigen| lesen)?"
+        # the same in other scripts: "12条评论", "网友评论", "コメント(3)", "댓글 5", "Комментарии (4)"
+        r"|\d+\s*条?评论|(?:网友|读者|最新|全部)评论|评论\s*[(（]\d+[)）]|コメント\s*[(（]\d+[)）]|\d+\s*件のコメント"
+        r"|댓글\s*\d+|\d+\s*개의 댓글|комментари[иейя]\s*[(（]?\d*[)）]?|\d+\s+комментари\w*"
     )),
     # Comment prompts and comment-section furniture: "Please enter your comment!", "Would you like to
     # comment on this article?", "Sign up (it's quick and free) or sign in now.", "Comment Policy".
@@ -196,3 +199,7 @@ NON_ARTICLE_PAGES: list[tuple[str, re.Pattern[str]]] = [
     ("a cookie consent wall", re.compile(
         r"\b(?:cookies?|datenschutzeinstellungen|privacy settings|privatsphäre|consent)\b", _I)),
 ]
+
+# The header that opens a reader-comment section, as the body voter reads it (extractors.body): the blocks
+# after the last such header on a page are a layout feature.
+COMMENT_HEADER = next(rule.pattern for rule in NOISE_LINE_RULES if rule.name == "comment-section-header")

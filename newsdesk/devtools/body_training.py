@@ -17,6 +17,7 @@ import hashlib
 import io
 import json
 import os
+import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -24,10 +25,14 @@ from typing import Callable
 
 import numpy as np
 
-from extractors.body import LAYOUT_FEATURES, MODEL_PATH, TRAFILATURA_FEATURES, layout_features, trafilatura_features
+from extractors.body import (
+    FALLBACK_FEATURES, LAYOUT_FEATURES, MODEL_PATH, TRAFILATURA_FEATURES, TreeModel, fallback_features, layout_features,
+    trafilatura_features,
+)
 from newsdesk.devtools.evaluation import (
-    SHINGLE_SIZE, EvalReport, Page, body_unit, dataset_kind, evaluate_pages, find_datasets, held_out, load_pages,
-    normalize_whitespace, select_pages, shingle_tokens,
+    SHINGLE_SIZE, EvalReport, Gold, Page, body_unit, dataset_kind, evaluate_pages, f1, find_datasets, held_out,
+    load_pages, normalize_whitespace, select_pages, shingle_precision_recall, shingle_tokens, snippet_counts,
+    snippet_precision_recall,
 )
 
 # How the labelled blocks are weighed in training:
@@ -67,6 +72,14 @@ TEXT_SHARE, FURNITURE_SHARE = 0.6, 0.2
 MIN_GOLD_ON_PAGE = 0.5
 
 FEATURE_CACHE = Path("eval-results") / "block-features"
+
+# The fallback model (extractors.body.FallbackModel) learns from the pages of the training sets where the
+# voter's body and trafilatura's disagree a lot. The voter's body on a page must be one it did not learn
+# from, so the voter is refitted on FALLBACK_FOLDS parts of the pages and each part scored with the voter
+# fitted on the others. Fewer such pages than MIN_FALLBACK_PAGES: no fallback.
+FALLBACK_FOLDS = 2
+MIN_FALLBACK_PAGES = 20
+FALLBACK_REGULARIZATION = 1.0  # logistic regression's C
 
 
 # --- labels ----------------------------------------------------------------------------------------
@@ -233,6 +246,9 @@ class LabelledPage:
     layout_rows: np.ndarray  # the labelled blocks only
     trafilatura_rows: np.ndarray
     labels: np.ndarray  # 1 article text, 0 furniture
+    features: PageFeatures | None = None  # every block of the page (for the fallback model)
+    gold: Gold | None = None
+    unit: str = "words"
 
 
 @dataclass
@@ -264,7 +280,7 @@ def label_page(page: Page, unit: str, cache_dir: Path | None = FEATURE_CACHE) ->
     if not known.any():
         return "no block labelled"
     return LabelledPage(page.id, features.layout_rows[known], features.trafilatura_rows[known],
-                        np.array([label for label in labels if label is not None], dtype=np.int8))
+                        np.array([label for label in labels if label is not None], dtype=np.int8), features, page.gold, unit)
 
 
 def has_block_gold(kind: str, pages: list[Page]) -> bool:
@@ -333,14 +349,87 @@ def fit_body_models(sets: list[TrainingSet], *, threshold: float = 0.5, part: st
     with threadpool_limits(TRAINING_THREADS):
         layout_model = HistGradientBoostingClassifier(**TREE_SETTINGS).fit(layout, target, sample_weight=sample_weight)
         combined_model = HistGradientBoostingClassifier(**TREE_SETTINGS).fit(combined, target, sample_weight=sample_weight)
+        fallback, fallback_pages = fit_fallback(sets, threshold=threshold, weighting=weighting)
     trained_on = {"datasets": {found.name: {"pages": len(found.pages), "labelled_blocks": found.labelled_blocks,
                                             "skipped": found.skipped} for found in sets},
-                  "part": part, "weighting": weighting, "settings": TREE_SETTINGS}
+                  "part": part, "weighting": weighting, "settings": TREE_SETTINGS, "fallback_pages": fallback_pages}
     return {
         "threshold": threshold, "doubt_band": list(DOUBT_BAND), "doubt_share": DOUBT_SHARE, "trained_on": trained_on,
         "layout": export_trees(layout_model, LAYOUT_FEATURES),
         "combined": export_trees(combined_model, LAYOUT_FEATURES + TRAFILATURA_FEATURES),
+        "fallback": fallback,
     }
+
+
+def page_body_f1(text: str, gold: Gold, unit: str) -> float:
+    """A body's F1 against the page's gold: shingle F1 with a gold body, else the page's snippet F1."""
+    if gold.body is not None:
+        return f1(*shingle_precision_recall(text, gold.body, unit))
+    return f1(*snippet_precision_recall(snippet_counts(text, gold.with_snippets or [], gold.without_snippets or [])))
+
+
+def fallback_examples(sets: list[TrainingSet], *, threshold: float, weighting: str
+                      ) -> tuple[list[list[float]], list[int], list[float]]:
+    """The training pages where the voter (fitted without them) and trafilatura disagree a lot: their
+    FALLBACK_FEATURES, whether trafilatura's body scored better, and by how much (the example's weight; a
+    dataset's examples weigh as its pages do in training)."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    rows: list[list[float]] = []
+    labels: list[int] = []
+    weights: list[float] = []
+    fold_of = {(found.name, page.page_id): zlib.crc32(f"{found.name}/{page.page_id}".encode()) % FALLBACK_FOLDS
+               for found in sets for page in found.pages}
+    for fold in range(FALLBACK_FOLDS):
+        training = [TrainingSet(found.name, found.kind,
+                                [page for page in found.pages if fold_of[found.name, page.page_id] != fold])
+                    for found in sets]
+        training = [found for found in training if found.pages]
+        if not training:
+            continue
+        pages = [page for found in training for page in found.pages]
+        combined = np.hstack([np.vstack([page.layout_rows for page in pages]),
+                              np.vstack([page.trafilatura_rows for page in pages])])
+        model = HistGradientBoostingClassifier(**TREE_SETTINGS).fit(
+            combined, np.concatenate([page.labels for page in pages]), sample_weight=block_weights(training, weighting))
+        voter = TreeModel.from_dict(export_trees(model, LAYOUT_FEATURES + TRAFILATURA_FEATURES))
+        for found in sets:
+            scored = [page for page in found.pages if fold_of[found.name, page.page_id] == fold and page.features is not None]
+            for page in scored:
+                features = page.features
+                probabilities = voter.probabilities(np.hstack([features.layout_rows, features.trafilatura_rows]))
+                lengths = np.array([len(text) for text in features.texts], dtype=np.float64)
+                row = fallback_features(lengths, features.layout_rows, features.trafilatura_rows, probabilities,
+                                        threshold, DOUBT_BAND)
+                if row is None:
+                    continue
+                kept = features.trafilatura_rows[:, 0] >= 0.5
+                ours = "\n".join(text for text, probability in zip(features.texts, probabilities) if probability >= threshold)
+                theirs = "\n".join(text for text, vote in zip(features.texts, kept) if vote)
+                gain = page_body_f1(theirs, page.gold, page.unit) - page_body_f1(ours, page.gold, page.unit)
+                if abs(gain) < 1e-9:
+                    continue
+                rows.append(row)
+                labels.append(int(gain > 0))
+                weights.append(abs(gain) / (len(found.pages) if weighting == "datasets" else 1.0))
+    return rows, labels, weights
+
+
+def fit_fallback(sets: list[TrainingSet], *, threshold: float, weighting: str) -> tuple[dict | None, int]:
+    """The fallback model's document (None when too few pages disagree, or all one way), and on how many pages."""
+    from sklearn.linear_model import LogisticRegression
+
+    rows, labels, weights = fallback_examples(sets, threshold=threshold, weighting=weighting)
+    if len(rows) < MIN_FALLBACK_PAGES or len(set(labels)) < 2:
+        return None, len(rows)
+    matrix = np.asarray(rows, dtype=np.float64)
+    mean, scale = matrix.mean(axis=0), matrix.std(axis=0)
+    scale[scale == 0] = 1.0
+    weight = np.asarray(weights) / np.mean(weights)
+    model = LogisticRegression(C=FALLBACK_REGULARIZATION, max_iter=1000).fit((matrix - mean) / scale, labels,
+                                                                             sample_weight=weight)
+    return {"features": FALLBACK_FEATURES, "mean": mean.tolist(), "scale": scale.tolist(),
+            "coefficients": model.coef_[0].tolist(), "intercept": float(model.intercept_[0])}, len(rows)
 
 
 def export_trees(model, features: list[str]) -> dict:

@@ -253,6 +253,16 @@ def newsdesk_system(page: Page) -> Prediction:
     return Prediction(article.body, article.title, article.published, article.authors)
 
 
+def newsdesk_without_fallback_system(page: Page) -> Prediction:
+    """newsdesk with the body voter's fallback switched off: what the fallback adds, measured in the same run."""
+    import dataclasses
+
+    from extractors.body import body_models, models_in_use
+
+    with models_in_use(dataclasses.replace(body_models(), fallback=None)):
+        return newsdesk_system(page)
+
+
 def trafilatura_extract_system(page: Page) -> Prediction:
     """trafilatura's plain `extract()`, as the snippet benchmark calls it: body only."""
     import trafilatura
@@ -297,6 +307,7 @@ def _escape(text: str) -> str:
 
 SYSTEMS: dict[str, Callable[[Page], Prediction]] = {
     "newsdesk": newsdesk_system,
+    "newsdesk-no-fallback": newsdesk_without_fallback_system,
     "trafilatura": trafilatura_system,
     "trafilatura-extract": trafilatura_extract_system,
     "keep-everything": keep_everything_system,
