@@ -89,8 +89,14 @@ def scrapyd(tmp_path: Path):
 
 def test_a_deployed_egg_crawls_and_stores_articles_under_scrapyd(scrapyd, site, tmp_path: Path):
     base, home = scrapyd
+    # Built from a copy of the project, so the build leaves nothing in the checkout.
+    project = tmp_path / "project"
+    for name in ("crawler", "extractors", "newsdesk"):
+        shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    for name in ("pyproject.toml", "setup.py", "scrapy.cfg", "README.md"):
+        shutil.copy2(ROOT / name, project / name)
     egg = tmp_path / "newsdesk.egg"
-    built = subprocess.run([str(BIN / "scrapyd-deploy"), "--build-egg", str(egg)], cwd=ROOT, capture_output=True,
+    built = subprocess.run([str(BIN / "scrapyd-deploy"), "--build-egg", str(egg)], cwd=project, capture_output=True,
                            text=True, timeout=600)
     assert built.returncode == 0 and egg.is_file(), built.stderr
     added = post(f"{base}/addversion.json", [("project", "newsdesk"), ("version", "1")], {"egg": egg.read_bytes()})
