@@ -162,7 +162,7 @@ class NewsSpider(scrapy.Spider):
         for sitemap in self.sitemaps:
             yield self._seed(self._request(sitemap, self.parse_sitemap, "discovery", PRIORITY_DISCOVERY, allow_offsite=True))
         crawler = getattr(self, "crawler", None)  # none when a shared frontier is seeded from start()
-        if self.start_pages and self.discovering and crawler is not None and crawler.engine is not None:
+        if self.start_pages and self.discovering and getattr(crawler, "engine", None) is not None:
             wait = crawler.settings.getfloat("NEWSDESK_DISCOVERY_WAIT", 30.0)
             try:  # bounded: a discovery request dropped where nothing reports it must not stall the crawl
                 await asyncio.wait_for(self.discovered.wait(), timeout=wait)
