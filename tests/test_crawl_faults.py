@@ -133,6 +133,7 @@ def test_hostile_inputs_served_over_http_are_each_stored_failed_or_skipped(tmp_p
             assert url not in articles and url not in failures, name
         else:
             assert url in not_stored and url not in articles and url not in failures, name
+    assert f"{base}/robots.txt" not in failures, "a site without robots.txt is no failure"
     dead = sum(outcome == "dead link" for outcome, _ in expected.values())
     counted = int(result.stdout.strip().rsplit("; ", 1)[1].removesuffix(" dead links"))
     assert dead and counted >= dead, "the loops, and links the hostile pages themselves hold to nothing"

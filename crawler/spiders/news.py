@@ -250,6 +250,8 @@ class NewsSpider(scrapy.Spider):
             if request.meta.get("newsdesk_linked") and error.response.status in DEAD_LINK_STATUSES:
                 self.crawler.stats.inc_value(DEAD_LINKS_STAT)
                 return
+            if request.callback == self.parse_robots and error.response.status in DEAD_LINK_STATUSES:
+                return  # a site without robots.txt: nothing is wrong, it only names no sitemaps
             reason = f"HTTP {error.response.status}"
         elif isinstance(error, DownloadCancelledError):  # Scrapy cancels a download only past DOWNLOAD_MAXSIZE
             limit = request.meta.get("download_maxsize", self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
