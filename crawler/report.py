@@ -30,7 +30,7 @@ class CrawlReport:
     skipped_known: int = 0  # known articles within the recrawl interval: not fetched
     refused: int = 0  # robots.txt, other hosts, non-http(s) schemes
     failures: int = 0
-    dead_links: int = 0  # links followed from pages that answered a client error (404...): counted, no failures rows
+    dead_links: int = 0  # links followed from pages that answered 404, 410, 400 or 414: counted, no failures rows
     store_error: str = ""  # why the crawl stopped early because the corpus could not be written
     finish_reason: str = ""
     stopped_by_signal: int = 0  # SIGINT or SIGTERM stopped the crawl (its number); 0 otherwise

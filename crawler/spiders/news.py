@@ -34,10 +34,12 @@ PRIORITY_LISTED_PAGE = 100  # pages listed in a feed or sitemap
 PRIORITY_START_PAGE = 50
 PRIORITY_LINKED_PAGE = 0  # pages found by following links
 
-# A link followed from a page that answers a client error (404, 410, 403...) is a dead link: counted per crawl
-# (the newsdesk/dead_links stat, in the summary and in crawl_runs), not one failures row each. URLs given as
-# start pages or listed by feeds and sitemaps keep their failures rows, as do server errors and other failures.
-DEAD_LINK_STATUSES = range(400, 500)
+# A link followed from a page that answers that nothing is there (404 Not Found, 410 Gone, 400 Bad Request,
+# 414 URI Too Long) is a dead link: counted per crawl (the newsdesk/dead_links stat, in the summary and in
+# crawl_runs), not one failures row each. URLs given as start pages or listed by feeds and sitemaps keep their
+# failures rows, and so does every other failure: refused access (401, 403, 451), rate limits (429), server
+# errors, timeouts, say something about the site or the crawl, not about one link.
+DEAD_LINK_STATUSES = frozenset({400, 404, 410, 414})
 DEAD_LINKS_STAT = "newsdesk/dead_links"
 
 _XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, recover=True)
@@ -302,6 +304,8 @@ class NewsSpider(scrapy.Spider):
             if request.meta.get("newsdesk_linked") and error.response.status in DEAD_LINK_STATUSES:
                 self.crawler.stats.inc_value(DEAD_LINKS_STAT)
                 return
+            if request.callback == self.parse_robots and error.response.status in DEAD_LINK_STATUSES:
+                return  # a site without robots.txt: nothing is wrong, it only names no sitemaps
             reason = f"HTTP {error.response.status}"
         elif isinstance(error, DownloadCancelledError):  # Scrapy cancels a download only past DOWNLOAD_MAXSIZE
             limit = request.meta.get("download_maxsize", self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))

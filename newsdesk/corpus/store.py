@@ -149,7 +149,7 @@ class CrawlRun:
     articles_updated: int
     articles_unchanged: int
     failures: int
-    dead_links: int  # links followed from pages that answered a client error (no failures row each)
+    dead_links: int  # links followed from pages that answered 404, 410, 400 or 414 (no failures row each)
     error: str | None
 
 
@@ -373,8 +373,8 @@ def _iso_dates(db: sqlite_utils.Database) -> None:
 
 @MIGRATIONS(name="0006_dead_links")
 def _dead_links(db: sqlite_utils.Database) -> None:
-    """crawl_runs.dead_links: how many links followed from pages answered a client error (404, 410...) in the
-    run. Such links are counted there instead of getting a failures row each; earlier runs count 0."""
+    """crawl_runs.dead_links: how many links followed from pages answered that nothing is there (404, 410...)
+    in the run. Such links are counted there instead of getting a failures row each; earlier runs count 0."""
     db["crawl_runs"].add_column("dead_links", int, not_null_default=0)
 
 

@@ -9,9 +9,10 @@ import socket
 import ssl
 import urllib.error
 import urllib.request
-import urllib.robotparser
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
+
+from protego import Protego
 
 from extractors import Document
 from extractors.limits import LIMITS
@@ -19,7 +20,7 @@ from newsdesk.corpus.ingest import not_html_reason
 from newsdesk.corpus.urls import is_http_url
 
 FETCH_TIMEOUT_SECONDS = 30
-ROBOTS_MAX_BYTES = 500_000  # what the crawler's robots.txt parser reads of a robots.txt at most, give or take
+ROBOTS_MAX_BYTES = 500_000  # a robots.txt is read up to here (Google reads 500 KiB)
 
 
 class FetchError(Exception):
@@ -74,7 +75,8 @@ def _reason(error: BaseException, url: str, timeout: float) -> str:
     return " ".join(f"{type(inner).__name__}: {inner}".split())[:200]
 
 
-def _get(url: str, user_agent: str, timeout: float, max_bytes: int) -> FetchedResponse:
+def _get(url: str, user_agent: str, timeout: float, max_bytes: int, *, truncate: bool = False) -> FetchedResponse:
+    """GET `url`; a body over `max_bytes` is an error, or with `truncate` cut there."""
     redirects: list[str] = []
 
     class Recording(_HttpOnlyRedirects):
@@ -88,7 +90,9 @@ def _get(url: str, user_agent: str, timeout: float, max_bytes: int) -> FetchedRe
     try:
         with opener.open(request, timeout=timeout) as answer:
             body = answer.read(max_bytes + 1)
-            if len(body) > max_bytes:
+            if len(body) > max_bytes and truncate:
+                body = body[:max_bytes]
+            elif len(body) > max_bytes:
                 raise FetchError(f"response too large (over {max_bytes:,} bytes)")
             return FetchedResponse(answer.geturl(), answer.status, dict(answer.headers.items()), body, redirects)
     except FetchError:
@@ -103,16 +107,15 @@ def robots_allows(url: str, user_agent: str, timeout: float) -> bool:
     parts = urlsplit(url)
     robots_url = urlunsplit((parts.scheme, parts.netloc, "/robots.txt", "", ""))
     try:
-        answer = _get(robots_url, user_agent, timeout, ROBOTS_MAX_BYTES)
+        answer = _get(robots_url, user_agent, timeout, ROBOTS_MAX_BYTES, truncate=True)
     except FetchError as error:
         if error.reason.startswith("HTTP 4"):
             return True
         if error.reason.startswith("HTTP "):  # the host answers, but not with its robots.txt
             raise FetchError(f"robots.txt could not be read: {error.reason}") from None
         raise  # the host cannot be reached at all: that is the reason
-    parser = urllib.robotparser.RobotFileParser()
-    parser.parse(answer.body.decode("utf-8", errors="replace").splitlines())
-    return parser.can_fetch(user_agent, url)
+    # Protego: the parser Scrapy's robots.txt middleware uses, so a page and a crawl read the rules alike.
+    return Protego.parse(answer.body.decode("utf-8", errors="replace")).can_fetch(url, user_agent)
 
 
 def fetch_page(url: str, *, user_agent: str | None = None, timeout: float = FETCH_TIMEOUT_SECONDS,
