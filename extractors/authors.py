@@ -51,10 +51,10 @@ _UNCASED = re.compile(f"[{author_rules.UNCASED_LETTERS}]")
 _UNCASED_SPLIT = re.compile(r"[\s\u3000、，,;；/|｜]+")
 _URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)  # a profile link is no name
 _DESK_INITIALS = re.compile(r"^[^\W\d_]{1,3}$")
-_SPLIT = re.compile(rf"{cue_rules.AUTHOR_SEPARATORS.pattern}|\s*(?:\||/|•|·)\s*|\s*\(?\b(?:avec|with|mit|con|com)\s+",
-                    re.IGNORECASE)
+_SPLIT = re.compile(rf"{cue_rules.AUTHOR_SEPARATORS.pattern}|(?:(?<!\s)\s+)?(?:\||/|•|·)\s*"
+                    r"|(?:(?<!\s)\s+)?\(?\b(?:avec|with|mit|con|com)\s+", re.IGNORECASE)
 _MONTH_TAIL = re.compile(
-    r"\s+(?:" + "|".join(sorted((re.escape(name) for name in cue_rules.MONTHS), key=len, reverse=True))
+    r"(?<!\s)\s+(?:" + "|".join(sorted((re.escape(name) for name in cue_rules.MONTHS), key=len, reverse=True))
     + r")\.?\s+\d.*$", re.IGNORECASE)
 
 

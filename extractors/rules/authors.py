@@ -69,7 +69,7 @@ ROLE_PART = re.compile(
 
 # What follows a name in a byline and is no part of it: "Niko Matsakis on behalf of the Vision Doc group",
 # "Alyssa Maio on", "FlowGuard EMEA on 04-ago-2021", "Jane Doe at Reuters", "Jane Doe via Getty".
-NAME_TAIL = re.compile(r"\s+(?:on behalf of|on|at|via|in|is|was)(?:\s.*)?$")
+NAME_TAIL = re.compile(r"(?<!\s)\s+(?:on behalf of|on|at|via|in|is|was)(?:\s.*)?$")
 
 # Parts of a byline that are no one's name: share and follow buttons, links to a profile, form labels,
 # counters. A text that is only these names nobody.
@@ -117,4 +117,4 @@ SCRIPT_AUTHOR_LABEL = re.compile(
 LOGIN_HANDLE = re.compile(r"[a-z][a-z0-9_.-]{2,29}")
 
 # What a byline may add after the name and is no part of it: "Help Net Security Sponsored".
-SPONSORED_TAIL = re.compile(r"\s+(?:sponsored(?: content| post)?|advertorial|anzeige|paid post|partner content)$", _I)
+SPONSORED_TAIL = re.compile(r"(?<!\s)\s+(?:sponsored(?: content| post)?|advertorial|anzeige|paid post|partner content)$", _I)
