@@ -182,7 +182,7 @@ def script_byline_names(text: str) -> tuple[str, list[str]] | None:
 
 def is_uncased_name(text: str) -> bool:
     """A name in a script without capitals: one short run of its letters that is no role word."""
-    if not author_rules.UNCASED_NAME.fullmatch(text) or author_rules.UNCASED_NOT_NAMES.match(text):
+    if not author_rules.UNCASED_NAME.fullmatch(text) or author_rules.UNCASED_NOT_NAMES.search(text):
         return False
     han = sum(1 for char in text if "\u3400" <= char <= "\u9fff")
     return han <= author_rules.MAX_HAN_NAME_CHARS

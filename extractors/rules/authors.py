@@ -33,7 +33,7 @@ _NAMES = rf"(?P<names>{_NAME_RUN}(?:(?:[ \t\u3000、]|&nbsp;)+{_NAME_RUN}){{0,5}
 _END = r"(?=[ \t\u3000]*(?:$|\n|[）)\]】/／|｜]|发自|發自|报道|報道|摄|攝|撰))"
 # Between a label and the names: a colon or slash (a line break may follow it), or spaces.
 _GAP = r"(?:[ \t\u3000]*[：:/／|｜]\s*|[ \t\u3000]+)"
-_WRITER = r"(?:作者|撰文|撰稿|执笔|執筆|記者|记者|通讯员|通訊員)"
+_WRITER = r"(?:作者|撰文|撰稿|执笔人|執筆人|执笔|執筆|記者|记者|通讯员|通訊員)"
 SCRIPT_BYLINES: list[tuple[str, re.Pattern[str]]] = [
     ("writer", re.compile(rf"{_WRITER}{_GAP}{_NAMES}{_END}", re.MULTILINE)),
     # Without a gap, one name and a firm end: "本报记者罗科苏盈发自北京", "记者马俊峰/文".
