@@ -58,6 +58,10 @@ _MONTH_TAIL = re.compile(
     + r")\.?\s+\d.*$", re.IGNORECASE)
 
 
+# A CDATA section or an HTML comment around a JSON-LD script's JSON, as XHTML templates write it.
+_JSON_LD_WRAPPER = re.compile(r"^\s*+(?:<!\[CDATA\[|<!--)|(?:\]\]>|-->)\s*+$")
+
+
 # --- declared authors ----------------------------------------------------------------------------
 
 def _types(node: dict) -> set[str]:
@@ -101,11 +105,20 @@ def json_ld_names(value, nodes_by_id: dict[str, dict]) -> tuple[list[str], list[
     return [name for name in people if name.strip()], [name for name in organisations if name.strip()]
 
 
-def declared_authors(articles: list[dict], nodes_by_id: dict[str, dict], meta: dict[str, list[str]]) -> dict[str, list[str]]:
+def declared_authors(articles: list[dict], nodes_by_id: dict[str, dict], meta: dict[str, list[str]],
+                     scripts: list[str] = ()) -> dict[str, list[str]]:
     """Author strings the page declares, by source: the first article node's JSON-LD authors (people, and
     organisations apart), and the first <meta> author name whose values name a person (else the first
-    that names anyone)."""
+    that names anyone). JSON-LD `scripts` wrapped in CDATA or a comment are read for authors when no
+    article node was found in them."""
     found: dict[str, list[str]] = {}
+    wrapped = [_JSON_LD_WRAPPER.sub("", script) for script in scripts if _JSON_LD_WRAPPER.search(script)]
+    if not articles and wrapped:
+        from extractors.metadata import _article_nodes, json_ld_nodes  # metadata imports this module
+
+        nodes = json_ld_nodes(wrapped)
+        articles = _article_nodes(nodes)
+        nodes_by_id = {**{node["@id"]: node for node in nodes if isinstance(node.get("@id"), str)}, **nodes_by_id}
     for node in articles:
         people, organisations = json_ld_names(node["author"], nodes_by_id) if node.get("author") else ([], [])
         if people:
