@@ -51,11 +51,15 @@ _UNCASED = re.compile(f"[{author_rules.UNCASED_LETTERS}]")
 _UNCASED_SPLIT = re.compile(r"[\s\u3000、，,;；/|｜]+")
 _URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)  # a profile link is no name
 _DESK_INITIALS = re.compile(r"^[^\W\d_]{1,3}$")
-_SPLIT = re.compile(rf"{cue_rules.AUTHOR_SEPARATORS.pattern}|\s*(?:\||/|•|·)\s*|\s*\(?\b(?:avec|with|mit|con|com)\s+",
-                    re.IGNORECASE)
+_SPLIT = re.compile(rf"{cue_rules.AUTHOR_SEPARATORS.pattern}|(?:(?<!\s)\s+)?(?:\||/|•|·)\s*"
+                    r"|(?:(?<!\s)\s+)?\(?\b(?:avec|with|mit|con|com)\s+", re.IGNORECASE)
 _MONTH_TAIL = re.compile(
-    r"\s+(?:" + "|".join(sorted((re.escape(name) for name in cue_rules.MONTHS), key=len, reverse=True))
+    r"(?<!\s)\s+(?:" + "|".join(sorted((re.escape(name) for name in cue_rules.MONTHS), key=len, reverse=True))
     + r")\.?\s+\d.*$", re.IGNORECASE)
+
+
+# A CDATA section or an HTML comment around a JSON-LD script's JSON, as XHTML templates write it.
+_JSON_LD_WRAPPER = re.compile(r"^\s*+(?:<!\[CDATA\[|<!--)|(?:\]\]>|-->)\s*+$")
 
 
 # --- declared authors ----------------------------------------------------------------------------
@@ -101,11 +105,20 @@ def json_ld_names(value, nodes_by_id: dict[str, dict]) -> tuple[list[str], list[
     return [name for name in people if name.strip()], [name for name in organisations if name.strip()]
 
 
-def declared_authors(articles: list[dict], nodes_by_id: dict[str, dict], meta: dict[str, list[str]]) -> dict[str, list[str]]:
+def declared_authors(articles: list[dict], nodes_by_id: dict[str, dict], meta: dict[str, list[str]],
+                     scripts: list[str] = ()) -> dict[str, list[str]]:
     """Author strings the page declares, by source: the first article node's JSON-LD authors (people, and
     organisations apart), and the first <meta> author name whose values name a person (else the first
-    that names anyone)."""
+    that names anyone). JSON-LD `scripts` wrapped in CDATA or a comment are read for authors when no
+    article node was found in them."""
     found: dict[str, list[str]] = {}
+    wrapped = [_JSON_LD_WRAPPER.sub("", script) for script in scripts if _JSON_LD_WRAPPER.search(script)]
+    if not articles and wrapped:
+        from extractors.metadata import _article_nodes, json_ld_nodes  # metadata imports this module
+
+        nodes = json_ld_nodes(wrapped)
+        articles = _article_nodes(nodes)
+        nodes_by_id = {**{node["@id"]: node for node in nodes if isinstance(node.get("@id"), str)}, **nodes_by_id}
     for node in articles:
         people, organisations = json_ld_names(node["author"], nodes_by_id) if node.get("author") else ([], [])
         if people:
@@ -182,7 +195,7 @@ def script_byline_names(text: str) -> tuple[str, list[str]] | None:
 
 def is_uncased_name(text: str) -> bool:
     """A name in a script without capitals: one short run of its letters that is no role word."""
-    if not author_rules.UNCASED_NAME.fullmatch(text) or author_rules.UNCASED_NOT_NAMES.match(text):
+    if not author_rules.UNCASED_NAME.fullmatch(text) or author_rules.UNCASED_NOT_NAMES.search(text):
         return False
     han = sum(1 for char in text if "\u3400" <= char <= "\u9fff")
     return han <= author_rules.MAX_HAN_NAME_CHARS

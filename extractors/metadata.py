@@ -64,10 +64,6 @@ def _text(element) -> str:
     return _reader_text(element.text_content())
 
 
-# A CDATA section or an HTML comment around a JSON-LD script's JSON (XHTML templates write them).
-_JSON_LD_WRAPPER = re.compile(r"^\s*(?:<!\[CDATA\[|<!--)|(?:\]\]>|-->)\s*$")
-
-
 def json_ld_nodes(scripts: list[str]) -> list[dict]:
     """Every JSON object in the page's JSON-LD scripts, @graph and mainEntity members included."""
     nodes: list[dict] = []
@@ -83,7 +79,7 @@ def json_ld_nodes(scripts: list[str]) -> list[dict]:
 
     for script in scripts:
         try:
-            collect(json.loads(_JSON_LD_WRAPPER.sub("", script), strict=False))
+            collect(json.loads(script, strict=False))
         except (ValueError, RecursionError):  # not JSON, or nested too deeply to read: the page's other scripts still count
             continue
     return nodes
@@ -184,7 +180,7 @@ def read_metadata(tree: lxml.html.HtmlElement) -> PageMetadata:
     metadata.published = next((candidate.value for candidate in metadata.dates if candidate.published), None)
 
     nodes_by_id = {node["@id"]: node for node in nodes if isinstance(node.get("@id"), str)}
-    metadata.authors = declared_authors(articles, nodes_by_id, metadata.meta)
+    metadata.authors = declared_authors(articles, nodes_by_id, metadata.meta, scripts)
 
     for node in articles:
         publisher = node.get("publisher")

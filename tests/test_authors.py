@@ -124,3 +124,10 @@ def test_json_ld_wrapped_in_cdata_names_its_author_organisation():
               '"author": {"@type": "Organization", "name": "Contributors to Wikimedia projects"}}]]></script>')
     assert authors_of(f"<article><h1>Neuseeland</h1><p>{STORY}</p></article>", head=script,
                       url="https://en.wiki.example/wiki/NZ") == ["Contributors to Wikimedia projects"]
+
+
+def test_words_that_stand_where_a_chinese_name_would_are_no_names():
+    assert choose_authors({"byline class (any element)": ["■ 该作者文章"]}, []) == []
+    assert choose_authors({"byline class (loose)": ["组图"]}, []) == []
+    assert script_bylines("记者 彭冲 山东冠县报道\n")["script byline"] == ["彭冲"]
+    assert script_bylines("执笔人：闵乐夫 赵兰波 刘韬\n")["script byline"] == ["闵乐夫", "赵兰波", "刘韬"]

@@ -33,7 +33,7 @@ _NAMES = rf"(?P<names>{_NAME_RUN}(?:(?:[ \t\u3000、]|&nbsp;)+{_NAME_RUN}){{0,5}
 _END = r"(?=[ \t\u3000]*(?:$|\n|[）)\]】/／|｜]|发自|發自|报道|報道|摄|攝|撰))"
 # Between a label and the names: a colon or slash (a line break may follow it), or spaces.
 _GAP = r"(?:[ \t\u3000]*[：:/／|｜]\s*|[ \t\u3000]+)"
-_WRITER = r"(?:作者|撰文|撰稿|执笔|執筆|記者|记者|通讯员|通訊員)"
+_WRITER = r"(?:作者|撰文|撰稿|执笔人|執筆人|执笔|執筆|記者|记者|通讯员|通訊員)"
 SCRIPT_BYLINES: list[tuple[str, re.Pattern[str]]] = [
     ("writer", re.compile(rf"{_WRITER}{_GAP}{_NAMES}{_END}", re.MULTILINE)),
     # Without a gap, one name and a firm end: "本报记者罗科苏盈发自北京", "记者马俊峰/文".
@@ -69,7 +69,7 @@ ROLE_PART = re.compile(
 
 # What follows a name in a byline and is no part of it: "Niko Matsakis on behalf of the Vision Doc group",
 # "Alyssa Maio on", "FlowGuard EMEA on 04-ago-2021", "Jane Doe at Reuters", "Jane Doe via Getty".
-NAME_TAIL = re.compile(r"\s+(?:on behalf of|on|at|via|in|is|was)(?:\s.*)?$")
+NAME_TAIL = re.compile(r"(?<!\s)\s+(?:on behalf of|on|at|via|in|is|was)(?:\s.*)?$")
 
 # Parts of a byline that are no one's name: share and follow buttons, links to a profile, form labels,
 # counters. A text that is only these names nobody.
@@ -117,4 +117,4 @@ SCRIPT_AUTHOR_LABEL = re.compile(
 LOGIN_HANDLE = re.compile(r"[a-z][a-z0-9_.-]{2,29}")
 
 # What a byline may add after the name and is no part of it: "Help Net Security Sponsored".
-SPONSORED_TAIL = re.compile(r"\s+(?:sponsored(?: content| post)?|advertorial|anzeige|paid post|partner content)$", _I)
+SPONSORED_TAIL = re.compile(r"(?<!\s)\s+(?:sponsored(?: content| post)?|advertorial|anzeige|paid post|partner content)$", _I)
