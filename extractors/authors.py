@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 import lxml.html
 from trafilatura.json_metadata import normalize_authors
 
+from extractors.jsonld import article_nodes, json_ld_nodes, node_types
 from extractors.cues import canonical_credit, date_banner, looks_like_person_name
 from extractors.rules import authors as author_rules
 from extractors.rules import html as html_rules
 from extractors.rules import metadata as cue_rules
-from extractors.rules import page_types
 from extractors.text import normalize_whitespace
 
 # The author sources read for people, in priority order (see html_rules.AUTHOR_SOURCES), and after them
@@ -64,14 +64,8 @@ _JSON_LD_WRAPPER = re.compile(r"^\s*+(?:<!\[CDATA\[|<!--)|(?:\]\]>|-->)\s*+$")
 
 # --- declared authors ----------------------------------------------------------------------------
 
-def _types(node: dict) -> set[str]:
-    declared = node.get("@type")
-    values = declared if isinstance(declared, list) else [declared]
-    return {page_types.type_name(value) for value in values if isinstance(value, str)}
-
-
 def _is_organisation(node: dict) -> bool:
-    return bool(_types(node) & {"organization", "newsmediaorganization", "corporation", "educationalorganization",
+    return bool(node_types(node) & {"organization", "newsmediaorganization", "corporation", "educationalorganization",
                                 "governmentorganization", "ngo", "localbusiness", "website"})
 
 
@@ -114,10 +108,8 @@ def declared_authors(articles: list[dict], nodes_by_id: dict[str, dict], meta: d
     found: dict[str, list[str]] = {}
     wrapped = [_JSON_LD_WRAPPER.sub("", script) for script in scripts if _JSON_LD_WRAPPER.search(script)]
     if not articles and wrapped:
-        from extractors.metadata import _article_nodes, json_ld_nodes  # metadata imports this module
-
         nodes = json_ld_nodes(wrapped)
-        articles = _article_nodes(nodes)
+        articles = article_nodes(nodes)
         nodes_by_id = {**{node["@id"]: node for node in nodes if isinstance(node.get("@id"), str)}, **nodes_by_id}
     for node in articles:
         people, organisations = json_ld_names(node["author"], nodes_by_id) if node.get("author") else ([], [])

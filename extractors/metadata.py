@@ -8,7 +8,6 @@ declarations name no author."""
 from __future__ import annotations
 
 import html
-import json
 import re
 from urllib.parse import urlsplit
 import unicodedata
@@ -18,8 +17,8 @@ import lxml.html
 
 from extractors.authors import declared_authors
 from extractors.dates import DateCandidate, declared_dates
+from extractors.jsonld import article_nodes, json_ld_nodes
 from extractors.rules import html as html_rules
-from extractors.rules import page_types
 from extractors.text import normalize_whitespace
 
 
@@ -62,41 +61,6 @@ def _reader_text(text: str) -> str:
 
 def _text(element) -> str:
     return _reader_text(element.text_content())
-
-
-def json_ld_nodes(scripts: list[str]) -> list[dict]:
-    """Every JSON object in the page's JSON-LD scripts, @graph and mainEntity members included."""
-    nodes: list[dict] = []
-
-    def collect(node) -> None:
-        if isinstance(node, list):
-            for item in node:
-                collect(item)
-        elif isinstance(node, dict):
-            nodes.append(node)
-            collect(node.get("@graph"))
-            collect(node.get("mainEntity"))
-
-    for script in scripts:
-        try:
-            collect(json.loads(script, strict=False))
-        except (ValueError, RecursionError):  # not JSON, or nested too deeply to read: the page's other scripts still count
-            continue
-    return nodes
-
-
-def _types(node: dict) -> set[str]:
-    declared = node.get("@type")
-    values = declared if isinstance(declared, list) else [declared]
-    return {page_types.type_name(value) for value in values if isinstance(value, str)}
-
-
-def _article_nodes(nodes: list[dict]) -> list[dict]:
-    ranked = [node for node in nodes if _types(node) & html_rules.ARTICLE_NODE_TYPES]
-    # A NewsArticle says more about the story than the WebPage wrapping it.
-    return sorted(ranked, key=lambda node: "webpage" in _types(node))
-
-
 
 
 _FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "oe", "å": "aa"})
@@ -156,7 +120,7 @@ def read_metadata(tree: lxml.html.HtmlElement) -> PageMetadata:
                 metadata.canonical_url = element.get("href")
 
     nodes = json_ld_nodes(scripts)
-    articles = _article_nodes(nodes)
+    articles = article_nodes(nodes)
     for node in nodes:
         declared = node.get("@type")
         types = declared if isinstance(declared, list) else [declared]

@@ -18,11 +18,11 @@ DECLARED_SOURCES = ["og", "json-ld", "twitter", "title"]
 # only ("Headline- Site"), also join a kicker to its headline ("Ukraine: Talks resume"): a segment they set
 # off is cut only when it names the site, or, on a page that declares its title only in <title> (no
 # editorial headline to tell a kicker from a site name), when a visible heading shows the rest.
-STRONG_SEPARATOR = (r"(?<!\s)\s+(?:[–—\-/]|--|::|»|·|•|>)\s+|\s*[|｜ㅣ]\s*"
+STRONG_SEPARATOR = (r"(?<!\s)\s+(?:[–—\-/]|--|::|»|·|•|>)\s+|(?<!\s)\s*[|｜ㅣ]\s*"
                     r"|(?<=[^\W_]|[）)])\s*_(?=[^\W_])")
-WEAK_SEPARATOR = r"(?<=\S)\s*:\s+|\s*：\s*|(?<=\S)-\s+"
+WEAK_SEPARATOR = r"(?<=\S)\s*:\s+|(?<!\s)\s*：\s*|(?<=\S)-\s+"
 SEPARATOR = re.compile(f"({STRONG_SEPARATOR}|{WEAK_SEPARATOR})")
-WEAK = re.compile(r"\s*[:：]\s*|-\s+")  # a separator found by SEPARATOR is weak when it matches this whole
+WEAK = re.compile(r"(?<!\s)\s*[:：]\s*|-\s+")  # a separator found by SEPARATOR is weak when it matches this whole
 
 # A <title> of this few words, shorter than the page's <h1>, names the site or section, not the story.
 SHORT_TITLE_WORDS = 4
@@ -34,10 +34,12 @@ END_RUN_WORDS = 4
 
 # A trailing parenthesis that names the site ("Headline (from The Herald)", "Headline（CNET Japan）") is cut
 # like a separated segment; the words before the name inside it are left aside when matching it.
-TRAILING_PARENTHESIS = re.compile(r"\s*[(（]\s*([^()（）]+?)\s*[)）]\s*$")
+TRAILING_PARENTHESIS = re.compile(r"(?<!\s)\s*[(（]\s*([^()（）]{1,120}?)\s*[)）]\s*$")
 
 # A separator opening or closing the whole title (":: Site ::") separates nothing.
-DANGLING_SEPARATOR = re.compile(r"^\s*(?:[|｜:»·•–—-]+\s+)+|(?:\s+[|｜:»·•–—-]+)+\s*$")
+# Patterns that may start in a run of white space start only where it starts ((?<!\s)), so that a long run
+# is scanned once, not once for each of its characters.
+DANGLING_SEPARATOR = re.compile(r"^\s*(?:[|｜:»·•–—-]+\s+)+|(?<!\s)(?:\s+[|｜:»·•–—-]+)+\s*$")
 
 # A site name may itself contain a separator ("Home_Garden", "Site - Local"): up to this many segments at an
 # end of the title are tried together against the site's declared name.
