@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -24,7 +23,7 @@ from extractors.cues import canonical_credit, date_banner, looks_like_person_nam
 from extractors.rules import authors as author_rules
 from extractors.rules import html as html_rules
 from extractors.rules import metadata as cue_rules
-from extractors.text import normalize_whitespace
+from extractors.text import normalize_whitespace, reader_text, site_key, site_keys
 
 # The author sources read for people, in priority order (see html_rules.AUTHOR_SOURCES), and after them
 # the bylines in the text in scripts without capitals: the writer's, then the editor's credit.
@@ -128,19 +127,6 @@ def declared_authors(articles: list[dict], nodes_by_id: dict[str, dict], meta: d
 
 # --- reading a byline ----------------------------------------------------------------------------
 
-def _site_key(text: str) -> str:
-    """A name compared as its host spells it: 'Börsen-Zeitung' ~ 'boersen-zeitung.de'."""
-    folded = unicodedata.normalize("NFKD", text.lower().translate(_FOLD))
-    return re.sub(r"\W+|_", "", "".join(char for char in folded if not unicodedata.combining(char)))
-
-
-_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "oe", "å": "aa"})
-
-
-def site_keys(site_names: list[str | None]) -> set[str]:
-    return {_site_key(name) for name in site_names if name} - {""}
-
-
 # A name this long that is part of the site's host names the site: 'Luxury Travel Expert' ~
 # theluxurytravelexpert.com.
 MIN_SITE_KEY_CHARS = 8
@@ -148,8 +134,8 @@ MIN_SITE_KEY_CHARS = 8
 
 def names_a_site(name: str, keys: set[str]) -> bool:
     """'LTO', 'Condé Nast', 'MDR THÜRINGEN' name the site or its publisher; 'Zeitler' doesn't name zeit.de."""
-    key = _site_key(name)
-    return bool(keys) and bool(key) and (key in keys or _site_key(name.split()[0]) in keys or (
+    key = site_key(name)
+    return bool(keys) and bool(key) and (key in keys or site_key(name.split()[0]) in keys or (
         len(key) >= MIN_SITE_KEY_CHARS and any(key in site for site in keys)))
 
 
@@ -342,10 +328,6 @@ def credited_agencies(authors: list[str]) -> list[str]:
 _BYLINE_ELEMENTS = frozenset().union(*(rule.elements for rule in html_rules.BYLINE_RULES))
 
 
-def _reader_text(text: str) -> str:
-    return normalize_whitespace(text.replace("\u00ad", ""))
-
-
 def _attributes(element) -> dict[str, str]:
     return {name: value for name, value in element.items() if name in html_rules.BYLINE_ATTRIBUTES}
 
@@ -466,7 +448,7 @@ def _text_outside(element, discarded) -> str:
                 pieces.append(child.tail)
 
     collect(element)
-    return _reader_text(" ".join(pieces))
+    return reader_text(" ".join(pieces))
 
 
 def _labelled_byline(element, discarded) -> str | None:

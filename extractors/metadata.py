@@ -10,7 +10,6 @@ from __future__ import annotations
 import html
 import re
 from urllib.parse import urlsplit
-import unicodedata
 from dataclasses import dataclass, field
 
 import lxml.html
@@ -19,7 +18,7 @@ from extractors.authors import declared_authors
 from extractors.dates import DateCandidate, declared_dates
 from extractors.jsonld import article_nodes, json_ld_nodes
 from extractors.rules import html as html_rules
-from extractors.text import normalize_whitespace
+from extractors.text import normalize_whitespace, reader_text
 
 
 @dataclass
@@ -54,22 +53,10 @@ def _index_meta(element: lxml.html.HtmlElement, index: dict[str, list[str]]) -> 
             index.setdefault(key.strip().lower(), []).append(content)
 
 
-def _reader_text(text: str) -> str:
-    """Text as a reader sees it: whitespace normalised, soft hyphens (invisible unless a line breaks) gone."""
-    return normalize_whitespace(text.replace("\u00ad", ""))
-
-
 def _text(element) -> str:
-    return _reader_text(element.text_content())
+    return reader_text(element.text_content())
 
 
-_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "oe", "å": "aa"})
-
-
-def _key(text: str) -> str:
-    """A site name compared as its host spells it: 'Börsen-Zeitung' ~ 'boersen-zeitung.de', 'Le Monde' ~ 'lemonde.fr'."""
-    folded = unicodedata.normalize("NFKD", text.lower().translate(_FOLD))
-    return re.sub(r"\W+|_", "", "".join(char for char in folded if not unicodedata.combining(char)))
 
 
 

@@ -19,6 +19,26 @@ def normalize_whitespace(text: str) -> str:
     return " ".join(text.split())
 
 
+def reader_text(text: str) -> str:
+    """Text as a reader sees it: whitespace normalised, soft hyphens (invisible unless a line breaks) gone."""
+    return normalize_whitespace(text.replace("\u00ad", ""))
+
+
+# German and Nordic letters as hosts spell them: 'Börsen-Zeitung' ~ 'boersen-zeitung.de'.
+_HOST_SPELLING = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "oe", "å": "aa"})
+
+
+def site_key(text: str) -> str:
+    """A site name compared as its host spells it: 'Börsen-Zeitung' ~ 'boersen-zeitung.de', 'Le Monde' ~ 'lemonde.fr'."""
+    folded = unicodedata.normalize("NFKD", text.lower().translate(_HOST_SPELLING))
+    return re.sub(r"\W+|_", "", "".join(char for char in folded if not unicodedata.combining(char)))
+
+
+def site_keys(site_names: list[str | None]) -> set[str]:
+    """The keys of the names a page gives its site (declared names, host), empty ones left out."""
+    return {site_key(name) for name in site_names if name} - {""}
+
+
 def normalize_line(text: str) -> str:
     """A line as the line rules read it: composed characters (NFC), whitespace normalised."""
     return normalize_whitespace(unicodedata.normalize("NFC", text))

@@ -24,10 +24,11 @@ from dataclasses import dataclass, field
 import lxml.html
 
 from extractors.cues import parse_date
-from extractors.metadata import PageMetadata, _key, _reader_text
+from extractors.metadata import PageMetadata
 from extractors.rules.metadata import BYLINE_LINE
 from extractors.rules import html as html_rules
 from extractors.rules import titles as rules
+from extractors.text import reader_text, site_key, site_keys
 
 _TOKEN = re.compile(r"\w+")
 _INLINE = frozenset({"a", "b", "i", "em", "strong", "span", "font", "br", "u", "big", "small"})
@@ -70,17 +71,13 @@ def _join(parts: list[str], separators: list[str]) -> str:
     return (parts[0] + "".join(separator + part for separator, part in zip(separators, parts[1:]))).strip()
 
 
-def site_keys(site_names: list[str | None]) -> set[str]:
-    return {_key(name) for name in site_names if name} - {""}
-
-
 def names_site(segment: str, keys: set[str], labels: frozenset[str] = frozenset()) -> bool:
     """True when a title segment is the site's name or host (or contains it, in a few words), a label the
     page's titles repeat around the headline, or only a date."""
     segment = segment.strip()
     if rules.DATE_SEGMENT.fullmatch(segment):
         return True
-    key = _key(segment)
+    key = site_key(segment)
     if not key or key in keys or key in labels:
         return True
     if _words(segment) > rules.SITE_MAX_WORDS:
@@ -108,7 +105,7 @@ def clean_title(title: str | None, site_names: list[str | None], labels: frozens
     """'Headline | Section | Site | 28.04.2023' -> 'Headline': drop leading and trailing segments that name
     the site, a section or a date, keep every separator that is part of the headline ('Rückschlag - Liverpool
     verliert')."""
-    title = _reader_text(html.unescape(title or ""))
+    title = reader_text(html.unescape(title or ""))
     if not title:
         return None
     keys = site_keys(site_names)
@@ -142,7 +139,7 @@ def _site_run(parts: list[str], separators: list[str], keys: set[str], labels: f
             run = _join(parts[-count:], separators[len(separators) - count + 1:])
         else:
             run = _join(parts[:count], separators[:count - 1])
-        if names_site(run, keys, labels) and (count == 1 or _key(run) in keys):
+        if names_site(run, keys, labels) and (count == 1 or site_key(run) in keys):
             return count
     return 0
 
@@ -157,16 +154,16 @@ def repeated_labels(declared: list[str]) -> frozenset[str]:
     """The segments a page's declared titles add around a shorter one: 'Politik' and 'Site' from
     'Headline | Politik | Site' beside 'Headline'."""
     labels: set[str] = set()
-    texts = [_reader_text(html.unescape(text)) for text in declared]
+    texts = [reader_text(html.unescape(text)) for text in declared]
     wholes = {normalized(text) for text in texts}
     for text in texts:
         parts, separators = split_title(text)
         for cut in range(1, len(parts)):
             head, tail = _join(parts[:cut], separators[:cut - 1]), _join(parts[cut:], separators[cut:])
             if normalized(head) in wholes and normalized(head):
-                labels.update(_key(part) for part in parts[cut:] if _words(part) <= rules.SITE_MAX_WORDS)
+                labels.update(site_key(part) for part in parts[cut:] if _words(part) <= rules.SITE_MAX_WORDS)
             if normalized(tail) in wholes and normalized(tail):
-                labels.update(_key(part) for part in parts[:cut] if _words(part) <= rules.SITE_MAX_WORDS)
+                labels.update(site_key(part) for part in parts[:cut] if _words(part) <= rules.SITE_MAX_WORDS)
     return frozenset(labels - {""})
 
 
@@ -174,7 +171,7 @@ def headline_runs(title: str, weak: bool = True) -> dict[str, str]:
     """The runs of a title's segments that could be its headline, by normalized text: every contiguous run
     at least as long (in words) as each segment it leaves out. `weak=False` splits at strong separators only
     (a kicker joined by a colon stays with its headline)."""
-    title = _reader_text(html.unescape(title))
+    title = reader_text(html.unescape(title))
     parts, separators = split_title(title)
     if not weak:
         parts, separators = _merge_weak(parts, separators)
@@ -207,13 +204,13 @@ def visible_headings(tree: lxml.html.HtmlElement) -> list[str]:
     <h1>s, the itemprop=headline elements, the <h2>s and the <h3>s, each in reading order."""
     found: dict[str, list[str]] = {key: [] for key in ("story", *rules.HEADING_TAGS, "itemprop")}
     for element in tree.iter(*rules.HEADING_TAGS):
-        text = _reader_text(element.text_content())
+        text = reader_text(element.text_content())
         if text and _not_too_long(text):
             in_story = element.tag == "h1" and any(ancestor.tag in html_rules.HEADLINE_CONTAINERS
                                                    for ancestor in element.iterancestors())
             found["story" if in_story else element.tag].append(text)
     for element in tree.xpath("//*[@itemprop='headline']"):
-        text = _reader_text(element.text_content())
+        text = reader_text(element.text_content())
         if text and _not_too_long(text):
             found["itemprop"].append(text)
     return [text for key in ("story", "h1", "itemprop", "h2", "h3") for text in found[key]]
@@ -296,7 +293,7 @@ def _strong_runs(declared: list[tuple[str, str]], site_names: list[str | None], 
     """Runs split at strong separators, and each title with its site name and section labels cut off."""
     runs = _runs(declared, weak=_title_only(declared))
     for _, text in declared:  # a whole title of several segments shown on the page is a breadcrumb, not the headline
-        if len(split_title(_reader_text(html.unescape(text)))[0]) > 1:
+        if len(split_title(reader_text(html.unescape(text)))[0]) > 1:
             runs.pop(normalized(text), None)
     for _, text in declared:
         cleaned = clean_title(text, site_names, labels)
