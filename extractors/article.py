@@ -66,8 +66,12 @@ class Article:
 
     @property
     def word_count(self) -> int:
-        """Words in the body; in scripts written without spaces (Chinese, Japanese) each character counts."""
-        return count_words(self.body)
+        """Words in the body; in scripts written without spaces (Chinese, Japanese) each character counts.
+        Counted once per body (the count is kept beside it, and travels with the article when it is pickled)."""
+        counted = self.__dict__.get("_counted_body")
+        if counted is None or counted[0] is not self.body:
+            counted = self.__dict__["_counted_body"] = (self.body, count_words(self.body))
+        return counted[1]
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -303,3 +303,37 @@ def test_migration_0006_gives_older_crawl_runs_a_dead_links_count_of_zero(tmp_pa
         corpus.finish_crawl_run(corpus.start_crawl_run("nightly"), "ok", RunCounts(pages_fetched=5, dead_links=7))
         assert [run.dead_links for run in corpus.crawl_runs()] == [7, 0]
         assert corpus.stats()["dead_links"] == 7
+
+
+def test_a_failing_nested_write_undoes_only_its_own_writes(store: Store):
+    """Inside a batch, one input's writes are a savepoint: its error drops them, the others are committed."""
+    with store.write_batch(inputs=100, seconds=60) as batch:
+        kept = store.save_raw(make_document(b"kept page", "https://example.org/kept"))
+        batch.settled()
+        with pytest.raises(RuntimeError):
+            with store.transaction():
+                store.save_raw(make_document(b"dropped page", "https://example.org/dropped"))
+                raise RuntimeError("the article could not be stored")
+        batch.settled()
+    assert [row["url"] for row in query(store.path, "SELECT url FROM raw_documents")] == ["https://example.org/kept"]
+    assert kept is not None
+
+
+def test_write_batch_commits_every_n_inputs_and_at_the_end(store: Store):
+    reader = sqlite3.connect(store.path)
+    with store.write_batch(inputs=2, seconds=60) as batch:
+        for number in range(3):
+            store.save_raw(make_document(f"page {number}".encode(), f"https://example.org/{number}"))
+            batch.settled()
+            visible = reader.execute("SELECT COUNT(*) FROM raw_documents").fetchone()[0]
+            assert visible == (number + 1) // 2 * 2  # another connection sees only committed batches
+    assert reader.execute("SELECT COUNT(*) FROM raw_documents").fetchone()[0] == 3
+
+
+def test_write_batch_drops_its_writes_on_a_store_error(store: Store):
+    with pytest.raises(StoreError):
+        with store.write_batch(inputs=100, seconds=60) as batch:
+            store.save_raw(make_document(b"not committed", "https://example.org/x"))
+            batch.settled()
+            raise StoreError("disk full")
+    assert query(store.path, "SELECT COUNT(*) AS n FROM raw_documents")[0]["n"] == 0

@@ -54,3 +54,18 @@ def test_a_language_without_a_stoplist_is_read_with_the_common_european_ones():
     fallback = stopwords_for("xx")
     assert stopwords_for("en") <= fallback and stopwords_for("de") <= fallback
     assert "und" not in stopwords_for("en")
+
+
+def test_an_articles_word_count_follows_its_body_and_survives_pickling():
+    import pickle
+
+    from extractors import Article
+
+    article = Article(url=None, title=None, body="one two three")
+    assert article.word_count == 3
+    article.body = "one two three four five"  # the body is cut or replaced after extraction
+    assert article.word_count == 5
+    copy = pickle.loads(pickle.dumps(article))
+    assert copy.word_count == 5 and copy == article
+    copy.body = "six"
+    assert copy.word_count == 1

@@ -14,7 +14,7 @@ from extractors import Article, Document, ExtractionError, extract
 from extractors.rules.lines import NON_ARTICLE_PAGES
 from extractors.rules.page_types import (ARTICLE_DECLARATION, ARTICLE_TYPES, DECLARATION_SEARCH_BYTES, HTML_DOCUMENT_START,
                                          HTML_MEDIA_TYPES, HTML_START_BYTES, NON_ARTICLE_TYPES, type_name)
-from newsdesk.corpus.store import SaveOutcome, Store, StoreError, compress_raw
+from newsdesk.corpus.store import SaveOutcome, Store, StoreError, compress_raw, sha256
 from newsdesk.corpus.stories import StoryFeatures, join_story, regroup_story, story_features
 from newsdesk.corpus.urls import canonical_url, is_http_url, looks_like_listing_url
 
@@ -99,6 +99,7 @@ class Extraction:
     reason: str | None = None
     skipped: bool = False  # a crawled list/navigation page: not an article, not a failure
     compressed_raw: bytes | None = None  # the raw input as the store keeps it, made where extraction ran
+    raw_hash: str | None = None  # its sha256, made there too
     story_features: StoryFeatures | None = None  # what stories compare of the article, made there too
 
 
@@ -130,7 +131,8 @@ def extract_stage(document: Document, articles_only: bool = False, *, with_story
             article.url = canonical_url(identity)
     # Compressing the raw page and reading the article's story features here keeps that work off the crawl's one
     # storing process when this runs in a worker.
-    return Extraction(article=article, compressed_raw=compress_raw(document.content),
+    _ = article.word_count  # counted once here, in the worker; the article carries the count to the store
+    return Extraction(article=article, compressed_raw=compress_raw(document.content), raw_hash=sha256(document.content),
                       story_features=story_features(article) if with_story_features else None)
 
 
@@ -161,11 +163,11 @@ class Ingestor:
             return self._fail(document, origin, extraction.stage or "extract", extraction.reason or "extraction failed")
         problem = validate(article)
         if problem:
-            self.store.save_raw(document, extraction.compressed_raw)  # kept even so: nothing fetched is lost
+            self.store.save_raw(document, extraction.compressed_raw, extraction.raw_hash)  # kept even so: nothing fetched is lost
             return self._fail(document, origin, "validate", problem, article=article)
         try:
             with self.store.transaction():  # the raw input, the article and its URLs: one short transaction
-                raw_id = self.store.save_raw(document, extraction.compressed_raw)
+                raw_id = self.store.save_raw(document, extraction.compressed_raw, extraction.raw_hash)
                 outcome = self.store.save_article(article, document, raw_id)
                 for url in {document.url, article.url, *document.fetched_urls} - {None, ""}:
                     self.store.record_fetch(url, outcome.article_id, etag=document.header("ETag"),

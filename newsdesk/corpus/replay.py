@@ -237,13 +237,14 @@ def replay(paths: list[str | Path], store: Store, *, workers: int | None = None,
     sidecar). Stopped at any point, a replay run again resumes archives where they stopped."""
     loop = ReplayLoop(store, filters)
     summary = ReplaySummary()
-    with ExtractionPool(workers, timeout=timeout, function=function) as pool:
+    with ExtractionPool(workers, timeout=timeout, function=function) as pool, store.write_batch() as batch:
         inputs = replay_inputs(paths, store, filters, from_start=from_start)
         pairs = ((item, item.document) for item in inputs)
         for item, extraction in pool.imap(pairs, articles_only=lambda item: item.articles_only):
             if item.warning and on_warning is not None:
                 on_warning(item.warning)
             result = loop.settle(item, extraction)
+            batch.settled()
             if result is not None:
                 summary.add(result)
                 if on_result is not None:

@@ -32,9 +32,11 @@ Add a test in tests/test_store.py that opens a database of the previous version 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import sqlite3
+import time
 import zlib
 from collections import Counter
 from dataclasses import dataclass
@@ -59,6 +61,11 @@ BUSY_TIMEOUT_VARIABLE = "NEWSDESK_BUSY_TIMEOUT"  # overrides BUSY_TIMEOUT_SECOND
 # zlib level 1 keeps most of the saving on HTML (about 4-6x) at a fraction of level 6's CPU time, which
 # matters because raw pages are compressed in the crawl's hot path.
 RAW_COMPRESSION_LEVEL = 1
+# A replay commits its writes in batches: every this many inputs, or this many seconds, whichever comes first
+# (readers see new articles within about that time; a killed replay redoes at most one batch, whose
+# checkpoint was not committed either).
+BATCH_INPUTS = 200
+BATCH_SECONDS = 1.0
 RUN_STATUSES = ("running", "ok", "failed", "interrupted")
 # The story index (band and name rows) of the most recent articles is kept in memory and written to its tables
 # every this many articles (and on close), in key order: written one article at a time, its rows would dirty
@@ -439,6 +446,10 @@ class Store:
     def transaction(self) -> "_Transaction":
         return _Transaction(self.db.conn)
 
+    def write_batch(self, *, inputs: int = BATCH_INPUTS, seconds: float = BATCH_SECONDS) -> "WriteBatch":
+        """One transaction for many inputs' writes, committed every `inputs` inputs or `seconds` (see WriteBatch)."""
+        return WriteBatch(self, inputs=inputs, seconds=seconds)
+
     def close(self) -> None:
         try:
             self.flush_story_index()
@@ -459,21 +470,36 @@ class Store:
 
     # --- articles and raw inputs -----------------------------------------------------------------
 
-    def save_raw(self, document: Document, compressed: bytes | None = None) -> int:
+    def save_raw(self, document: Document, compressed: bytes | None = None, raw_hash: str | None = None) -> int:
         """Keep the raw input (compressed) once; returns its id. The same bytes again reuse the row.
-        `compressed` is compress_raw(document.content) when a worker process has already made it."""
-        raw_hash = sha256(document.content)
+        `compressed` is compress_raw(document.content) and `raw_hash` sha256(document.content) when a worker
+        process has already made them."""
+        raw_hash = raw_hash or sha256(document.content)
         with self.transaction():
             existing = self._raw_id(raw_hash)
             if existing is not None:
                 return existing
-            return self.db["raw_documents"].insert({
+            return self._insert("raw_documents", {
                 "raw_hash": raw_hash, "url": document.url, "origin": document.origin, "source": document.source,
                 "content_type": document.content_type or document.header("Content-Type"),
                 "headers": json.dumps(document.headers), "size": len(document.content),
                 "content": compressed if compressed is not None else compress_raw(document.content),
                 "fetched_at": document.fetched_at or utc_now(),
-            }).last_pk
+            })
+
+    # Rows written for every input go in with plain statements: sqlite-utils' insert() and upsert() look the
+    # table up in the schema on every call, which costs more than the write of a small row.
+    def _insert(self, table: str, row: dict[str, Any]) -> int:
+        columns = ", ".join(f"[{column}]" for column in row)
+        return self.db.execute(f"INSERT INTO [{table}] ({columns}) VALUES ({', '.join('?' * len(row))})",
+                               list(row.values())).lastrowid
+
+    def _upsert(self, table: str, row: dict[str, Any], *, key: str) -> None:
+        """Insert `row`, or set its columns on the row with the same `key` (as sqlite-utils' upsert)."""
+        columns = ", ".join(f"[{column}]" for column in row)
+        updates = ", ".join(f"[{column}] = excluded.[{column}]" for column in row if column != key)
+        self.db.execute(f"INSERT INTO [{table}] ({columns}) VALUES ({', '.join('?' * len(row))}) "
+                        f"ON CONFLICT ([{key}]) DO UPDATE SET {updates}", list(row.values()))
 
     def _raw_id(self, raw_hash: str) -> int | None:
         row = self.db.execute("SELECT id FROM raw_documents WHERE raw_hash = ?", [raw_hash]).fetchone()
@@ -497,7 +523,7 @@ class Store:
         with self.transaction():
             existing = self._find_existing(url, content_hash, raw_id)
             if existing is None:
-                article_id = self.db["articles"].insert({**row, "ingested_at": now, "updated_at": now}).last_pk
+                article_id = self._insert("articles", {**row, "ingested_at": now, "updated_at": now})
                 return SaveOutcome("new", article_id)
             article_id = existing["id"]
             comparable = {key: row[key] for key in row if key not in ("origin", "source", "raw_id", "removed")}
@@ -515,13 +541,13 @@ class Store:
 
     def _find_existing(self, url: str | None, content_hash: str, raw_id: int | None) -> dict[str, Any] | None:
         if url:
-            rows = list(self.db["articles"].rows_where("url = ?", [url], limit=1))
+            rows = list(self.db.query("SELECT * FROM articles WHERE url = ? LIMIT 1", [url]))
             if not rows:
                 rows = list(self.db.query(
                     "SELECT a.* FROM articles a JOIN fetched_urls f ON f.article_id = a.id WHERE f.url = ? LIMIT 1", [url]))
         else:
-            rows = list(self.db["articles"].rows_where(
-                "url IS NULL AND (raw_id = ? OR content_hash = ?)", [raw_id, content_hash], limit=1))
+            rows = list(self.db.query("SELECT * FROM articles WHERE url IS NULL AND (raw_id = ? OR content_hash = ?) LIMIT 1",
+                                      [raw_id, content_hash]))
         return rows[0] if rows else None
 
     def documents_to_reextract(self, *, only_outdated: bool = True) -> Iterator[Document]:
@@ -551,20 +577,20 @@ class Store:
         """Remember that `url` was fetched (and which article it gave), with validators for the next recrawl.
         `fetched_at` (default: now) is when, e.g. a WARC record's date."""
         with self.transaction():
-            self.db["fetched_urls"].upsert({
+            self._upsert("fetched_urls", {
                 "url": url, "article_id": article_id, "status": status, "etag": etag,
                 "last_modified": last_modified, "fetched_at": fetched_at or utc_now(),
-            }, pk="url")
+            }, key="url")
 
     # --- web archive checkpoints and raw inputs ---------------------------------------------------
 
     def save_checkpoint(self, checkpoint: "ReplayCheckpoint") -> None:
         """Remember how far an archive has been replayed (every record before `offset` is in the corpus)."""
         with self.transaction():
-            self.db["replay_checkpoints"].upsert({
+            self._upsert("replay_checkpoints", {
                 "archive": checkpoint.archive, "size": checkpoint.size, "head_hash": checkpoint.head_hash,
                 "offset": checkpoint.offset, "finished": int(checkpoint.finished), "updated_at": utc_now(),
-            }, pk="archive")
+            }, key="archive")
 
     def checkpoint(self, archive: str) -> "ReplayCheckpoint | None":
         row = self.db.execute("SELECT archive, size, head_hash, offset, finished FROM replay_checkpoints WHERE archive = ?",
@@ -994,21 +1020,68 @@ def _overview_from_row(row: Sequence[Any]) -> StoryOverview:
 
 
 
+class WriteBatch:
+    """Many inputs' writes in one transaction, which is committed every `inputs` settled inputs or `seconds`,
+    and at the end. Each input's own writes are a savepoint inside it, so a failing input undoes only its
+    own. Ending with a StoreError drops the uncommitted writes; any other way out (Ctrl-C included) commits
+    what was settled."""
+
+    def __init__(self, store: "Store", *, inputs: int, seconds: float):
+        self.store = store
+        self.inputs = max(1, inputs)
+        self.seconds = seconds
+        self._transaction: _Transaction | None = None
+        self._settled = 0
+        self._started = 0.0
+
+    def __enter__(self) -> "WriteBatch":
+        self._begin()
+        return self
+
+    def settled(self) -> None:
+        """One more input is settled: commit the batch when it is full or old enough."""
+        self._settled += 1
+        if self._settled >= self.inputs or time.monotonic() - self._started >= self.seconds:
+            self._end(None)
+            self._begin()
+
+    def __exit__(self, exc_type, exc, traceback) -> None:
+        self._end(exc_type if exc_type is not None and issubclass(exc_type, StoreError) else None)
+
+    def _begin(self) -> None:
+        self._transaction = _Transaction(self.store.db.conn)
+        self._transaction.__enter__()
+        self._settled, self._started = 0, time.monotonic()
+
+    def _end(self, error: type[BaseException] | None) -> None:
+        transaction, self._transaction = self._transaction, None
+        if transaction is not None:
+            transaction.__exit__(error, None, None)
+
+
 class _Transaction:
-    """BEGIN IMMEDIATE ... COMMIT, re-entrant: nested uses join the outer transaction."""
+    """BEGIN IMMEDIATE ... COMMIT, re-entrant: a nested use is a savepoint of the outer transaction, so an
+    error inside it undoes its own writes only, and they are committed with the outer transaction."""
+
+    _savepoints = itertools.count()
 
     def __init__(self, connection: sqlite3.Connection):
         self.connection = connection
         self.outer = False
+        self.savepoint: str | None = None
 
     def __enter__(self) -> sqlite3.Connection:
         if not self.connection.in_transaction:
             self.connection.execute("BEGIN IMMEDIATE")
             self.outer = True
+        else:
+            self.savepoint = f"nested_{next(self._savepoints)}"
+            self.connection.execute(f"SAVEPOINT {self.savepoint}")
         return self.connection
 
     def __exit__(self, exc_type, exc, traceback) -> None:
         if not self.outer:
+            self._end_savepoint(undo=exc_type is not None)
             return
         if exc_type is None:
             try:
@@ -1018,6 +1091,17 @@ class _Transaction:
                 raise
         else:
             self._roll_back()
+
+    def _end_savepoint(self, *, undo: bool) -> None:
+        if self.savepoint is None or not self.connection.in_transaction:
+            return  # an error such as a full disk may have ended the outer transaction already
+        try:
+            if undo:
+                self.connection.execute(f"ROLLBACK TO {self.savepoint}")
+            self.connection.execute(f"RELEASE {self.savepoint}")
+        except (sqlite3.Error, StoreError):
+            if not undo:
+                raise
 
     def _roll_back(self) -> None:
         if self.connection.in_transaction:  # an error such as a full disk may have ended it already

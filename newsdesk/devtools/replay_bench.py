@@ -37,14 +37,17 @@ def varied_pages(count: int) -> list[tuple[str, bytes]]:
     its paragraphs and title, so that no two store as the same article."""
     with LoopbackNewsSite() as site:
         originals = [(article["path"], site.respond(article["path"], "127.0.0.1", {})[2]) for article in site.articles]
+        base = site.base_url.encode()
     pages = []
     for number in range(count):
         path, page = originals[number % len(originals)]
+        url = f"https://news.example.org/copy-{number}{path}"
         marker = f" Fassung {number}: Nachtrag Nummer {number} zu diesem Bericht.".encode()
         varied = _PARAGRAPH_END.sub(marker + rb"\g<0>", page)
-        # Each copy its own article: its own title, and no rel=canonical naming the original's URL.
-        varied = varied.replace(b"</title>", f" ({number})</title>".encode(), 1).replace(b'rel="canonical"', b'rel="alternate"')
-        pages.append((f"https://news.example.org/copy-{number}{path}", varied))
+        # Each copy its own article, as in a news archive: its own title, and its own URL wherever the page
+        # names its address (og:url, rel=canonical), so that it is stored as a new article, not an update.
+        varied = varied.replace(b"</title>", f" ({number})</title>".encode(), 1).replace(base + path.encode(), url.encode())
+        pages.append((url, varied))
     return pages
 
 
