@@ -65,7 +65,7 @@ def open_corpus(command: str, db_path: str, *, missing: str | None = None, write
 
 # Libraries that log (with tracebacks) about input they cannot parse; the input's one-line reason says it.
 QUIET_LIBRARIES = ("boilerpy3", "trafilatura", "htmldate", "readability", "justext", "courlan", "charset_normalizer",
-                   "langdetect", "warcio", "datasketch")
+                   "langdetect", "warcio")
 
 
 def debugging() -> bool:

@@ -22,7 +22,6 @@ from typing import ContextManager, Iterable, Iterator, Protocol, Sequence
 from urllib.parse import urlsplit
 
 import numpy as np
-from datasketch import MinHash
 
 from extractors import Article
 from extractors.rules import stories as rules
@@ -239,8 +238,17 @@ _WORD_HASHES: dict[str, int] = {}
 _WORD_HASH_CACHE_LIMIT = 500_000
 # datasketch's MinHash (scheme affine32) defines the signature: its permutations h -> a·h + b (mod 2^32) of
 # the MurmurHash3-finalised shingle hashes. minhash_signature applies them to all shingles at once, which is
-# the same computation without a Python call per shingle (a test checks the two agree).
-_PERMUTATION_A, _PERMUTATION_B = MinHash(num_perm=MINHASH_PERMUTATIONS, seed=MINHASH_SEED, scheme="affine32").permutations
+# the same computation without a Python call per shingle; the permutations are drawn as datasketch draws them
+# (odd a, any b, from numpy's RandomState with the seed), without importing it and the scipy it loads into
+# every extraction worker (a test checks that signatures agree with datasketch's).
+def _affine32_permutations(count: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    generator = np.random.RandomState(seed)
+    a = generator.randint(0, 1 << 31, count, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = generator.randint(0, 1 << 32, count, dtype=np.uint32)
+    return a, b
+
+
+_PERMUTATION_A, _PERMUTATION_B = _affine32_permutations(MINHASH_PERMUTATIONS, MINHASH_SEED)
 _FMIX_SHIFT_1, _FMIX_MULTIPLIER_1, _FMIX_SHIFT_2, _FMIX_MULTIPLIER_2, _FMIX_SHIFT_3 = (
     np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
 _EMPTY_SIGNATURE = np.full(MINHASH_PERMUTATIONS, 0xFFFFFFFF, dtype="<u4").tobytes()
@@ -410,7 +418,10 @@ def number_key(number: str) -> str:
 
 # --- comparing two articles ------------------------------------------------------------------------
 
-def score_pair(new: StoryFeatures, stored: StoryFeatures, vocabulary: Vocabulary) -> PairScore:
+def score_pair(new: StoryFeatures, stored: StoryFeatures, vocabulary: Vocabulary,
+               new_weights: WeightedFeatures | None = None) -> PairScore:
+    """How alike two articles are. `new_weights` is weigh(new, vocabulary) when the caller has made it already
+    (decide_story weighs the new article once for all its candidates)."""
     jaccard = signature_jaccard(new.signature, stored.signature)
     smaller = min(new.shingle_count, stored.shingle_count)
     if smaller and jaccard > 0:
@@ -424,13 +435,13 @@ def score_pair(new: StoryFeatures, stored: StoryFeatures, vocabulary: Vocabulary
         # Not the same event whatever the words: only a near-copy is left to tell (most candidates end here).
         return PairScore(jaccard=jaccard, containment=containment, action_cosine=0.0, name_overlap=0.0,
                          shared_names=shared_names, key_name_missing=False, days_apart=apart)
-    new_weights = _name_weights(new, vocabulary)
-    stored_weights = _name_weights(stored, vocabulary)
-    shared = new_weights.keys() & stored_weights.keys()
-    smaller_weight = min(sum(new_weights.values()), sum(stored_weights.values()))
-    name_overlap = sum(new_weights[key] for key in shared) / smaller_weight if smaller_weight else 0.0
+    first = new_weights or weigh(new, vocabulary)
+    second = weigh(stored, vocabulary)
+    shared = first.names.keys() & second.names.keys()
+    smaller_weight = min(first.name_total, second.name_total)
+    name_overlap = sum(first.names[key] for key in shared) / smaller_weight if smaller_weight else 0.0
     return PairScore(
-        jaccard=jaccard, containment=containment, action_cosine=tfidf_cosine(new.terms, stored.terms, vocabulary),
+        jaccard=jaccard, containment=containment, action_cosine=first.cosine(second),
         name_overlap=name_overlap, shared_names=shared_names,
         key_name_missing=_misses_key_name(new, stored) or _misses_key_name(stored, new), days_apart=apart)
 
@@ -441,20 +452,28 @@ def _misses_key_name(first: StoryFeatures, second: StoryFeatures) -> bool:
     return any(name not in second.names and _stem(name) not in second.terms for name in first.key_names)
 
 
-def _name_weights(features: StoryFeatures, vocabulary: Vocabulary) -> dict[str, float]:
-    weights = {key: vocabulary.idf(key) for key in map(name_key, features.names)}
-    weights.update({key: vocabulary.idf(key) for key in map(number_key, features.numbers)})
-    return weights
+@dataclass(frozen=True)
+class WeightedFeatures:
+    """An article's names and numbers with their IDF weights, and its terms as a TF-IDF vector."""
+
+    names: dict[str, float]
+    name_total: float
+    vector: dict[str, float]
+    norm: float
+
+    def cosine(self, other: "WeightedFeatures") -> float:
+        if not self.norm or not other.norm:
+            return 0.0
+        small, large = (self.vector, other.vector) if len(self.vector) <= len(other.vector) else (other.vector, self.vector)
+        return sum(weight * large[term] for term, weight in small.items() if term in large) / (self.norm * other.norm)
 
 
-def tfidf_cosine(first: dict[str, int], second: dict[str, int], vocabulary: Vocabulary) -> float:
-    if not first or not second:
-        return 0.0
-    first_vector = {term: count * vocabulary.idf(term) for term, count in first.items()}
-    second_vector = {term: count * vocabulary.idf(term) for term, count in second.items()}
-    dot = sum(weight * second_vector[term] for term, weight in first_vector.items() if term in second_vector)
-    norm = math.sqrt(sum(w * w for w in first_vector.values())) * math.sqrt(sum(w * w for w in second_vector.values()))
-    return dot / norm if norm else 0.0
+def weigh(features: StoryFeatures, vocabulary: Vocabulary) -> WeightedFeatures:
+    idf = vocabulary.idf
+    names = {key: idf(key) for key in map(name_key, features.names)}
+    names.update({key: idf(key) for key in map(number_key, features.numbers)})
+    vector = {term: count * idf(term) for term, count in features.terms.items()}
+    return WeightedFeatures(names, sum(names.values()), vector, math.sqrt(sum(weight * weight for weight in vector.values())))
 
 
 def days_apart(first: str | None, second: str | None) -> int | None:
@@ -468,7 +487,16 @@ def days_apart(first: str | None, second: str | None) -> int | None:
 def decide_story(features: StoryFeatures, candidates: Sequence[StoryCandidate], vocabulary: Vocabulary) -> StoryDecision:
     """Which story a new article joins: that of its near-copies (the stories they are in become one), else
     that of its best same-event match, else a new one. Ties go to the lower article id: deterministic."""
-    scored = [(score_pair(features, candidate.features, vocabulary), candidate) for candidate in candidates]
+    weighed: list[WeightedFeatures] = []  # the new article's weights, made for the first candidate that needs them
+
+    def new_weights() -> WeightedFeatures:
+        if not weighed:
+            weighed.append(weigh(features, vocabulary))
+        return weighed[0]
+
+    scored = [(score_pair(features, candidate.features, vocabulary,
+                          new_weights() if len(features.names & candidate.features.names) >= EVENT_MIN_SHARED_NAMES else None),
+               candidate) for candidate in candidates]
     copies = sorted(((score, candidate) for score, candidate in scored if score.is_copy),
                     key=lambda pair: (-pair[0].strength, pair[1].article_id))
     if copies:
@@ -509,6 +537,8 @@ def _publication_order(member: CopyGroupMember) -> tuple[int, str, int]:
 
 def credits_outlet(credits: Sequence[str], member: CopyGroupMember) -> bool:
     """Whether one of `credits` names the member's outlet or its site ("Fox News" ~ foxnews.com)."""
+    if not credits:
+        return False
     names = {comparable_text(member.outlet or "")} - {""}
     host = (urlsplit(member.url or "").hostname or "").removeprefix("www.")
     site = host.rsplit(".", 2)[-2] if host.count(".") >= 1 else ""
