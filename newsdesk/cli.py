@@ -701,7 +701,8 @@ def bench_crawl_command(copies: int, rounds: int, through_frontier: bool) -> Non
 @click.option("--warc-pages", default=600, show_default=True,
               help="Pages in the generated WARC (about 450 KB each, with a large video record every 100: about 320 MB).")
 def bench_replay_command(pages: int, warc_pages: int) -> None:
-    """Measure replay docs/s and memory (folder with 1 and all workers, a generated WARC) against extraction alone."""
+    """Measure replay docs/s and memory (a folder with 1 and all workers, a generated WARC in one process and
+    with all workers) against extraction alone."""
     from newsdesk.devtools.replay_bench import bench_replay
 
     for line in bench_replay(pages, warc_pages):

@@ -1,7 +1,8 @@
 """Replay throughput and memory benchmark: the loopback site's article pages, each copy made different, replayed
-from a folder of HTML files (1 worker beside 2) and from one generated WARC, beside extraction alone in one
-process on the same pages in the same run. Each replay runs as `newsdesk replay` in a process of its own; its
-wall time, and the peak RSS of its largest process and of all its processes together, are measured."""
+from a folder of HTML files (1 worker beside 2) and from one generated WARC (in one process beside 2 workers),
+beside extraction alone in one process on the same pages in the same run. Each replay runs as `newsdesk replay`
+in a process of its own; its wall time, and the peak RSS of its largest process and of all its processes
+together, are measured."""
 
 from __future__ import annotations
 
@@ -171,10 +172,11 @@ def bench_replay(pages: int = 300, warc_pages: int = 600) -> list[str]:
         alone_seconds, alone_cpu = extraction_alone_seconds(folder_pages)
         alone = len(folder_pages) / alone_seconds
         folder = scratch_path / "pages"
+        warc_label = f"WARC of {warc_size / 1e6:.0f} MB ({warc_pages} pages)"
         runs = [timed_replay(f"folder of {pages} HTML files, 1 worker", folder, 1),
                 timed_replay(f"folder of {pages} HTML files, {workers} workers", folder, workers),
-                timed_replay(f"WARC of {warc_size / 1e6:.0f} MB ({warc_pages} pages), {workers} workers",
-                             scratch_path / "pages.warc", workers)]
+                timed_replay(f"{warc_label}, in one process", scratch_path / "pages.warc", 0),
+                timed_replay(f"{warc_label}, {workers} workers", scratch_path / "pages.warc", workers)]
     lines.append(f"{workers} CPUs; extraction alone, 1 process: {alone:.1f} docs/s, "
                  f"{len(folder_pages) / alone_cpu:.1f} docs per CPU second")
     lines.append(f"{'':48}{'articles':>9}{'seconds':>9}{'docs/s':>8}{'vs alone':>9}{'CPU s':>7}{'docs/CPU s':>11}"
@@ -184,6 +186,11 @@ def bench_replay(pages: int = 300, warc_pages: int = 600) -> list[str]:
         lines.append(f"{run.label:48}{run.articles:>9}{run.seconds:>9.1f}{run.docs_per_second:>8.1f}"
                      f"{run.docs_per_second / alone:>8.2f}x{run.cpu_seconds:>7.1f}{per_cpu_second:>11.1f}"
                      f"{run.largest_process_mib:>8.0f}M{run.all_processes_mib:>8.0f}M")
+    one_process, parallel = runs[2], runs[3]
+    if one_process.docs_per_second:
+        speedup = parallel.docs_per_second / one_process.docs_per_second
+        lines.append(f"WARC replay with {workers} workers: {speedup:.2f}x the same replay in one process"
+                     f", {parallel.docs_per_second / alone:.2f}x extraction alone")
     lines.append("CPU s: user and system time of the replay and its workers; RSS max: the largest process (the replay or "
                  "one worker); RSS all: the replay and its workers together")
     return lines
