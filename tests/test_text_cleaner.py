@@ -143,3 +143,29 @@ def test_the_article_is_the_run_of_lines_with_the_highest_sum():
     lines = [Line(i, str(i), score=score) for i, score in enumerate([-20, 300, -8, 200, -150, 100, -20])]
     assert best_region(lines) == (1, 3)
     assert best_region([Line(0, "x", score=-1.0)]) is None
+
+
+def test_new_window_link_lists_copyright_captions_and_embed_placeholders_are_dropped():
+    furniture = [
+        "Jobs (öffnet im neuen Fenster)", "Seminare und Workshops (öffnet im neuen Fenster)",
+        "Facebook (opens in a new tab)",
+        "Rauch zieht über die Wohnhäuser im Süden der Stadt. © DPA Images | Christoph Soeder",
+        "The harbour at dusk, seen from the old pier. © Jane Doe/Agency",
+        "Empfohlener redaktioneller Inhalt", "Bitte aktivieren Sie JavaScript damit Sie diesen Inhalt anzeigen können.",
+        "Please enable JavaScript to view this content.",
+        "Melden Sie sich an oder testen Sie unser digitales Abo mit Zugang zu allen Artikeln.",
+    ]
+    paragraphs, removed, _ = strip_boilerplate_lines([LONG[0], *furniture, LONG[1]])
+    assert paragraphs == [LONG[0], LONG[1]]
+    assert sorted(removal.text for removal in removed) == sorted(furniture)
+
+
+def test_story_lines_that_mention_a_new_window_or_a_copyright_are_kept():
+    story = [
+        "Etwa zur gleichen Zeit nutzte der Hersteller Akkus von Panasonic (öffnet im neuen Fenster) mit 271 Wh/kg, "
+        "und chinesische Firmen lieferten neue Zellen mit deutlich höherer Energiedichte an die Werke in Europa.",
+        "The court found that the © notice on the photographs did not, by itself, prove who owned them.",
+        "Der Browser öffnet das Formular in einem neuen Fenster, sagte die Sprecherin der Behörde am Montag.",
+    ]
+    paragraphs, removed, _ = strip_boilerplate_lines([LONG[0], *story, LONG[1]])
+    assert paragraphs == [LONG[0], *story, LONG[1]], [removal.text for removal in removed]

@@ -47,6 +47,11 @@ def _line(pattern: str) -> re.Pattern[str]:
     return re.compile(rf"^\s*+(?:{pattern})\s*$", _I)
 
 
+# The accessibility label of a link that opens a new window or tab, as pages print it after the link text.
+NEW_WINDOW_LABEL = (r"\((?:öffnet (?:sich )?in (?:einem )?neuen (?:fenster|tab)|öffnet im neuen (?:fenster|tab)"
+                    r"|opens? in (?:a )?new (?:window|tab)|s'ouvre dans (?:un )?nou(?:vel|veau) (?:onglet|fenêtre)"
+                    r"|se abre en (?:una )?nueva (?:ventana|pestaña)|si apre in una nuova (?:finestra|scheda))\)")
+
 # Lines that are furniture wherever they appear.
 NOISE_LINE_RULES: list[LineRule] = [
     # Newsletter and subscription calls: "Subscribe to our Newsletter", "Sign up for our daily briefing",
@@ -62,7 +67,7 @@ NOISE_LINE_RULES: list[LineRule] = [
     LineRule("paywall-offer", "paywall or subscription offer", pattern=re.compile(
         r"^\s*+(?:subscribe\b.{0,20})?(?:support (?:our|independent) .{0,40}journalism\b.{0,300}"
         r"|already (?:a )?(?:subscriber|registered|have an account)\b.{0,60}"
-        r"|.{0,80}\b(?:premium|digital) (?:package|subscription|access|abo)\b.{0,200}"
+        r"|.{0,80}\b(?:premium|digital(?:es|en)?) (?:package|subscription|access|abo)\b.{0,200}"
         r"|.{0,40}\b(?:for (?:all )?subscribers|subscribers only|nur für abonnenten|exklusiv für abonnenten)\b.{0,80}"
         r"|(?:jetzt )?(?:weiterlesen|read more|continue reading)(?: mit .{0,40})?[.:!]?"
         r"|(?:unlock|get) (?:unlimited|full) access\b.{0,80})\s*$", _I)),
@@ -134,6 +139,20 @@ NOISE_LINE_RULES: list[LineRule] = [
         r"|\((?:photo|picture|image|foto|bild) (?:by|von|:)[^)]{2,80}\)"
         r"|\[[^\]]{2,80}\b(?:via|/)\s*[^\]]{1,40}\])"
         r"|(?:photo|picture|image|foto|bild|getty images|imago|keystone|shutterstock|istock)(?:\s*[:/|]\s*.{0,60})?)\s*$", _I)),
+    # Captions that end in a copyright credit: "Rauch über der Halle. © DPA Images | Christoph Soeder",
+    # "The stage at dusk. © Jane Doe/Agency".
+    LineRule("caption-copyright-credit", "photo caption or credit", pattern=re.compile(
+        r"^\s*+.{0,400}?\s©\s*+[^©.!?]{2,80}$")),
+    # Link lists whose items carry the accessibility label for links that open a new window, left as text:
+    # "Jobs (öffnet im neuen Fenster)", "Facebook (opens in a new tab)".
+    LineRule("new-window-link", "link list", pattern=re.compile(
+        r"^\s*+(?:\S++\s++){0,14}\S*+\s*+" + NEW_WINDOW_LABEL + r"\s*$", _I)),
+    # Placeholders of embedded content that waits for consent or JavaScript: "Empfohlener redaktioneller
+    # Inhalt", "Externer Inhalt", "Please enable JavaScript to view this content".
+    LineRule("embed-placeholder", "embedded content placeholder", pattern=re.compile(
+        r"^\s*+.{0,200}?\b(?:(?:empfohlener )?redaktioneller inhalt|externe[nr]? inhalte?\b|(?:bitte )?aktivieren sie javascript"
+        r"|(?:please )?enable javascript|javascript (?:is )?(?:disabled|required)|(?:external|third[- ]party) content\b"
+        r"|contenu externe|contenido externo|contenuto esterno)\b.{0,300}$", _I)),
     # Agency-style photo credits on their own line: "APA/AFP/Mandel Ngan", "ALEXANDER ZEMLIANICHENKO/POOL".
     LineRule("agency-photo-credit", "photo caption or credit", may_hold_title=True, pattern=re.compile(
         r"^\s*+(?:[A-ZÄÖÜ][\w.-]*+\s?){1,3}/\s?(?:[A-ZÄÖÜ][\w.-]*+\s?){1,3}/(?:\s?[A-ZÄÖÜ][\w.-]*+){1,3}\s*$")),
