@@ -54,6 +54,8 @@ MAX_BREADCRUMB_TRAIL_CHARS = 60
 # After a line that ends a story (extractors.rules.lines.LineRule.ends_story), the rest of an extracted body
 # is cut unless this many paragraphs of this length follow.
 LONG_PARAGRAPH_CHARS, LONG_PARAGRAPHS_AFTER_END = 200, 2
+# A credit line this many lines at most below a photo caption, video player or embed credits that item.
+MEDIA_CREDIT_LINES = 2
 
 
 @dataclass
@@ -199,9 +201,16 @@ def _cut_at_body_end(lines: list[Line], start: int, end: int) -> int:
             continue
         if rule.opens_comments:
             return position - 1  # reader comments come after the story, however long they run
-        if rule.ends_story and total - text_before[position - start + 1] <= before:
+        if rule.ends_story and total - text_before[position - start + 1] <= before and not _credits_media(lines, position):
             return position - 1
     return end
+
+
+def _credits_media(lines: list[Line], position: int) -> bool:
+    """Whether the line at `position` follows a photo caption, a video player or an embed within
+    MEDIA_CREDIT_LINES lines ("Video | ...", "Player wird geladen", "Quelle: t-online"): it credits that."""
+    return any(lines[earlier].rule is not None and lines[earlier].rule.labels_media
+               for earlier in range(max(0, position - MEDIA_CREDIT_LINES), position))
 
 
 def _extend_backwards(lines: list[Line], start: int) -> int:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, SEEDS
-from extractors import extract
+from extractors import Document, extract
 from extractors.rules import lines as line_rules
 from extractors.rules import metadata as cue_rules
 from extractors.rules.lines import LineRule
@@ -169,3 +169,14 @@ def test_story_lines_that_mention_a_new_window_or_a_copyright_are_kept():
     ]
     paragraphs, removed, _ = strip_boilerplate_lines([LONG[0], *story, LONG[1]])
     assert paragraphs == [LONG[0], *story, LONG[1]], [removal.text for removal in removed]
+
+
+def test_a_credit_under_a_video_player_does_not_end_the_story():
+    capture = ["Harbour bridge approved after decade of debate", LONG[0], LONG[1],
+               "Video | The new bridge seen from the air", "Player wird geladen", "Quelle: t-online", LONG[2], LONG[3]]
+    article = extract(Document(content="\n".join(capture).encode(), url=None))
+    assert LONG[2] in article.body and LONG[3] in article.body
+    # the same credit line with no player above it closes the story when less text follows than precedes
+    capture = ["Harbour bridge approved after decade of debate", LONG[0], LONG[1], LONG[2], "Quelle: t-online", LONG[3]]
+    article = extract(Document(content="\n".join(capture).encode(), url=None))
+    assert LONG[2] in article.body and LONG[3] not in article.body

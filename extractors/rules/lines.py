@@ -41,6 +41,7 @@ class LineRule:
     opens_comments: bool = False  # the story ends before it whatever follows: reader comments run on after it
     heads_section: bool = False  # heads a list or section that is not the story: no lead is looked for above it
     may_hold_title: bool = False  # a headline may stand in it behind a prefix ("ANI Photo | Headline")
+    labels_media: bool = False  # belongs to a photo, video or embed: a credit line just after it credits that, not the story
 
 
 def _line(pattern: str) -> re.Pattern[str]:
@@ -134,14 +135,14 @@ NOISE_LINE_RULES: list[LineRule] = [
     )),
     # Photo captions and credits: "... Picture: NAME/POOL via REUTERS", "Photo: AP", "Foto: dpa",
     # "Bild: Keystone", "(Photo by ...)", and captions ending in a bracketed credit "[Name/ Agency via AP]".
-    LineRule("photo-caption", "photo caption or credit", may_hold_title=True, pattern=re.compile(
+    LineRule("photo-caption", "photo caption or credit", may_hold_title=True, labels_media=True, pattern=re.compile(
         r"^\s*+(?:.{0,400}(?:\b(?:picture|photo|image|foto|bild|credit|fotos?|bildquelle|quelle bild)\s*:\s*[^.!?]{2,80}"
         r"|\((?:photo|picture|image|foto|bild) (?:by|von|:)[^)]{2,80}\)"
         r"|\[[^\]]{2,80}\b(?:via|/)\s*[^\]]{1,40}\])"
         r"|(?:photo|picture|image|foto|bild|getty images|imago|keystone|shutterstock|istock)(?:\s*[:/|]\s*.{0,60})?)\s*$", _I)),
     # Captions that end in a copyright credit: "Rauch über der Halle. © DPA Images | Christoph Soeder",
     # "The stage at dusk. © Jane Doe/Agency".
-    LineRule("caption-copyright-credit", "photo caption or credit", pattern=re.compile(
+    LineRule("caption-copyright-credit", "photo caption or credit", labels_media=True, pattern=re.compile(
         r"^\s*+.{0,400}?\s©\s*+[^©.!?]{2,80}$")),
     # Link lists whose items carry the accessibility label for links that open a new window, left as text:
     # "Jobs (öffnet im neuen Fenster)", "Facebook (opens in a new tab)".
@@ -149,10 +150,15 @@ NOISE_LINE_RULES: list[LineRule] = [
         r"^\s*+(?:\S++\s++){0,14}\S*+\s*+" + NEW_WINDOW_LABEL + r"\s*$", _I)),
     # Placeholders of embedded content that waits for consent or JavaScript: "Empfohlener redaktioneller
     # Inhalt", "Externer Inhalt", "Please enable JavaScript to view this content".
-    LineRule("embed-placeholder", "embedded content placeholder", pattern=re.compile(
+    LineRule("embed-placeholder", "embedded content placeholder", labels_media=True, pattern=re.compile(
         r"^\s*+.{0,200}?\b(?:(?:empfohlener )?redaktioneller inhalt|externe[nr]? inhalte?\b|(?:bitte )?aktivieren sie javascript"
         r"|(?:please )?enable javascript|javascript (?:is )?(?:disabled|required)|(?:external|third[- ]party) content\b"
         r"|contenu externe|contenido externo|contenuto esterno)\b.{0,300}$", _I)),
+    # Video and audio players left as text: "Video | Troops board the tanker", "Player wird geladen", "Loading...".
+    LineRule("media-player", "video or audio player", labels_media=True, pattern=_line(
+        r"(?:video|audio|podcast)\s*+[|:]\s*+.{1,150}"
+        r"|(?:(?:das |the )?(?:video|player|audio|podcast|inhalt|content)\s++)?(?:wird geladen|is loading|loading)(?:\.{3}|…)?"
+    )),
     # Agency-style photo credits on their own line: "APA/AFP/Mandel Ngan", "ALEXANDER ZEMLIANICHENKO/POOL".
     LineRule("agency-photo-credit", "photo caption or credit", may_hold_title=True, pattern=re.compile(
         r"^\s*+(?:[A-ZÄÖÜ][\w.-]*+\s?){1,3}/\s?(?:[A-ZÄÖÜ][\w.-]*+\s?){1,3}/(?:\s?[A-ZÄÖÜ][\w.-]*+){1,3}\s*$")),
