@@ -255,6 +255,8 @@ def _quietly(call: Callable[[], T]) -> T:
     the screen: damage is reported once, as a failure with its offset."""
     with redirect_stderr(io.StringIO()):
         level = _WARCIO_LOG.level
+        if _WARCIO_LOG.getEffectiveLevel() >= logging.ERROR:
+            return call()  # already quiet (the command line quiets it): setLevel() would empty every logger's cache
         _WARCIO_LOG.setLevel(logging.ERROR)
         try:
             return call()
