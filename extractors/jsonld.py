@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 import json
+import re
 
 from extractors.rules import html as html_rules
 from extractors.rules import page_types
+
+
+# What some pages wrap a JSON-LD script in, for old XHTML parsers: a CDATA section or an HTML comment, each
+# marker possibly behind a JavaScript line comment ("//<![CDATA[" ... "//]]>").
+_WRAPPER_START = re.compile(r"\A\s*(?://\s*)?(?:<!\[CDATA\[|<!--)")
+_WRAPPER_END = re.compile(r"(?://\s*)?(?:\]\]>|-->)\s*\Z")
+
+
+def unwrap(script: str) -> str:
+    """The JSON of a script, without the CDATA or comment markers it may be wrapped in."""
+    return _WRAPPER_END.sub("", _WRAPPER_START.sub("", script))
 
 
 def json_ld_nodes(scripts: list[str]) -> list[dict]:
@@ -23,7 +35,7 @@ def json_ld_nodes(scripts: list[str]) -> list[dict]:
 
     for script in scripts:
         try:
-            collect(json.loads(script, strict=False))
+            collect(json.loads(unwrap(script), strict=False))
         except (ValueError, RecursionError):  # not JSON, or nested too deeply to read: the page's other scripts still count
             continue
     return nodes
