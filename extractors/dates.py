@@ -253,13 +253,14 @@ def _local_form(chosen: DateCandidate, declared: list[DateCandidate], visible: s
     """The chosen date as the page states it. A time declared in UTC ('…T01:09:55Z', '+00:00') is the same
     moment as a local time the page also declares ('2023-11-08T18:09:55-07:00', or '2023-11-08T18:09:55'
     without an offset: same minutes and seconds, a whole clock offset apart): that one is the page's date. A
-    UTC time with nothing to compare is checked against the visible date: when that is the day before or
-    after, and a clock offset gets there, the visible day is the page's."""
+    UTC time with nothing to compare, or a time declared without an offset (whose clock is unknown: often UTC
+    written without its 'Z'), is checked against the visible date: when that is the day before or after, and
+    a clock offset gets there, the visible day is the page's."""
     moment = _wall_time(chosen.value)
-    if moment is None or moment[1] != 0:
+    if moment is None or moment[1] not in (0, None):
         return chosen.value
     wall = moment[0]
-    for candidate in declared:
+    for candidate in declared if moment[1] == 0 else ():
         other = _wall_time(candidate.value)
         if other is None or candidate.value == chosen.value:
             continue
