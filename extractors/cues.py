@@ -212,18 +212,21 @@ class CueReader:
     def __init__(self, cues: TextCues | None = None) -> None:
         self.cues = cues if cues is not None else TextCues()
         self._about_outlet: str | None = None
+        self._update_label = False  # the line before was an update's label alone ("Last updated:")
 
     def read(self, text: str) -> LineRule | None:
         """Read one (normalized) line: the mark of a metadata line (date banner, byline, credit, outlet cue,
         about blurb), its cue taken into `cues`; None for any other line (and any line too long to be one,
-        see extractors.rules.lines.MAX_RULE_LINE_CHARS)."""
+        see extractors.rules.lines.MAX_RULE_LINE_CHARS). A date banner labelled as an update's, on its own
+        line or on the line before it ("Last update:" / "July 16, 2025"), dates the update, not the story."""
+        labelled_before, self._update_label = self._update_label, False
         if len(text) > line_rules.MAX_RULE_LINE_CHARS:
             return None
         cues = self.cues
         banner = date_banner(text)
         if banner:
             year = cue_rules.DATE_YEAR.search(text)
-            if cue_rules.UPDATE_LABEL.search(text, 0, year.start() if year else len(text)):
+            if labelled_before or cue_rules.UPDATE_LABEL.search(text, 0, year.start() if year else len(text)):
                 cues.updated = cues.updated or banner
             elif cues.published is None or (banner.startswith(cues.published) and len(banner) > len(cues.published)):
                 cues.published = banner
@@ -255,6 +258,7 @@ class CueReader:
             return cue.line
         if self._about_outlet and about_blurb(text, self._about_outlet):
             return line_rules.ABOUT_BLURB
+        self._update_label = bool(cue_rules.UPDATE_LABEL_LINE.fullmatch(text))
         return None
 
 

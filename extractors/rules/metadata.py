@@ -75,8 +75,11 @@ DATE_BANNER_FILLER = re.compile(
 # A date labelled as an update's, in a date banner or beside a <time>: "Updated on June 18, 2025", "Last
 # Updated: Dec 17", "Aktualisiert am 3. Mai", "Mis à jour le", "Actualizado", "Aggiornato", "Bijgewerkt".
 UPDATE_LABEL = re.compile(
-    r"\b(?:(?:last\s+)?updated|modified|aktualisiert|geändert|mis à jour|actualizado|actualización|aggiornat[oa]|bijgewerkt"
+    r"\b(?:(?:last\s+)?updated|last\s+update|modified|aktualisiert|geändert|mis à jour|actualizado|actualización|aggiornat[oa]|bijgewerkt"
     r"|oppdatert|opdateret|uppdaterad|zaktualizowano|atualizado|обновлено|обновлён)\b|更新|갱신|수정", _I)
+
+# A line that is only an update's label, its date on the next line: "Last update:", "Page updated", "Aktualisiert am".
+UPDATE_LABEL_LINE = re.compile(r"\W*(?:\w+\s+){0,2}?(?:" + UPDATE_LABEL.pattern + r")(?:\s+\w{1,3})?\W*", _I)
 
 # Characters of scripts written without spaces between words (Chinese, Japanese kana).
 UNSPACED_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
