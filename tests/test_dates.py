@@ -134,6 +134,50 @@ def test_a_time_labelled_as_an_update_is_a_modification_date():
         ("2025-06-18", False), ("2025-06-10", False)]
 
 
+def test_a_time_declared_without_an_offset_takes_the_visible_day_when_a_clock_gets_there():
+    late = declared_dates([{"datePublished": "2020-12-05T23:15"}], {}, [])
+    assert choose_published(late, {}, lambda extensive: None, text_date="2020-12-06") == "2020-12-06"
+    assert choose_published(late, {}, lambda extensive: None) == "2020-12-05T23:15"
+    # Midday on a clock without an offset is the same day on every clock within reach: it stands.
+    midday = declared_dates([{"datePublished": "2020-12-05T12:00"}], {}, [])
+    assert choose_published(midday, {}, lambda extensive: None, text_date="2020-12-06") == "2020-12-05T12:00"
+    # A date two days off is another date (a teaser's), not this time read on another clock.
+    assert choose_published(late, {}, lambda extensive: None, text_date="2020-12-07") == "2020-12-05T23:15"
+    # A time with its offset is the page's own statement: the visible day never moves it.
+    offset = declared_dates([{"datePublished": "2020-12-05T23:15:00+01:00"}], {}, [])
+    assert choose_published(offset, {}, lambda extensive: None, text_date="2020-12-06") == "2020-12-05T23:15:00+01:00"
+
+
+def test_json_ld_wrapped_in_cdata_or_a_comment_is_read():
+    from extractors.jsonld import json_ld_nodes
+
+    node = '{"@type": "NewsArticle", "headline": "Bridge opens", "datePublished": "2015-10-15T02:19:15Z"}'
+    for wrapped in (f"<![CDATA[ {node} ]]>", f"\n  //<![CDATA[\n{node}\n//]]>\n", f"<!-- {node} -->", node):
+        assert [n["datePublished"] for n in json_ld_nodes([wrapped])] == ["2015-10-15T02:19:15Z"], wrapped
+    page = (f'<html><head><title>Bridge opens | Example News</title>'
+            f'<meta property="article:modified_time" content="2015-12-11T14:28:34Z">'
+            f'<script type="application/ld+json"><![CDATA[ {node} ]]></script></head>'
+            f'<body><article><h1>Bridge opens</h1><p>{GERMAN}</p></article></body></html>')
+    article = extract(page, "https://example.org/bridge", content_type="text/html")
+    assert article.published == "2015-10-15T02:19:15Z", "the JSON-LD date, not the modified one"
+    assert article.title == "Bridge opens"
+
+
+def test_a_date_on_the_line_after_an_update_label_dates_the_update():
+    from extractors.cues import read_text_cues
+
+    cues = read_text_cues(["Last update:", "July 16, 2025", "By Jane Doe"])
+    assert (cues.published, cues.updated) == (None, "2025-07-16")
+    cues = read_text_cues(["Page updated", "12 November 2025", "Published", "3 March 2025"])
+    assert (cues.published, cues.updated) == ("2025-03-03", "2025-11-12")
+    # A sentence that speaks of an update is no label: the date under it is the story's.
+    cues = read_text_cues(["We updated this guide with new prices for the coming season.", "July 16, 2025"])
+    assert (cues.published, cues.updated) == ("2025-07-16", None)
+    # The label reaches only the line right after it.
+    cues = read_text_cues(["Updated:", "Jane Doe, staff writer", "July 16, 2025"])
+    assert cues.published == "2025-07-16"
+
+
 GERMAN = ("Die Stadt hat am Montag beschlossen, die neue Brücke über den Fluss erst im kommenden Jahr zu bauen. "
           "Der Bürgermeister sagte, die Kosten seien zu hoch gestiegen, und der Rat wolle neue Angebote einholen. ") * 3
 
