@@ -199,19 +199,22 @@ def declared_dates(article_nodes: list[dict], meta: dict[str, list[str]], times:
 
 
 def choose_published(declared: list[DateCandidate], titles: dict[str, str], markup_search: Callable[[bool], str | None],
-                     text_date: str | None = None, text_updated: str | None = None) -> str | None:
+                     text_date: str | None = None, text_updated: str | None = None,
+                     shown_date: str | None = None) -> str | None:
     """The publication date as the page states it.
 
     The first declared publication date (JSON-LD, <meta>, <time>; see declared_dates) wins, with two
     corrections: a time declared in UTC is given as the page states it in its own time zone (`_local_form`),
     and when the date the reader sees by the story (`text_date`, read from the text near it) disagrees with
     it but agrees with the page's lead <time>, that one is the date the page states. Without a declaration:
-    a date in the title, then htmldate's search of the markup and URL (`markup_search`, asked only then),
-    then the date read in the text, and last a date the text gives as an update's (`text_updated`)."""
+    a date in the title, then the date shown with the story (`shown_date`: beside its headline, or just above
+    it), then htmldate's search of the markup and URL (`markup_search`, asked only then: it also finds the
+    dates of comments and of a header's "today"), then the date read in the text, and last a date the text
+    gives as an update's (`text_updated`)."""
     visible = normalize_published(text_date)
     published = [candidate for candidate in declared if candidate.published]
     if not published:
-        return (title_date(titles) or normalize_published(markup_search(False)) or visible
+        return (title_date(titles) or normalize_published(shown_date) or normalize_published(markup_search(False)) or visible
                 or normalize_published(text_updated) or _full_date(markup_search(True)))
     chosen = _local_form(published[0], declared, visible)
     if visible and day_of(visible) != day_of(chosen):

@@ -126,6 +126,26 @@ def cue_candidates(choice: BodyChoice) -> list[str]:
     return [block.text for block in choice.dropped if first <= block.index <= last and len(block.text) <= MAX_CUE_CHARS]
 
 
+# The date a page shows with its story: beside its headline ("February 4, 2025 - 11 minutes" above or below
+# the <h1>, read this many blocks around it: a hero section may stand between it and the story), or, without
+# a headline above the story, just above the story's first kept block.
+CUES_BEFORE_HEADLINE, CUES_AFTER_HEADLINE = 3, 4
+
+
+def shown_date_lines(blocks: list[Block], choice: BodyChoice) -> list[str]:
+    """Dropped blocks around the story's headline (the last <h1> above or at the story's first kept block),
+    else just above the story, in page order: where a page shows the story's date."""
+    if not choice.kept:
+        return []
+    first = choice.kept[0].index
+    headline = next((block for block in reversed(blocks[:first + 1]) if block.tag == "h1"), None)
+    if headline is None:
+        low, high = first - CUES_BEFORE_STORY, first - 1
+    else:
+        low, high = headline.index - CUES_BEFORE_HEADLINE, headline.index + CUES_AFTER_HEADLINE
+    return [block.text for block in choice.dropped if low <= block.index <= high and len(block.text) <= MAX_CUE_CHARS]
+
+
 def headline_above_story(blocks: list[Block], choice: BodyChoice, story: str, title: str | None) -> str | None:
     """The headline set just above the story, for pages that neither declare nor mark one, or whose <title>
     does not speak of the story."""
@@ -193,7 +213,8 @@ def extract_html(html: str, url: str | None) -> HtmlExtraction:
     # htmldate's quick search (markup, URL) only for a page that declares none, and its extensive search of
     # the page text (slow) only when nothing else, not even the text cues, dates the page.
     cues.published = choose_published(declared.dates, declared.titles, lambda extensive: find_date(
-        tree, url=url, **set_date_params(extensive)), text_date=cues.published, text_updated=cues.updated)
+        tree, url=url, **set_date_params(extensive)), text_date=cues.published, text_updated=cues.updated,
+        shown_date=read_text_cues(shown_date_lines(blocks, choice)).published)
     cues.outlet = outlet
     if paragraphs and title and comparable_text(paragraphs[0]) == comparable_text(title):
         removed.insert(0, Removal(paragraphs.pop(0), "headline (it is the article's title)"))

@@ -163,6 +163,36 @@ def test_json_ld_wrapped_in_cdata_or_a_comment_is_read():
     assert article.title == "Bridge opens"
 
 
+def test_the_date_shown_with_the_story_beats_htmldates_search_when_nothing_is_declared():
+    asked = []
+
+    def search(extensive):
+        asked.append(extensive)
+        return "2020-01-14"
+
+    assert choose_published([], {}, search, shown_date="2020-01-13T22:11") == "2020-01-13T22:11"
+    assert not asked, "htmldate is not asked when the page shows the story's date"
+    # A date read elsewhere in the text stays behind htmldate's.
+    assert choose_published([], {}, search, text_date="2020-01-13") == "2020-01-14"
+    # A declaration still comes first.
+    declared = declared_dates([{"datePublished": "2020-01-12T09:00:00+01:00"}], {}, [])
+    assert choose_published(declared, {}, search, shown_date="2020-01-13") == "2020-01-12T09:00:00+01:00"
+
+
+def test_the_extractor_reads_the_date_beside_the_headline_not_the_headers_or_a_comments():
+    story = "".join(f"<p>{GERMAN}</p>" for _ in range(3))
+    page = f"""<html><head><title>Brücke kommt später</title></head><body>
+        <header><span class="date">Di, 14.01.2020</span><nav><ul><li><a href="/">Start</a></li><li><a href="/politik">Politik
+        </a></li><li><a href="/kultur">Kultur</a></li><li><a href="/sport">Sport</a></li></ul></nav></header>
+        <div class="hero"><p class="kicker">Stadtrat</p><h1>Brücke kommt später</h1><div class="meta"><div>Datum:</div>
+        <div>13.01.2020</div><div>3 Minuten</div></div><div>Teilen</div><div>Drucken</div></div>
+        <div class="content">{story}</div>
+        <div class="comments"><div class="comment"><div class="comment__date">15.01.2020 - 08:00 Uhr</div>
+        <p>Das war doch klar.</p></div></div></body></html>"""
+    article = extract(page, "https://example.org/stadt/bruecke", content_type="text/html")
+    assert article.published == "2020-01-13"
+
+
 def test_a_date_on_the_line_after_an_update_label_dates_the_update():
     from extractors.cues import read_text_cues
 
