@@ -308,6 +308,16 @@ def test_every_date_stored_from_the_seeds_and_fixtures_is_read_by_sqlite(tmp_pat
     assert all(normalize_published(row[0]) == row[0] for row in dated), "stored as the normaliser writes them"
 
 
+def test_a_day_month_year_date_written_with_hyphens_is_read():
+    from extractors.cues import date_banner, parse_date
+
+    assert parse_date("04-ago-2021") == "2021-08-04"
+    assert parse_date("12-Mar-2024 09:15") == "2024-03-12T09:15"
+    assert date_banner("By: Jane Doe on 04-ago-2021 5:11:10") == "2021-08-04T05:11"
+    assert parse_date("12-13-2024") is None  # numbers alone are not read this way
+    assert parse_date("Mar-2024") is None  # nor a month without its day
+
+
 def test_a_sentence_that_opens_with_a_cjk_date_is_no_date_banner():
     from extractors.cues import date_banner
 

@@ -44,9 +44,11 @@ _TIME = r"(?:\s*+(?:(?:[-–—,|·•]|um|at|à)\s*+)?(?P<hour>\d{1,2})[:.h](?P
 DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # ISO dates from CMS output: "2024-02-20", "2024-02-20T09:20:00+02:00", "date 2024-02-20".
     ("iso", re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})-(?P<month>[01]?\d)-(?P<day>[0-3]?\d)(?:[T ](?P<hour>\d{2}):(?P<minute>\d{2}))?(?!\d)")),
-    # Day-first with a month name: "20 February 2024 - 09:20", "Monday 3. Mai 2024, 14:05 Uhr", "5 juin 2024".
+    # Day-first with a month name: "20 February 2024 - 09:20", "Monday 3. Mai 2024, 14:05 Uhr", "5 juin 2024",
+    # and written with hyphens: "04-ago-2021", "12-Mar-2024".
     ("day month year", re.compile(
-        rf"(?:{_WEEKDAY},?\s++)?(?<!\d)(?P<day>[0-3]?\d)\.?\s++(?:de\s++)?(?P<month>{_MONTH})\.?,?\s++(?:de\s++)?(?P<year>(?:19|20)\d{{2}})(?!\d){_TIME}", _I)),
+        rf"(?:{_WEEKDAY},?\s++)?(?<!\d)(?P<day>[0-3]?\d)(?:\.?\s++(?:de\s++)?|-)(?P<month>{_MONTH})(?:\.?,?\s++(?:de\s++)?|-)"
+        rf"(?P<year>(?:19|20)\d{{2}})(?!\d){_TIME}", _I)),
     # Month-first: "Monday, September 16, 2024", "Feb. 20, 2024 9:20 am".
     ("month day year", re.compile(
         rf"(?:{_WEEKDAY},?\s++)?\b(?P<month>{_MONTH})\.?\s++(?P<day>[0-3]?\d)(?:st|nd|rd|th)?,?\s++(?P<year>(?:19|20)\d{{2}})(?!\d){_TIME}", _I)),
