@@ -81,7 +81,7 @@ UPDATE_LABEL = re.compile(
     r"|oppdatert|opdateret|uppdaterad|zaktualizowano|atualizado|обновлено|обновлён)\b|更新|갱신|수정", _I)
 
 # A line that is only an update's label, its date on the next line: "Last update:", "Page updated", "Aktualisiert am".
-UPDATE_LABEL_LINE = re.compile(r"\W*(?:\w+\s+){0,2}?(?:" + UPDATE_LABEL.pattern + r")(?:\s+\w{1,3})?\W*", _I)
+UPDATE_LABEL_LINE = re.compile(r"\A\W*+(?:\w++\s++){0,2}?(?:" + UPDATE_LABEL.pattern + r")(?:\s++\w{1,3})?\W*+\Z", _I)
 
 # Characters of scripts written without spaces between words (Chinese, Japanese kana).
 UNSPACED_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
