@@ -96,17 +96,23 @@ class DateCandidate:
     source: str  # where it was read: "json-ld", "meta" or "time"
     published: bool = True  # False: declared as the modification date (dateModified, article:modified_time)
     lead: bool = False  # the first <time> of the page that may date the story: the date shown with it
+    written: bool = False  # declared as people write dates ("Tue, Sep 15 2020"), not in ISO 8601: trusted less
 
 
 def json_ld_dates(article_nodes: list[dict]) -> list[DateCandidate]:
-    """datePublished (else dateCreated) of the page's article nodes, in their order; then dateModified."""
+    """datePublished (else dateCreated) of the page's article nodes, in their order; then dateModified. A
+    publication date written as people write it ("Tue, Sep 15 2020 10:01:41 EDT") is read too, marked
+    `written`."""
     found: list[DateCandidate] = []
     for node in article_nodes:
         for key in date_rules.JSON_LD_PUBLISHED_KEYS:
             value = node.get(key)
-            value = normalize_published(value if isinstance(value, str) else None)
-            if value:
-                found.append(DateCandidate(value, "json-ld"))
+            value = value if isinstance(value, str) else None
+            if normalize_published(value):
+                found.append(DateCandidate(normalize_published(value), "json-ld"))
+                break
+            if value and len(value) <= date_rules.MAX_WRITTEN_DATE_CHARS and normalize_published(parse_date(value)):
+                found.append(DateCandidate(normalize_published(parse_date(value)), "json-ld", written=True))
                 break
     for node in article_nodes:
         value = node.get("dateModified")
@@ -209,13 +215,14 @@ def choose_published(declared: list[DateCandidate], titles: dict[str, str], mark
     it but agrees with the page's lead <time>, that one is the date the page states. Without a declaration:
     a date in the title, then the date shown with the story (`shown_date`: beside its headline, or just above
     it), then htmldate's search of the markup and URL (`markup_search`, asked only then: it also finds the
-    dates of comments and of a header's "today"), then the date read in the text, and last a date the text
-    gives as an update's (`text_updated`)."""
+    dates of comments and of a header's "today"), then the date read in the text, then a JSON-LD date not
+    written in ISO 8601, and last a date the text gives as an update's (`text_updated`)."""
     visible = normalize_published(text_date)
-    published = [candidate for candidate in declared if candidate.published]
+    published = [candidate for candidate in declared if candidate.published and not candidate.written]
     if not published:
+        written = next((candidate.value for candidate in declared if candidate.published and candidate.written), None)
         return (title_date(titles) or normalize_published(shown_date) or normalize_published(markup_search(False)) or visible
-                or normalize_published(text_updated) or _full_date(markup_search(True)))
+                or written or normalize_published(text_updated) or _full_date(markup_search(True)))
     chosen = _local_form(published[0], declared, visible)
     if visible and day_of(visible) != day_of(chosen):
         lead = next((candidate.value for candidate in published if candidate.lead), None)

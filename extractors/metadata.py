@@ -128,7 +128,8 @@ def read_metadata(tree: lxml.html.HtmlElement) -> PageMetadata:
         metadata.titles["title"] = document_title.text_content()
 
     metadata.dates = declared_dates(articles, metadata.meta, times)
-    metadata.published = next((candidate.value for candidate in metadata.dates if candidate.published), None)
+    metadata.published = next((candidate.value for candidate in metadata.dates
+                               if candidate.published and not candidate.written), None)
 
     nodes_by_id = {node["@id"]: node for node in nodes if isinstance(node.get("@id"), str)}
     metadata.authors = declared_authors(articles, nodes_by_id, metadata.meta, scripts)

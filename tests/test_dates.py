@@ -193,6 +193,21 @@ def test_the_extractor_reads_the_date_beside_the_headline_not_the_headers_or_a_c
     assert article.published == "2020-01-13"
 
 
+def test_a_json_ld_date_written_as_people_write_it_dates_the_page_only_when_nothing_better_does():
+    written = {"@type": "NewsArticle", "datePublished": "Tue, Sep 15 2020 10:01:41 EDT"}
+    (candidate,) = declared_dates([written], {}, [])
+    assert (candidate.value, candidate.written) == ("2020-09-15T10:01", True)
+    caption_date = "2020-05-20"  # what htmldate's full search finds: a photo caption's date
+    search = lambda extensive: caption_date if extensive else None  # noqa: E731
+    assert choose_published([candidate], {}, search) == "2020-09-15T10:01"
+    assert choose_published([candidate], {}, search, text_date="2020-09-14") == "2020-09-14"
+    assert choose_published([candidate], {}, search, shown_date="2020-09-16") == "2020-09-16"
+    # An ISO 8601 declaration of another node is the page's declaration: it wins.
+    iso = {"@type": "WebPage", "datePublished": "2020-09-14T08:00:00-04:00"}
+    assert choose_published(declared_dates([written, iso], {}, []), {}, search) == "2020-09-14T08:00:00-04:00"
+    assert declared_dates([{"datePublished": "soon"}], {}, []) == []
+
+
 def test_a_date_on_the_line_after_an_update_label_dates_the_update():
     from extractors.cues import read_text_cues
 

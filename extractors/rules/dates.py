@@ -12,6 +12,9 @@ _I = re.IGNORECASE
 # JSON-LD keys of an article node that date its first publication, in priority order.
 JSON_LD_PUBLISHED_KEYS = ["datePublished", "dateCreated"]
 
+# A JSON-LD date not in ISO 8601 is read as written ("Tue, Sep 15 2020 10:01:41 EDT") when it is this short.
+MAX_WRITTEN_DATE_CHARS = 60
+
 # <meta> names of the modification date (lower-cased): never the publication date, but kept as a candidate.
 MODIFIED_META_NAMES = ["article:modified_time", "og:updated_time", "datemodified", "last-modified", "dcterms.modified",
                        "dc.date.modified", "lastmod"]
