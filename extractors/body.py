@@ -25,7 +25,7 @@ import numpy as np
 from extractors.blocks import Block
 from extractors.rules import blocks as block_rules
 from extractors.rules import lines as line_rules
-from extractors.text import CJK_SCRIPT, LETTERS, normalize_whitespace, stopword_counts, stopwords_for
+from extractors.text import CJK_SCRIPT, LETTERS, stopword_counts, stopwords_for, visible_text
 
 # The shipped model is package data, read through importlib.resources so that an egg or zip (scrapyd deploys
 # eggs) loads it as well as a checkout or wheel does. MODEL_PATH is where `newsdesk train-body` writes it.
@@ -60,8 +60,10 @@ TRAFILATURA_FEATURES = [
 
 
 # The fallback: when the voter's body and trafilatura's disagree a lot — one keeps over DISAGREEMENT times
-# the text of the other — a small page-level model, trained across the dev sets on such pages, decides
-# which of the two to keep. Its features, per page (voter: the blocks kept; trafilatura: the blocks it kept):
+# the text of the other, or the text both keep is under 1/DISAGREEMENT of the longer body (alike in length,
+# but other blocks: a shop's product text against its reviews) — a small page-level model, trained across
+# the dev sets on such pages, decides which of the two to keep. Its features, per page (voter: the blocks
+# kept; trafilatura: the blocks it kept):
 FALLBACK_FEATURES = [
     "log_length_ratio", "log_voter_chars", "log_trafilatura_chars", "voter_confidence", "voter_doubt_share",
     "voter_link_density", "trafilatura_link_density", "overlap_of_voter", "overlap_of_trafilatura",
@@ -82,7 +84,9 @@ def fallback_features(lengths: np.ndarray, layout: np.ndarray, votes: np.ndarray
     the voter's."""
     voter, theirs = probabilities >= threshold, votes[:, _KEPT] >= 0.5
     voter_chars, their_chars = float(lengths[voter].sum()), float(lengths[theirs].sum())
-    if voter_chars <= DISAGREEMENT * their_chars and their_chars <= DISAGREEMENT * voter_chars:
+    both = float(lengths[voter & theirs].sum())
+    if (voter_chars <= DISAGREEMENT * their_chars and their_chars <= DISAGREEMENT * voter_chars
+            and DISAGREEMENT * both >= max(voter_chars, their_chars)):
         return None
 
     def share(mask: np.ndarray, column: np.ndarray) -> float:
@@ -90,7 +94,6 @@ def fallback_features(lengths: np.ndarray, layout: np.ndarray, votes: np.ndarray
         return float((lengths[mask] * column[mask]).sum() / chars) if chars else 0.0
 
     low, high = doubt_band
-    both = float(lengths[voter & theirs].sum())
     comments = np.maximum(layout[:, _COMMENTS[0]] > 0, layout[:, _COMMENTS[1]]).astype(np.float64)
     return [
         math.log((voter_chars + 1) / (their_chars + 1)), math.log1p(voter_chars), math.log1p(their_chars),
@@ -268,7 +271,7 @@ def layout_features(blocks: list[Block], titles: list[str]) -> list[list[float]]
 def kept_share(block_text: str, chosen: str) -> float:
     """1.0 when the block's text is in the chosen (whitespace-normalized) text, 0.5 when its start or end
     is, else 0."""
-    text = normalize_whitespace(block_text)
+    text = visible_text(block_text)
     if text in chosen:
         return 1.0
     if len(text) > 60 and (text[:40] in chosen or text[-40:] in chosen):
@@ -278,7 +281,7 @@ def kept_share(block_text: str, chosen: str) -> float:
 
 def trafilatura_features(blocks: list[Block], trafilatura_text: str) -> list[list[float]]:
     """One row of TRAFILATURA_FEATURES per block: whether trafilatura kept it, its neighbours, its container."""
-    chosen = normalize_whitespace(trafilatura_text)
+    chosen = visible_text(trafilatura_text)
     count = len(blocks)
     kept = [kept_share(block.text, chosen) if chosen else 0.0 for block in blocks]
     first_kept = next((i for i, value in enumerate(kept) if value), count)

@@ -54,3 +54,12 @@ def test_a_language_without_a_stoplist_is_read_with_the_common_european_ones():
     fallback = stopwords_for("xx")
     assert stopwords_for("en") <= fallback and stopwords_for("de") <= fallback
     assert "und" not in stopwords_for("en")
+
+
+def test_visible_text_drops_invisible_break_hints_and_composes_letters_but_keeps_joiners():
+    from extractors.text import visible_text
+
+    assert visible_text("  Zei\u00adtung\u200b \ufeffu\u0308ber\u2060all \n") == "Zeitung überall"
+    # Zero-width non-joiners and joiners shape Persian and Indic text: they stay.
+    assert visible_text("می\u200cخواهم") == "می\u200cخواهم"
+    assert visible_text("क्\u200dष") == "क्\u200dष"
