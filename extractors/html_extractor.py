@@ -45,7 +45,9 @@ class HtmlExtraction:
     declared_language: str | None = None  # <html lang>, Content-Language or og:locale, unverified
 
 
-_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+# Up to the first ">": a declaration whose quote is never closed (a template pasted a page's keywords into
+# it) ends there too.
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
 
 
 def parse_html(html: str) -> lxml.html.HtmlElement:

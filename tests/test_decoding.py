@@ -71,3 +71,12 @@ def test_a_page_declared_utf8_with_a_few_invalid_bytes_stays_utf8():
     assert decoded.encoding == "utf-8"
     assert decoded.text.count("\ufffd") == 1
     assert "fundacja udzieliła informacji" in decoded.text
+
+
+def test_a_page_whose_xml_declaration_is_never_closed_is_still_read():
+    # A template pasted the keywords into the declaration: its encoding quote closes only in a later tag.
+    page = ('<?xml version="1.0" encoding="iso, keywords, bridge" />\n<html><head><title>Bridge</title></head>'
+            "<body><article>" + "<p>The council approved the new harbour bridge after a decade of debate.</p>" * 6
+            + "</article></body></html>")
+    article = extract(page.encode("utf-8"), "https://example.org/news/bridge", content_type="text/html")
+    assert "approved the new harbour bridge" in article.body
