@@ -60,10 +60,8 @@ TRAFILATURA_FEATURES = [
 
 
 # The fallback: when the voter's body and trafilatura's disagree a lot — one keeps over DISAGREEMENT times
-# the text of the other, or the text both keep is under 1/DISAGREEMENT of the longer body (alike in length,
-# but other blocks: a shop's product text against its reviews) — a small page-level model, trained across
-# the dev sets on such pages, decides which of the two to keep. Its features, per page (voter: the blocks
-# kept; trafilatura: the blocks it kept):
+# the text of the other — a small page-level model, trained across the dev sets on such pages, decides
+# which of the two to keep. Its features, per page (voter: the blocks kept; trafilatura: the blocks it kept):
 FALLBACK_FEATURES = [
     "log_length_ratio", "log_voter_chars", "log_trafilatura_chars", "voter_confidence", "voter_doubt_share",
     "voter_link_density", "trafilatura_link_density", "overlap_of_voter", "overlap_of_trafilatura",
@@ -84,9 +82,7 @@ def fallback_features(lengths: np.ndarray, layout: np.ndarray, votes: np.ndarray
     the voter's."""
     voter, theirs = probabilities >= threshold, votes[:, _KEPT] >= 0.5
     voter_chars, their_chars = float(lengths[voter].sum()), float(lengths[theirs].sum())
-    both = float(lengths[voter & theirs].sum())
-    if (voter_chars <= DISAGREEMENT * their_chars and their_chars <= DISAGREEMENT * voter_chars
-            and DISAGREEMENT * both >= max(voter_chars, their_chars)):
+    if voter_chars <= DISAGREEMENT * their_chars and their_chars <= DISAGREEMENT * voter_chars:
         return None
 
     def share(mask: np.ndarray, column: np.ndarray) -> float:
@@ -94,6 +90,7 @@ def fallback_features(lengths: np.ndarray, layout: np.ndarray, votes: np.ndarray
         return float((lengths[mask] * column[mask]).sum() / chars) if chars else 0.0
 
     low, high = doubt_band
+    both = float(lengths[voter & theirs].sum())
     comments = np.maximum(layout[:, _COMMENTS[0]] > 0, layout[:, _COMMENTS[1]]).astype(np.float64)
     return [
         math.log((voter_chars + 1) / (their_chars + 1)), math.log1p(voter_chars), math.log1p(their_chars),

@@ -192,26 +192,6 @@ def test_fallback_features_are_given_only_where_the_voter_and_trafilatura_disagr
     assert features["overlap_of_voter"] == 0.25
 
 
-def test_fallback_features_are_given_where_the_bodies_are_alike_in_length_but_share_little_text():
-    import numpy as np
-
-    from extractors.body import FALLBACK_FEATURES, TRAFILATURA_FEATURES, fallback_features
-
-    lengths = np.array([300.0, 300.0, 300.0, 300.0])
-    layout = np.zeros((4, len(LAYOUT_FEATURES)))
-    votes = np.zeros((4, len(TRAFILATURA_FEATURES)))
-    votes[2:, 0] = 1.0  # trafilatura kept the last two blocks
-    elsewhere = np.array([0.9, 0.9, 0.1, 0.1])  # the voter the first two: 600 characters each, none shared
-    row = fallback_features(lengths, layout, votes, elsewhere, 0.5, (0.15, 0.85))
-    assert row is not None
-    features = dict(zip(FALLBACK_FEATURES, row))
-    assert features["log_length_ratio"] == 0.0 and features["overlap_of_voter"] == 0.0
-    one_shared = np.array([0.9, 0.9, 0.9, 0.1])  # 900 against 600, 300 shared: a third of the longer body
-    assert fallback_features(lengths, layout, votes, one_shared, 0.5, (0.15, 0.85)) is None
-    lengths[2] = 200.0  # 200 shared of 800: under a third
-    assert fallback_features(lengths, layout, votes, one_shared, 0.5, (0.15, 0.85)) is not None
-
-
 def test_when_the_fallback_bets_on_trafilatura_its_body_is_kept(monkeypatch):
     import dataclasses
 
