@@ -14,7 +14,7 @@ from functools import lru_cache
 from lxml import etree
 
 from extractors.rules import blocks as block_rules
-from extractors.text import normalize_whitespace
+from extractors.text import visible_text
 
 _NAME_WORDS = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")
 _REGION_INDEX = {name: i for i, name in enumerate(block_rules.REGIONS)}
@@ -139,7 +139,7 @@ def segment(tree: etree._Element) -> list[Block]:
     names_open: list[str] = []  # tag.class of the open elements, outermost first
 
     def flush(holder: _Holder) -> None:
-        text = normalize_whitespace("".join(holder.parts))
+        text = visible_text("".join(holder.parts))
         link_chars, holder.parts, holder.link_chars = holder.link_chars, [], 0
         if text and any(ch.isalnum() for ch in text):
             blocks.append(Block(len(blocks), text, holder.tag, min(link_chars, len(text)), holder.depth,

@@ -25,7 +25,7 @@ import numpy as np
 from extractors.blocks import Block
 from extractors.rules import blocks as block_rules
 from extractors.rules import lines as line_rules
-from extractors.text import CJK_SCRIPT, LETTERS, normalize_whitespace, stopword_counts, stopwords_for
+from extractors.text import CJK_SCRIPT, LETTERS, stopword_counts, stopwords_for, visible_text
 
 # The shipped model is package data, read through importlib.resources so that an egg or zip (scrapyd deploys
 # eggs) loads it as well as a checkout or wheel does. MODEL_PATH is where `newsdesk train-body` writes it.
@@ -268,7 +268,7 @@ def layout_features(blocks: list[Block], titles: list[str]) -> list[list[float]]
 def kept_share(block_text: str, chosen: str) -> float:
     """1.0 when the block's text is in the chosen (whitespace-normalized) text, 0.5 when its start or end
     is, else 0."""
-    text = normalize_whitespace(block_text)
+    text = visible_text(block_text)
     if text in chosen:
         return 1.0
     if len(text) > 60 and (text[:40] in chosen or text[-40:] in chosen):
@@ -278,7 +278,7 @@ def kept_share(block_text: str, chosen: str) -> float:
 
 def trafilatura_features(blocks: list[Block], trafilatura_text: str) -> list[list[float]]:
     """One row of TRAFILATURA_FEATURES per block: whether trafilatura kept it, its neighbours, its container."""
-    chosen = normalize_whitespace(trafilatura_text)
+    chosen = visible_text(trafilatura_text)
     count = len(blocks)
     kept = [kept_share(block.text, chosen) if chosen else 0.0 for block in blocks]
     first_kept = next((i for i, value in enumerate(kept) if value), count)

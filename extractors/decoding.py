@@ -170,6 +170,7 @@ def decode_bytes(data: bytes, content_type: str | None = None) -> DecodedText:
             return _checked(data.decode(declared), declared)
         except (UnicodeDecodeError, LookupError):
             pass
+    if declared:  # a page declared UTF-8 that is not valid UTF-8 (tried above) may still be, but for a few bytes
         nearly = _with_few_invalid_bytes(data, declared)
         if nearly is not None:
             return nearly

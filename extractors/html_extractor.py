@@ -25,7 +25,7 @@ from extractors.dates import choose_published
 from extractors.metadata import PageMetadata, clean_outlet, read_metadata
 from extractors.rules import page_types
 from extractors.rules import titles as title_rules
-from extractors.text import comparable_text
+from extractors.text import comparable_text, visible_text
 from extractors.text_cleaner import strip_boilerplate_lines
 
 # Below this many characters trafilatura's body is treated as a miss and boilerpy3 is asked too.
@@ -45,7 +45,9 @@ class HtmlExtraction:
     declared_language: str | None = None  # <html lang>, Content-Language or og:locale, unverified
 
 
-_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+# Up to the first ">": a declaration whose quote is never closed (a template pasted a page's keywords into
+# it) ends there too.
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
 
 
 def parse_html(html: str) -> lxml.html.HtmlElement:
@@ -188,7 +190,8 @@ def extract_html(html: str, url: str | None) -> HtmlExtraction:
         fallback = boilerpy_extractors.ArticleExtractor(raise_on_failure=False).get_content(html) or ""
         if len(fallback.strip()) > len(text):
             text = fallback
-    paragraphs, removed, cues = strip_boilerplate_lines(text.split("\n"))
+    # The voter's blocks are already visible text; trafilatura's and boilerpy3's bodies are made so too.
+    paragraphs, removed, cues = strip_boilerplate_lines([visible_text(line) for line in text.split("\n")])
     removed = dropped + removed
     cues.fill_from(read_text_cues(cue_candidates(choice)))
 

@@ -19,6 +19,21 @@ def normalize_whitespace(text: str) -> str:
     return " ".join(text.split())
 
 
+# Characters that render as nothing where a line does not break: soft hyphen, zero-width space, word joiner,
+# byte-order mark. (Zero-width joiners and non-joiners stay: they shape Arabic, Persian and Indic script.)
+_INVISIBLE = str.maketrans(dict.fromkeys((0x00AD, 0x200B, 0x2060, 0xFEFF)))
+
+
+def visible_text(text: str) -> str:
+    """Text as it shows: characters composed (NFC: one code point where Unicode has one, as HTML text is
+    compared), invisible break hints gone, whitespace normalised. The same words written with a soft hyphen
+    or a decomposed letter are then the same text, to the body voter and to whoever reads the body."""
+    text = text.translate(_INVISIBLE)
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return normalize_whitespace(text)
+
+
 def reader_text(text: str) -> str:
     """Text as a reader sees it: whitespace normalised, soft hyphens (invisible unless a line breaks) gone."""
     return normalize_whitespace(text.replace("\u00ad", ""))

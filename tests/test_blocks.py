@@ -61,3 +61,17 @@ def test_sibling_paragraphs_share_a_container_and_know_their_ancestors():
 def test_line_breaks_stay_inside_a_block_and_whitespace_is_collapsed():
     blocks = blocks_of("<html><body><p>Line one<br>line   two\n\n  end</p></body></html>")
     assert [block.text for block in blocks] == ["Line one line two end"]
+
+
+def test_block_text_is_the_visible_text_soft_hyphens_gone_and_letters_composed():
+    # A hyphenation hint inside every long word, and an "ü" written as "u" + combining diaeresis: the text
+    # reads "Mittelalter über", and other extractors' bodies (and gold) spell it so.
+    blocks = blocks_of("<html><body><p>Mit\u00adtel\u00adal\u00adter u\u0308ber\u200bdies</p></body></html>")
+    assert [block.text for block in blocks] == ["Mittelalter überdies"]
+    assert "\u00ad" not in blocks[0].text and "\u0308" not in blocks[0].text
+
+
+def test_ruby_readings_are_not_part_of_the_sentence():
+    blocks = blocks_of("<html><body><p><ruby>子<rp>(</rp><rt>こ</rt><rp>)</rp></ruby>どもへの"
+                       "<ruby>虐待<rt>ぎゃくたい</rt></ruby>をなくす</p></body></html>")
+    assert [block.text for block in blocks] == ["子どもへの虐待をなくす"]

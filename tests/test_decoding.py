@@ -57,3 +57,26 @@ def test_the_opening_tag_of_a_wrapped_page_may_declare_its_encoding():
     assert declared_charset(data) == "gb18030"
     assert CHINESE in decode_bytes(data).text
     assert declared_charset(b"<p>The encoding='utf-8' attribute in the text is no declaration</p>") is None
+
+
+def test_a_page_declared_utf8_with_a_few_invalid_bytes_stays_utf8():
+    # Polish text in UTF-8, one character cut in two: still UTF-8, not a single-byte guess that turns every
+    # "ę" and "ł" into mojibake.
+    paragraph = "<p>Kolejne organizacje sprzeciwiają się bezpodstawnym atakom; fundacja udzieliła informacji.</p>" * 30
+    data = (b'<html><head><meta charset="UTF-8"></head><body>' + paragraph.encode("utf-8").replace(
+        "ą".encode("utf-8"), b"\xc4", 1) + b"</body></html>")
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")
+    decoded = decode_bytes(data)
+    assert decoded.encoding == "utf-8"
+    assert decoded.text.count("\ufffd") == 1
+    assert "fundacja udzieliła informacji" in decoded.text
+
+
+def test_a_page_whose_xml_declaration_is_never_closed_is_still_read():
+    # A template pasted the keywords into the declaration: its encoding quote closes only in a later tag.
+    page = ('<?xml version="1.0" encoding="iso, keywords, bridge" />\n<html><head><title>Bridge</title></head>'
+            "<body><article>" + "<p>The council approved the new harbour bridge after a decade of debate.</p>" * 6
+            + "</article></body></html>")
+    article = extract(page.encode("utf-8"), "https://example.org/news/bridge", content_type="text/html")
+    assert "approved the new harbour bridge" in article.body

@@ -69,3 +69,12 @@ def test_an_articles_word_count_follows_its_body_and_survives_pickling():
     assert copy.word_count == 5 and copy == article
     copy.body = "six"
     assert copy.word_count == 1
+
+
+def test_visible_text_drops_invisible_break_hints_and_composes_letters_but_keeps_joiners():
+    from extractors.text import visible_text
+
+    assert visible_text("  Zei\u00adtung\u200b \ufeffu\u0308ber\u2060all \n") == "Zeitung überall"
+    # Zero-width non-joiners and joiners shape Persian and Indic text: they stay.
+    assert visible_text("می\u200cخواهم") == "می\u200cخواهم"
+    assert visible_text("क्\u200dष") == "क्\u200dष"

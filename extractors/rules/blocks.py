@@ -21,10 +21,12 @@ MAX_DATA_CELL_CHARS = 200
 
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
-# Elements whose content is never article text: code, styles, embedded objects, form controls, SVG.
+# Elements whose content is never article text: code, styles, embedded objects, form controls, SVG, and ruby
+# annotations (<rt>, <rp>: the reading set in small type above a Chinese or Japanese word, not part of the
+# sentence).
 SKIPPED_TAGS = frozenset({
     "head", "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed", "canvas",
-    "select", "option", "button", "input", "textarea", "label", "map", "area", "source", "track",
+    "select", "option", "button", "input", "textarea", "label", "map", "area", "source", "track", "rt", "rp",
 })
 
 # Inline style that hides an element from readers.
