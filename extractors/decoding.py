@@ -192,6 +192,10 @@ def _with_few_invalid_bytes(data: bytes, encoding: str) -> DecodedText | None:
     invalid = text.count("\ufffd")
     if invalid > max(MIN_INVALID_BYTES, int(len(text) * MAX_INVALID_BYTE_SHARE)):
         return None
+    if encoding == "utf-8" and invalid and sum(not char.isascii() for char in text) - invalid <= invalid:
+        # Hardly any valid multi-byte character beside the broken ones: a single-byte page (Latin-1,
+        # Windows-1252) labelled UTF-8, whose every accented letter is an invalid byte. Detection reads it.
+        return None
     return _checked(text, encoding)
 
 
