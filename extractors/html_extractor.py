@@ -23,6 +23,7 @@ from extractors import titles
 from extractors.authors import STORY_SOURCES, credited_agencies, find_bylines, page_authors, script_bylines
 from extractors.dates import choose_published
 from extractors.metadata import PageMetadata, clean_outlet, read_metadata
+from extractors.limits import LIMITS
 from extractors.rules import page_types
 from extractors.rules import titles as title_rules
 from extractors.text import comparable_text, visible_text
@@ -215,8 +216,11 @@ def extract_html(html: str, url: str | None) -> HtmlExtraction:
     # The date: the page's declarations weighed against the date shown by the story (extractors.dates);
     # htmldate's quick search (markup, URL) only for a page that declares none, and its extensive search of
     # the page text (slow) only when nothing else, not even the text cues, dates the page.
+    # On a very large page htmldate reads its start only: a date sits near the top, and its search of the
+    # whole text would take longer than the rest of the extraction.
+    date_source = tree if len(html) <= LIMITS.max_date_search_chars else html[:LIMITS.max_date_search_chars]
     cues.published = choose_published(declared.dates, declared.titles, lambda extensive: find_date(
-        tree, url=url, **set_date_params(extensive)), text_date=cues.published, text_updated=cues.updated,
+        date_source, url=url, **set_date_params(extensive)), text_date=cues.published, text_updated=cues.updated,
         shown_date=read_text_cues(shown_date_lines(blocks, choice)).published)
     cues.outlet = outlet
     if paragraphs and title and comparable_text(paragraphs[0]) == comparable_text(title):

@@ -14,6 +14,7 @@ class Limits:
     max_input_bytes: int = 25_000_000  # a replayed file or fetched response larger than this is refused
     max_decompressed_bytes: int = 50_000_000  # gzip data may not expand past this
     max_body_chars: int = 500_000  # an extracted body longer than this is cut at a paragraph break
+    max_date_search_chars: int = 2_000_000  # htmldate's search for a date reads only the page's start past this size
 
     @classmethod
     def from_environment(cls) -> "Limits":
