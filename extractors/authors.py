@@ -23,7 +23,7 @@ from extractors.cues import canonical_credit, date_banner, looks_like_person_nam
 from extractors.rules import authors as author_rules
 from extractors.rules import html as html_rules
 from extractors.rules import metadata as cue_rules
-from extractors.text import normalize_whitespace, reader_text, site_key, site_keys
+from extractors.text import normalize_whitespace, visible_text, site_key, site_keys
 
 # The author sources read for people, in priority order (see html_rules.AUTHOR_SOURCES), and after them
 # the bylines in the text in scripts without capitals: the writer's, then the editor's credit.
@@ -448,7 +448,7 @@ def _text_outside(element, discarded) -> str:
                 pieces.append(child.tail)
 
     collect(element)
-    return reader_text(" ".join(pieces))
+    return visible_text(" ".join(pieces))
 
 
 def _labelled_byline(element, discarded) -> str | None:

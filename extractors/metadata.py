@@ -18,7 +18,7 @@ from extractors.authors import declared_authors
 from extractors.dates import DateCandidate, declared_dates
 from extractors.jsonld import article_nodes, json_ld_nodes
 from extractors.rules import html as html_rules
-from extractors.text import normalize_whitespace, reader_text
+from extractors.text import normalize_whitespace, visible_text
 
 
 @dataclass
@@ -54,7 +54,7 @@ def _index_meta(element: lxml.html.HtmlElement, index: dict[str, list[str]]) -> 
 
 
 def _text(element) -> str:
-    return reader_text(element.text_content())
+    return visible_text(element.text_content())
 
 
 

@@ -34,11 +34,6 @@ def visible_text(text: str) -> str:
     return normalize_whitespace(text)
 
 
-def reader_text(text: str) -> str:
-    """Text as a reader sees it: whitespace normalised, soft hyphens (invisible unless a line breaks) gone."""
-    return normalize_whitespace(text.replace("\u00ad", ""))
-
-
 # German and Nordic letters as hosts spell them: 'Börsen-Zeitung' ~ 'boersen-zeitung.de'.
 _HOST_SPELLING = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "oe", "å": "aa"})
 

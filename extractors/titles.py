@@ -28,7 +28,7 @@ from extractors.metadata import PageMetadata
 from extractors.rules.metadata import BYLINE_LINE
 from extractors.rules import html as html_rules
 from extractors.rules import titles as rules
-from extractors.text import reader_text, site_key, site_keys
+from extractors.text import visible_text, site_key, site_keys
 
 _TOKEN = re.compile(r"\w+")
 _INLINE = frozenset({"a", "b", "i", "em", "strong", "span", "font", "br", "u", "big", "small"})
@@ -105,7 +105,7 @@ def clean_title(title: str | None, site_names: list[str | None], labels: frozens
     """'Headline | Section | Site | 28.04.2023' -> 'Headline': drop leading and trailing segments that name
     the site, a section or a date, keep every separator that is part of the headline ('Rückschlag - Liverpool
     verliert')."""
-    title = reader_text(html.unescape(title or ""))
+    title = visible_text(html.unescape(title or ""))
     if not title:
         return None
     keys = site_keys(site_names)
@@ -154,7 +154,7 @@ def repeated_labels(declared: list[str]) -> frozenset[str]:
     """The segments a page's declared titles add around a shorter one: 'Politik' and 'Site' from
     'Headline | Politik | Site' beside 'Headline'."""
     labels: set[str] = set()
-    texts = [reader_text(html.unescape(text)) for text in declared]
+    texts = [visible_text(html.unescape(text)) for text in declared]
     wholes = {normalized(text) for text in texts}
     for text in texts:
         parts, separators = split_title(text)
@@ -171,7 +171,7 @@ def headline_runs(title: str, weak: bool = True) -> dict[str, str]:
     """The runs of a title's segments that could be its headline, by normalized text: every contiguous run
     at least as long (in words) as each segment it leaves out. `weak=False` splits at strong separators only
     (a kicker joined by a colon stays with its headline)."""
-    title = reader_text(html.unescape(title))
+    title = visible_text(html.unescape(title))
     parts, separators = split_title(title)
     if not weak:
         parts, separators = _merge_weak(parts, separators)
@@ -204,13 +204,13 @@ def visible_headings(tree: lxml.html.HtmlElement) -> list[str]:
     <h1>s, the itemprop=headline elements, the <h2>s and the <h3>s, each in reading order."""
     found: dict[str, list[str]] = {key: [] for key in ("story", *rules.HEADING_TAGS, "itemprop")}
     for element in tree.iter(*rules.HEADING_TAGS):
-        text = reader_text(element.text_content())
+        text = visible_text(element.text_content())
         if text and _not_too_long(text):
             in_story = element.tag == "h1" and any(ancestor.tag in html_rules.HEADLINE_CONTAINERS
                                                    for ancestor in element.iterancestors())
             found["story" if in_story else element.tag].append(text)
     for element in tree.xpath("//*[@itemprop='headline']"):
-        text = reader_text(element.text_content())
+        text = visible_text(element.text_content())
         if text and _not_too_long(text):
             found["itemprop"].append(text)
     return [text for key in ("story", "h1", "itemprop", "h2", "h3") for text in found[key]]
@@ -293,7 +293,7 @@ def _strong_runs(declared: list[tuple[str, str]], site_names: list[str | None], 
     """Runs split at strong separators, and each title with its site name and section labels cut off."""
     runs = _runs(declared, weak=_title_only(declared))
     for _, text in declared:  # a whole title of several segments shown on the page is a breadcrumb, not the headline
-        if len(split_title(reader_text(html.unescape(text)))[0]) > 1:
+        if len(split_title(visible_text(html.unescape(text)))[0]) > 1:
             runs.pop(normalized(text), None)
     for _, text in declared:
         cleaned = clean_title(text, site_names, labels)
