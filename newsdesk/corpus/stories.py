@@ -9,6 +9,7 @@ name index and the vocabulary, and answers the lookups of `StoryIndex`.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import re
@@ -18,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import ContextManager, Iterable, Iterator, Protocol, Sequence
+from typing import Callable, ContextManager, Iterable, Iterator, Protocol, Sequence
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -419,9 +420,9 @@ def number_key(number: str) -> str:
 # --- comparing two articles ------------------------------------------------------------------------
 
 def score_pair(new: StoryFeatures, stored: StoryFeatures, vocabulary: Vocabulary,
-               new_weights: WeightedFeatures | None = None) -> PairScore:
-    """How alike two articles are. `new_weights` is weigh(new, vocabulary) when the caller has made it already
-    (decide_story weighs the new article once for all its candidates)."""
+               new_weights: Callable[[], WeightedFeatures] | None = None) -> PairScore:
+    """How alike two articles are. `new_weights` gives weigh(new, vocabulary) when the caller keeps it
+    (decide_story weighs the new article once for all its candidates, and only if one needs it)."""
     jaccard = signature_jaccard(new.signature, stored.signature)
     smaller = min(new.shingle_count, stored.shingle_count)
     if smaller and jaccard > 0:
@@ -435,7 +436,7 @@ def score_pair(new: StoryFeatures, stored: StoryFeatures, vocabulary: Vocabulary
         # Not the same event whatever the words: only a near-copy is left to tell (most candidates end here).
         return PairScore(jaccard=jaccard, containment=containment, action_cosine=0.0, name_overlap=0.0,
                          shared_names=shared_names, key_name_missing=False, days_apart=apart)
-    first = new_weights or weigh(new, vocabulary)
+    first = new_weights() if new_weights else weigh(new, vocabulary)
     second = weigh(stored, vocabulary)
     shared = first.names.keys() & second.names.keys()
     smaller_weight = min(first.name_total, second.name_total)
@@ -487,16 +488,8 @@ def days_apart(first: str | None, second: str | None) -> int | None:
 def decide_story(features: StoryFeatures, candidates: Sequence[StoryCandidate], vocabulary: Vocabulary) -> StoryDecision:
     """Which story a new article joins: that of its near-copies (the stories they are in become one), else
     that of its best same-event match, else a new one. Ties go to the lower article id: deterministic."""
-    weighed: list[WeightedFeatures] = []  # the new article's weights, made for the first candidate that needs them
-
-    def new_weights() -> WeightedFeatures:
-        if not weighed:
-            weighed.append(weigh(features, vocabulary))
-        return weighed[0]
-
-    scored = [(score_pair(features, candidate.features, vocabulary,
-                          new_weights() if len(features.names & candidate.features.names) >= EVENT_MIN_SHARED_NAMES else None),
-               candidate) for candidate in candidates]
+    new_weights = functools.cache(lambda: weigh(features, vocabulary))  # made by the first candidate that needs it
+    scored = [(score_pair(features, candidate.features, vocabulary, new_weights), candidate) for candidate in candidates]
     copies = sorted(((score, candidate) for score, candidate in scored if score.is_copy),
                     key=lambda pair: (-pair[0].strength, pair[1].article_id))
     if copies:
