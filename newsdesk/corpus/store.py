@@ -32,7 +32,6 @@ Add a test in tests/test_store.py that opens a database of the previous version 
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 import os
 import sqlite3
@@ -42,7 +41,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, ContextManager, Iterable, Iterator, Sequence
 
 import sqlite_utils
 from sqlite_utils import Migrations
@@ -443,7 +442,11 @@ class Store:
 
     # --- transactions ----------------------------------------------------------------------------
 
-    def transaction(self) -> "_Transaction":
+    def transaction(self) -> ContextManager[Any]:
+        """BEGIN IMMEDIATE ... COMMIT; inside another transaction, a savepoint of it (sqlite-utils' atomic()),
+        so an error inside undoes only its own writes, which are committed with the outer transaction."""
+        if self.db.conn.in_transaction:
+            return self.db.atomic()
         return _Transaction(self.db.conn)
 
     def write_batch(self, *, inputs: int = BATCH_INPUTS, seconds: float = BATCH_SECONDS) -> "WriteBatch":
@@ -1060,28 +1063,20 @@ class WriteBatch:
 
 
 class _Transaction:
-    """BEGIN IMMEDIATE ... COMMIT, re-entrant: a nested use is a savepoint of the outer transaction, so an
-    error inside it undoes its own writes only, and they are committed with the outer transaction."""
-
-    _savepoints = itertools.count()
+    """BEGIN IMMEDIATE ... COMMIT (Store.transaction() makes a nested use a savepoint instead)."""
 
     def __init__(self, connection: sqlite3.Connection):
         self.connection = connection
         self.outer = False
-        self.savepoint: str | None = None
 
     def __enter__(self) -> sqlite3.Connection:
         if not self.connection.in_transaction:
             self.connection.execute("BEGIN IMMEDIATE")
             self.outer = True
-        else:
-            self.savepoint = f"nested_{next(self._savepoints)}"
-            self.connection.execute(f"SAVEPOINT {self.savepoint}")
         return self.connection
 
     def __exit__(self, exc_type, exc, traceback) -> None:
         if not self.outer:
-            self._end_savepoint(undo=exc_type is not None)
             return
         if exc_type is None:
             try:
@@ -1091,17 +1086,6 @@ class _Transaction:
                 raise
         else:
             self._roll_back()
-
-    def _end_savepoint(self, *, undo: bool) -> None:
-        if self.savepoint is None or not self.connection.in_transaction:
-            return  # an error such as a full disk may have ended the outer transaction already
-        try:
-            if undo:
-                self.connection.execute(f"ROLLBACK TO {self.savepoint}")
-            self.connection.execute(f"RELEASE {self.savepoint}")
-        except (sqlite3.Error, StoreError):
-            if not undo:
-                raise
 
     def _roll_back(self) -> None:
         if self.connection.in_transaction:  # an error such as a full disk may have ended it already
