@@ -217,8 +217,12 @@ end
 return 0
 """
 
-# KEYS: queue, this worker's leases, taken. ARGV: lease id, budget (0: none). The best request, leased.
+# KEYS: queue, this worker's leases, taken. ARGV: lease id, budget (0: none). The best request, leased. A lease id
+# already held answers with its request and takes nothing more: a worker whose last take lost its reply (Redis
+# stopped, or the reply timed out, after the script ran) asks again with the same id and gets what it was given.
 POP = """
+local held = redis.call('HGET', KEYS[2], ARGV[1])
+if held then return string.sub(held, string.find(held, ' ', 1, true) + 1) end
 local budget = tonumber(ARGV[2])
 if budget > 0 and tonumber(redis.call('GET', KEYS[3]) or '0') >= budget then return false end
 local item = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
@@ -432,8 +436,9 @@ class FrontierScheduler(Scheduler):
     def next_request(self):
         if not self.link.outbox.flush():
             return None
-        self.next_lease += 1
-        lease = str(self.next_lease)
+        # The lease id moves on only once a take has answered: a take whose reply was lost is asked again with
+        # the same id (see POP), so the request it leased is not left leased to nobody, holding the crawl open.
+        lease = str(self.next_lease + 1)
         try:
             data = self.link.pop_script(keys=[KEYS.queue, KEYS.leases(self.link.worker_id), KEYS.taken],
                                         args=[lease, self.budget])
@@ -443,6 +448,7 @@ class FrontierScheduler(Scheduler):
         self._reachable()
         if not data:
             return None
+        self.next_lease += 1
         request = self.queue._decode_request(data)
         request.meta[LEASE_META] = lease
         if self.stats:

@@ -24,11 +24,14 @@ SLOT_POLL_SECONDS = 0.05
 SLOT_MARGIN_SECONDS = 30
 
 # KEYS: the host's active slots, its next-start time. ARGV: token, limit, delay, hold.
-# Returns "0" when the slot is granted, else the seconds to wait (a string: Lua numbers become integers).
+# Returns "0" when the slot is granted, else the seconds to wait (a string: Lua numbers become integers). A token
+# that already holds a slot is granted again: a request asks with one token until it is granted, so a grant whose
+# reply was lost (Redis stopped after the script ran) is found on the next ask instead of holding a slot unused.
 ACQUIRE = """
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if redis.call('ZSCORE', KEYS[1], ARGV[1]) then return '0' end
 if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return '-1' end
 local next_start = tonumber(redis.call('GET', KEYS[2]) or '0')
 if now < next_start then return tostring(next_start - now) end

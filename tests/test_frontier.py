@@ -11,7 +11,7 @@ from scrapy import Request
 from scrapy.utils.request import request_from_dict
 
 from crawler import frontier
-from crawler.frontier import KEYS, PUSH, FrontierLink, Outbox, frontier_status
+from crawler.frontier import KEYS, PUSH, FrontierLink, FrontierScheduler, LeasedQueue, Outbox, frontier_status
 
 
 class Spider:  # what Request.to_dict needs to name callbacks
@@ -63,6 +63,47 @@ def test_taking_a_request_leases_it_best_priority_first(redis_server):
     assert (status.queued, status.leased, status.finished) == (1, 1, False)
 
 
+def test_asking_again_with_a_lease_id_already_held_gives_its_request_and_takes_nothing_more(redis_server):
+    link = FrontierLink(redis_server.url)
+    _queue(link.client, ("low", 0), ("high", 200))
+
+    def take(lease: str):
+        return link.pop_script(keys=[KEYS.queue, KEYS.leases(link.worker_id), KEYS.taken], args=[lease, 0])
+
+    assert take("1") == b"high" and take("1") == b"high"
+    assert link.client.zrange(KEYS.queue, 0, -1) == [b"low"] and int(link.client.get(KEYS.taken)) == 1
+    assert take("2") == b"low"
+
+
+def test_a_take_whose_reply_was_lost_is_asked_again_so_no_request_stays_leased_to_nobody(redis_server):
+    spider = Spider()
+    link = FrontierLink(redis_server.url)
+    link.heartbeat(lease_timeout=60)
+    scheduler = FrontierScheduler.__new__(FrontierScheduler)  # its Redis side only, without a crawler
+    scheduler.link, scheduler.server, scheduler.stats, scheduler.budget = link, link.client, None, 0
+    scheduler.next_lease, scheduler.idle_since = 0, None
+    scheduler.queue = LeasedQueue(link.client, spider, KEYS.queue, serializer=frontier)
+    for number, path in enumerate(("/a", "/b")):
+        data = scheduler.queue._encode_request(Request("http://example.org" + path, callback=spider.parse_page))
+        link.client.register_script(PUSH)(keys=[KEYS.queue, KEYS.seen], args=[f"fp{number}", -number, data, "0"])
+    take = link.pop_script
+
+    def runs_but_loses_its_reply(**arguments):  # as when Redis stops right after running the script
+        take(**arguments)
+        raise redis.ConnectionError("Connection closed by server.")
+
+    link.pop_script = runs_but_loses_its_reply
+    assert scheduler.next_request() is None and not link.reachable
+    link.pop_script = take
+    taken = [scheduler.next_request(), scheduler.next_request()]
+    assert sorted(request.url for request in taken) == ["http://example.org/a", "http://example.org/b"]
+    assert scheduler.next_request() is None
+    for request in taken:
+        scheduler._finished(None, request)
+    status = frontier_status(link.client)
+    assert (status.queued, status.leased, status.finished) == (0, 0, True), "nothing left leased: the crawl can end"
+
+
 def test_a_dead_workers_leases_return_to_the_queue_after_the_lease_timeout(redis_server):
     dead, alive = FrontierLink(redis_server.url), FrontierLink(redis_server.url)
     _queue(dead.client, ("page-a", 0), ("page-b", 0))
@@ -93,8 +134,8 @@ def test_the_page_budget_counts_requests_taken_by_every_worker(redis_server):
     first.heartbeat(lease_timeout=60), second.heartbeat(lease_timeout=60)
     _queue(first.client, ("a", 0), ("b", 0), ("c", 0))
     first.client.set(KEYS.budget, 2)
-    taken = [link.pop_script(keys=[KEYS.queue, KEYS.leases(link.worker_id), KEYS.taken], args=["1", 2])
-             for link in (first, second, first)]
+    taken = [link.pop_script(keys=[KEYS.queue, KEYS.leases(link.worker_id), KEYS.taken], args=[lease, 2])
+             for link, lease in ((first, "1"), (second, "1"), (first, "2"))]
     assert taken[0] and taken[1] and taken[2] is None
     status = frontier_status(first.client)
     assert status.budget_reached and status.queued == 1 and not status.finished, "two pages still leased"

@@ -40,3 +40,11 @@ def test_a_slot_held_by_a_dead_worker_expires(redis_server):
     assert acquire(client, "waiting", limit=1, hold=0.3) < 0
     time.sleep(0.35)
     assert acquire(client, "waiting", limit=1, hold=0.3) == 0
+
+
+def test_a_token_asking_again_after_a_lost_reply_gets_its_slot_and_takes_no_second_one(redis_server):
+    client = redis.Redis.from_url(redis_server.url)
+    assert acquire(client, "granted-reply-lost", delay=5.0) == 0
+    assert acquire(client, "granted-reply-lost", delay=5.0) == 0, "its slot, although the next start is 5 s away"
+    assert client.zcard(KEYS.host_active("news.example.org")) == 1
+    assert acquire(client, "another", delay=5.0) > 0, "the spacing holds for every other request"
