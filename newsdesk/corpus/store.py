@@ -236,6 +236,27 @@ class _Connection(sqlite3.Connection):
             raise self.translated(error) from None
 
 
+# How often a process switching a new database to WAL asks again while another is switching it.
+WAL_SWITCH_RETRY_SECONDS = 0.05
+
+
+def _enable_wal(connection: _Connection) -> None:
+    """Switch the database to WAL (once for good; a WAL database is left as it is). When several processes open a
+    new database at once, SQLite answers the switch with "database is locked" at once, without waiting on the
+    busy timeout (it would deadlock otherwise), so the switch is asked again until the busy timeout passes."""
+    deadline = time.monotonic() + connection.busy_timeout
+    while True:
+        try:
+            if sqlite3.Connection.execute(connection, "PRAGMA journal_mode").fetchone()[0] != "wal":
+                sqlite3.Connection.execute(connection, "PRAGMA journal_mode = wal")
+            return
+        except sqlite3.Error as error:
+            code = (getattr(error, "sqlite_errorcode", None) or 0) & 0xFF
+            if code not in _LOCKED or time.monotonic() >= deadline:
+                raise connection.translated(error) from None
+        time.sleep(WAL_SWITCH_RETRY_SECONDS)
+
+
 def _busy_timeout_setting() -> float:
     value = os.environ.get(BUSY_TIMEOUT_VARIABLE, "").strip()
     if not value:
@@ -411,7 +432,7 @@ class Store:
             connection.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
             self.db = sqlite_utils.Database(connection)
             if not in_memory:
-                self.db.enable_wal()
+                _enable_wal(connection)
             connection.execute("PRAGMA synchronous = NORMAL")
             connection.execute("PRAGMA foreign_keys = ON")
             self._vocabulary_pending: Counter[str] = Counter()
