@@ -1,8 +1,10 @@
-"""HTML pages to article text and metadata: trafilatura over one parsed tree, boilerpy3 as fallback."""
+"""HTML pages to article text and metadata: the body voter over one parsed tree, trafilatura's whole cascade
+where it keeps too little, boilerpy3 last."""
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -26,11 +28,17 @@ from extractors.metadata import PageMetadata, clean_outlet, read_metadata
 from extractors.limits import LIMITS
 from extractors.rules import page_types
 from extractors.rules import titles as title_rules
-from extractors.text import comparable_text, visible_text
+from extractors.text import comparable_text, visible_text, word_tokens
 from extractors.text_cleaner import strip_boilerplate_lines
 
-# Below this many characters trafilatura's body is treated as a miss and boilerpy3 is asked too.
+# Below this many characters the voter's body is treated as a miss, and trafilatura's whole cascade is asked.
 MIN_BODY_CHARS = 250
+# Below this many characters even that is no body (a slogan, a label), and boilerpy3 is asked too. A short
+# post (a few lines of verse, a brief note) is a body: asked then, boilerpy3's longest text block is more
+# often the comment form or the cookie notice under it than the post.
+MIN_TEXT_CHARS = 100
+# A fallback's body replaces the voter's only if more than this share of its words are new.
+NEW_WORDS_SHARE = 0.1
 
 
 @dataclass
@@ -87,10 +95,20 @@ def page_titles(declared: PageMetadata) -> list[str]:
     return [title for title in (declared.titles.get("title"), declared.titles.get("og")) if title]
 
 
-def trafilatura_body(tree: lxml.html.HtmlElement, url: str | None) -> str:
-    """trafilatura's body text for the page (its fast cascade: the body voter is the fallback). It prunes
-    the tree it is given, so it runs after segmentation."""
-    result = trafilatura.bare_extraction(tree, url=url, fast=True, with_metadata=False, include_comments=False,
+def adds_text(candidate: str, text: str) -> bool:
+    """Whether a fallback's body `candidate` says more than the voter's `text`: more than NEW_WORDS_SHARE of its
+    words are not in it. A fallback that only runs the headline into the voter's lines says nothing more, and
+    has lost their paragraphs."""
+    known = Counter(word_tokens(text.lower()))
+    words = word_tokens(candidate.lower())
+    return sum((Counter(words) - known).values()) > NEW_WORDS_SHARE * len(words)
+
+
+def trafilatura_body(page: lxml.html.HtmlElement | str, url: str | None, fast: bool = True) -> str:
+    """trafilatura's body text for the page: its fast cascade on the parsed tree (the body voter is the
+    fallback; it prunes the tree it is given, so it runs after segmentation), or with fast=False its whole
+    cascade on the HTML, which weighs its own text against readability's and jusText's as `extract()` does."""
+    result = trafilatura.bare_extraction(page, url=url, fast=fast, with_metadata=False, include_comments=False,
                                          include_tables=True)
     return (result.text if result else "") or ""
 
@@ -184,12 +202,14 @@ def extract_html(html: str, url: str | None) -> HtmlExtraction:
                    for block in choice.kept if len(block.text.split()) >= MIN_LISTED_WORDS
                    and " ".join(block.text.split()) not in kept_by_trafilatura]
     if len(text) < MIN_BODY_CHARS:
-        trafilatura_text = choice.trafilatura_text if choice.trafilatura_text is not None else trafilatura_body(tree, url)
-        if len(trafilatura_text) > len(text):
+        # trafilatura's whole cascade, on the page as it came (the tree is pruned by now): where its fast
+        # cascade found little too, readability's or jusText's text may be the story.
+        trafilatura_text = trafilatura_body(html, url, fast=False)
+        if adds_text(trafilatura_text, text):
             text, dropped = trafilatura_text, []
-    if len(text) < MIN_BODY_CHARS:
+    if len(text) < MIN_TEXT_CHARS:
         fallback = boilerpy_extractors.ArticleExtractor(raise_on_failure=False).get_content(html) or ""
-        if len(fallback.strip()) > len(text):
+        if adds_text(fallback, text):
             text = fallback
     # The voter's blocks are already visible text; trafilatura's and boilerpy3's bodies are made so too.
     paragraphs, removed, cues = strip_boilerplate_lines([visible_text(line) for line in text.split("\n")])

@@ -142,3 +142,38 @@ def test_credit_and_byline_lines_around_the_story_are_read_though_they_are_not_b
     assert "Ferries will run every twenty minutes" in article.body and "Reuters" not in article.body
     assert article.byline == "Anna Berg" and article.authors == ["Anna Berg"]
     assert article.credits == ["Reuters"]
+
+
+COMMENT_NOTES = ("Your email address will not be published. Required fields are marked with a star. We read every "
+                 "comment before it appears on the blog, and we remove spam, insults and advertising without notice. By "
+                 "posting a comment you agree that your name, your comment and the time of posting are stored and shown "
+                 "on this site.")
+SHORT_POST = f"""<html><head><title>Night questions | A small blog</title></head><body>
+<header><nav><a href="/">Home</a> <a href="/about">About</a> <a href="/archive">Archive</a></nav></header>
+<main><article><h1>Night questions</h1>
+<div class="entry-content"><p>The night is long, the lamp burns low.</p>
+<p>I ask the dark what monsters know.</p><p>It only laughs and answers: not much, not yet.</p></div>
+</article>
+<div id="respond" class="comment-respond"><h3 id="reply-title">Leave a Reply</h3>
+<form id="commentform" class="comment-form"><p class="comment-notes">{COMMENT_NOTES}</p>
+<p><label for="comment">Comment</label><textarea id="comment"></textarea></p>
+<p><label for="author">Name</label><input id="author"></p><p><input type="submit" value="Post Comment"></p>
+</form></div></main><footer><p>Powered by a blog engine</p></footer></body></html>"""
+
+
+def test_a_short_post_is_the_body_not_the_longer_comment_form_under_it():
+    article = extract(SHORT_POST.encode(), "https://blog.example/2024/05/night-questions/")
+    for line in ("The night is long, the lamp burns low.", "I ask the dark what monsters know.",
+                 "It only laughs and answers: not much, not yet."):
+        assert line in article.body
+    assert "email address will not be published" not in article.body
+
+
+def test_a_fallback_body_replaces_the_voters_only_when_it_says_more():
+    from extractors.html_extractor import adds_text
+
+    voter = ("The night is long, the lamp burns low.\nI ask the dark what monsters know.\n"
+             "It only laughs and answers: not much, not yet.")
+    assert not adds_text("Night questions " + voter.replace("\n", " "), voter), "the headline run into the lines"
+    assert adds_text(voter + " The dawn comes late and says no more, it shuts the lamp and locks the door.", voter)
+    assert adds_text(voter, "")
