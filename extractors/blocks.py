@@ -134,6 +134,7 @@ def segment(tree: etree._Element) -> list[Block]:
     counts = [0, 0, 0, 0]  # open links, lists, tables, quotes
     serial = 0
     skipped, region_tags, role_of = block_rules.SKIPPED_TAGS, block_rules.REGION_TAGS, _TAG_ROLES.get
+    page_tags = block_rules.PAGE_TAGS
     tables = data_tables(tree)
     in_data_table = 0  # open data tables (never nested: a data table holds no table)
     names_open: list[str] = []  # tag.class of the open elements, outermost first
@@ -167,7 +168,8 @@ def segment(tree: etree._Element) -> list[Block]:
                 walker.skip_subtree()
                 opened.append(None)
                 continue
-            regions = _regions_named(tag if tag in region_tags else "", names) if names or tag in region_tags else ()
+            regions = (_regions_named(tag if tag in region_tags else "", names)
+                       if (names and tag not in page_tags) or tag in region_tags else ())
             for region in regions:
                 region_counts[region] += 1
             roles = role_of(tag, _INLINE)

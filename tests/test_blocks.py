@@ -34,6 +34,14 @@ def test_scripts_styles_forms_controls_and_hidden_elements_are_not_text():
     assert [block.text for block in blocks] == ["Visible text.", "After the comment."]
 
 
+def test_the_names_of_html_and_body_describe_the_page_and_open_no_region():
+    blocks = blocks_of("<html class='has-header-menu'><body class='single-post cookies-not-set modal-open has-sidebar'>"
+                       "<p>Story text.</p><div class='cookie-notice'><p>We use cookies.</p></div></body></html>")
+    story, notice = blocks
+    assert not any(story.regions), "a page template or state is no region"
+    assert region(notice, "overlay") == 1
+
+
 def test_regions_are_named_by_tag_class_and_id_including_compound_and_camel_case_names():
     blocks = blocks_of("<html><body>"
                        "<nav><a href='/'>Home</a></nav>"

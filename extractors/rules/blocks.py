@@ -37,6 +37,10 @@ REGION_TAGS = {"nav": "navigation", "menu": "navigation", "header": "header", "f
                "form": "form", "dialog": "overlay", "article": "story", "main": "story", "figure": "caption",
                "figcaption": "caption"}
 
+# Elements whose names describe the whole page, not a region of it: a template ("single-post",
+# "has-sidebar"), a state ("modal-open", "cookies-not-set", "menu-toggled"). They open no region.
+PAGE_TAGS = frozenset({"html", "body"})
+
 # Regions named by class, id, role or itemprop words, across CMSs and languages. Matched against each
 # word of a name split at "-", "_" and camelCase, and against each pair of adjacent words joined
 # ("most-read" -> "mostread"); one named group per region; a name may open several ("article-footer").
