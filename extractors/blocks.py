@@ -21,7 +21,7 @@ _REGION_INDEX = {name: i for i, name in enumerate(block_rules.REGIONS)}
 _LINK, _LIST, _TABLE, _QUOTE = "a", frozenset({"ul", "ol", "dl", "menu"}), "table", frozenset({"blockquote", "q"})
 
 
-@dataclass
+@dataclass(slots=True)
 class Block:
     """One run of text between block-level boundaries, with where it sits in the page."""
 
