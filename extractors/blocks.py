@@ -17,11 +17,12 @@ from extractors.rules import blocks as block_rules
 from extractors.text import visible_text
 
 _NAME_WORDS = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")
+_CAMEL_CASE = re.compile(r"[a-z][A-Z]")  # where _NAME_WORDS splits between two letters
 _REGION_INDEX = {name: i for i, name in enumerate(block_rules.REGIONS)}
 _LINK, _LIST, _TABLE, _QUOTE = "a", frozenset({"ul", "ol", "dl", "menu"}), "table", frozenset({"blockquote", "q"})
 
 
-@dataclass
+@dataclass(slots=True)
 class Block:
     """One run of text between block-level boundaries, with where it sits in the page."""
 
@@ -61,7 +62,7 @@ def _regions_named(tag: str, names: str) -> tuple[int, ...]:
     """The page regions an element opens (indexes into REGIONS), from its tag and its class, id, role and
     itemprop names."""
     regions = {_REGION_INDEX[block_rules.REGION_TAGS[tag]]} if tag else set()
-    words = [word.lower() for word in _NAME_WORDS.split(names) if word]
+    words = _name_words(names)
     for i, word in enumerate(words):
         region = _word_region(word)
         if region is None and i + 1 < len(words):
@@ -69,6 +70,14 @@ def _regions_named(tag: str, names: str) -> tuple[int, ...]:
         if region is not None:
             regions.add(region)
     return tuple(sorted(regions))
+
+
+def _name_words(names: str) -> list[str]:
+    """The lower-cased words of an element's names, split at whitespace, underscores, hyphens and camel case.
+    Names without camel case (most) are split by str.split, at a third of the cost of _NAME_WORDS' split."""
+    if _CAMEL_CASE.search(names):
+        return [word.lower() for word in _NAME_WORDS.split(names) if word]
+    return [word.lower() for word in names.replace("_", " ").replace("-", " ").split()]
 
 
 @lru_cache(maxsize=16384)

@@ -124,14 +124,15 @@ class FallbackModel:
         return score > 0.0
 
 
-def page_stopwords(blocks: list[Block]) -> frozenset[str]:
-    """The stoplist of the language the page's longer blocks are written in (by stopword share)."""
-    words: list[str] = []
-    for block in sorted(blocks, key=lambda block: -len(block.text))[:12]:
-        words.extend(LETTERS.findall(block.text.lower()))
-        if len(words) > 400:
+def page_stopwords(blocks: list[Block], words: list[list[str]] | None = None) -> frozenset[str]:
+    """The stoplist of the language the page's longer blocks are written in (by stopword share). `words`: each
+    block's lower-cased letter words, when the caller has read them already."""
+    sample: list[str] = []
+    for i in sorted(range(len(blocks)), key=lambda i: -len(blocks[i].text))[:12]:
+        sample.extend(words[i] if words is not None else LETTERS.findall(blocks[i].text.lower()))
+        if len(sample) > 400:
             break
-    counts = stopword_counts(words, _CANDIDATE_LANGUAGES)
+    counts = stopword_counts(sample, _CANDIDATE_LANGUAGES)
     best = max(counts, key=counts.__getitem__)  # the first of the candidates on a tie
     return stopwords_for(best) if counts[best] else frozenset()
 
@@ -141,34 +142,51 @@ _SHORT_LINK_CHARS = 120
 _MAX_HEADER_CHARS = 80
 
 
-def _short_link(block: Block) -> bool:
-    return len(block.text) <= _SHORT_LINK_CHARS and block.link_density >= 0.5
+def _link_runs(short_links: list[bool]) -> list[int]:
+    """Per block, the length of the run of short link items it is in (0 outside any)."""
+    count = len(short_links)
+    link_run = [0] * count
+    start = 0
+    while start < count:
+        end = start
+        while end < count and short_links[end]:
+            end += 1
+        for i in range(start, end):
+            link_run[i] = end - start
+        start = max(end, start + 1)
+    return link_run
 
 
 def layout_features(blocks: list[Block], titles: list[str]) -> list[list[float]]:
     """One row of LAYOUT_FEATURES per block. `titles` are the page's declared titles (<title>, og:title),
     which the headline block repeats."""
     title_keys = [key for key in (" ".join(LETTERS.findall(title.lower())) for title in titles) if key]
-    stopwords = page_stopwords(blocks)
+    # Each block's text, length, link density, container and words, read once.
+    texts = [block.text for block in blocks]
+    lengths = [len(text) for text in texts]
+    log_lengths = [math.log1p(chars) for chars in lengths]
+    densities = [block.link_density for block in blocks]
+    owners = [block.container for block in blocks]
+    block_words = [LETTERS.findall(text.lower()) for text in texts]
+    stopwords = page_stopwords(blocks, block_words)
     count = len(blocks)
     seen: dict[str, int] = {}
     containers: dict[int, list[int]] = {}
-    for block in blocks:
-        seen[block.text] = seen.get(block.text, 0) + 1
-        containers.setdefault(block.container, []).append(block.index)
-    container_links = {key: sum(blocks[i].link_density for i in members) / len(members) for key, members in containers.items()}
-    total_chars = sum(len(block.text) for block in blocks) or 1
-    lengths = sorted(len(block.text) for block in blocks)
-    median_length = lengths[len(lengths) // 2] if lengths else 1
+    for block, text, container in zip(blocks, texts, owners):
+        seen[text] = seen.get(text, 0) + 1
+        containers.setdefault(container, []).append(block.index)
+    container_links = {key: sum(densities[i] for i in members) / len(members) for key, members in containers.items()}
+    total_chars = sum(lengths) or 1
+    ordered_lengths = sorted(lengths)
+    median_length = ordered_lengths[len(ordered_lengths) // 2] if ordered_lengths else 1
 
     # readability's vote: paragraphs score their parent fully and their grandparent by half; the best
     # scored element is the story's container.
     container_score: dict[int, float] = {}
-    for block in blocks:
-        chars = len(block.text)
-        if chars < 25 or block.link_density > 0.5:
+    for block, text, chars, density in zip(blocks, texts, lengths, densities):
+        if chars < 25 or density > 0.5:
             continue
-        score = 1 + block.text.count(",") + min(chars // 100, 3)
+        score = 1 + text.count(",") + min(chars // 100, 3)
         ancestors = block.ancestors
         container_score[ancestors[-1]] = container_score.get(ancestors[-1], 0.0) + score
         if len(ancestors) > 1:
@@ -190,74 +208,64 @@ def layout_features(blocks: list[Block], titles: list[str]) -> list[list[float]]
     path_chars: dict[str, int] = {}
     container_chars: dict[int, int] = {}
     container_log_chars: dict[int, float] = {}
-    for block in blocks:
-        path_containers.setdefault(block.path, set()).add(block.container)
-        path_chars[block.path] = path_chars.get(block.path, 0) + len(block.text)
-        container_chars[block.container] = container_chars.get(block.container, 0) + len(block.text)
-        container_log_chars[block.container] = container_log_chars.get(block.container, 0.0) + math.log1p(len(block.text))
+    for block, chars, log_chars, container in zip(blocks, lengths, log_lengths, owners):
+        path_containers.setdefault(block.path, set()).add(container)
+        path_chars[block.path] = path_chars.get(block.path, 0) + chars
+        container_chars[container] = container_chars.get(container, 0) + chars
+        container_log_chars[container] = container_log_chars.get(container, 0.0) + log_chars
 
     # Runs of short link items (menus, teaser and tag lists), wherever they sit: each block's run length.
-    link_run = [0] * count
-    start = 0
-    while start < count:
-        end = start
-        while end < count and _short_link(blocks[end]):
-            end += 1
-        for i in range(start, end):
-            link_run[i] = end - start
-        start = max(end, start + 1)
+    link_run = _link_runs([chars <= _SHORT_LINK_CHARS and density >= 0.5 for chars, density in zip(lengths, densities)])
 
     # Reader comments follow the header that opens them ("12 comments", "Leserkommentare"): blocks after the
     # last such header that is not a link (a link to the comments sits at the top of many stories).
-    headers = [block.index for block in blocks if len(block.text) <= _MAX_HEADER_CHARS and block.link_density < 0.5
-               and line_rules.COMMENT_HEADER.match(block.text)]
+    headers = [block.index for block, chars, density in zip(blocks, lengths, densities)
+               if chars <= _MAX_HEADER_CHARS and density < 0.5 and line_rules.COMMENT_HEADER.match(block.text)]
     comment_start = headers[-1] if headers else count
 
     rows = []
     chars_before = 0
     for i, block in enumerate(blocks):
-        text = block.text
-        chars = len(text)
-        words = LETTERS.findall(text.lower())
+        text, chars, words, container = texts[i], lengths[i], block_words[i], owners[i]
         # Chinese and Japanese run words together: such text has few, very long "words".
         cjk = len(CJK_SCRIPT.findall(text)) if not words or chars > 12 * len(words) else 0
         word_count = len(words) + cjk // 2
         per_word = 1 / (word_count or 1)
         spaced = text.split()
-        previous = blocks[i - 1] if i > 0 else None
-        following = blocks[i + 1] if i + 1 < count else None
+        in_heading = block.in_heading
+        members = len(containers[container])
         key = " ".join(words) if chars < 400 else ""
         rows.append([
-            math.log1p(chars),
+            log_lengths[i],
             math.log1p(word_count),
-            block.link_density,
+            densities[i],
             sum(1 for word in words if word in stopwords) / len(words) if words else 0.0,
             1.0 if line_rules.SENTENCE_END.search(text) else 0.0,
             len(_SENTENCE_MARKS.findall(text)) * per_word,
             text.count(",") * per_word,
             len(_DIGIT.findall(text)) / chars,
             sum(1 for word in spaced if word[:1].isupper()) / (len(spaced) or 1),
-            float(block.in_heading), float(block.in_list), float(block.in_table), float(block.in_quote),
+            float(in_heading), float(block.in_list), float(block.in_table), float(block.in_quote),
             *block.regions,
-            *_TAG_COLUMNS.get("h" if block.in_heading else block.tag, _NO_TAG),
+            *_TAG_COLUMNS.get("h" if in_heading else block.tag, _NO_TAG),
             i / count,
             chars_before / total_chars,
-            container_links[block.container],
-            math.log1p(len(containers[block.container])),
+            container_links[container],
+            math.log1p(members),
             min(seen[text], 5),
             1.0 if key and any(key == title or (len(key) > 20 and key in title) for title in title_keys) else 0.0,
-            previous.link_density if previous else 1.0,
-            following.link_density if following else 1.0,
-            math.log1p(len(previous.text)) if previous else 0.0,
-            math.log1p(len(following.text)) if following else 0.0,
+            densities[i - 1] if i > 0 else 1.0,
+            densities[i + 1] if i + 1 < count else 1.0,
+            log_lengths[i - 1] if i > 0 else 0.0,
+            log_lengths[i + 1] if i + 1 < count else 0.0,
             math.log1p(chars / median_length),
             min(block.depth, 40) / 40,
             *ancestry[block.ancestors],
             math.log1p(top_score),
             math.log1p(len(path_containers[block.path])),
             path_chars[block.path] / total_chars,
-            container_chars[block.container] / total_chars,
-            container_log_chars[block.container] / len(containers[block.container]),
+            container_chars[container] / total_chars,
+            container_log_chars[container] / members,
             math.log1p(link_run[i]),
             1.0 if i > comment_start else 0.0,
         ])

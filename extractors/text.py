@@ -21,14 +21,18 @@ def normalize_whitespace(text: str) -> str:
 
 # Characters that render as nothing where a line does not break: soft hyphen, zero-width space, word joiner,
 # byte-order mark. (Zero-width joiners and non-joiners stay: they shape Arabic, Persian and Indic script.)
-_INVISIBLE = str.maketrans(dict.fromkeys((0x00AD, 0x200B, 0x2060, 0xFEFF)))
+_INVISIBLE_CHARS = "\u00ad\u200b\u2060\ufeff"
+_INVISIBLE = str.maketrans(dict.fromkeys(_INVISIBLE_CHARS))
+_HAS_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
 
 
 def visible_text(text: str) -> str:
     """Text as it shows: characters composed (NFC: one code point where Unicode has one, as HTML text is
     compared), invisible break hints gone, whitespace normalised. The same words written with a soft hyphen
     or a decomposed letter are then the same text, to the body voter and to whoever reads the body."""
-    text = text.translate(_INVISIBLE)
+    # Most text has none of them (ASCII text cannot): a search costs a tenth of a translate that changes nothing.
+    if not text.isascii() and _HAS_INVISIBLE.search(text):
+        text = text.translate(_INVISIBLE)
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     return normalize_whitespace(text)

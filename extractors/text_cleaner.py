@@ -333,7 +333,8 @@ def strip_boilerplate_lines(paragraphs: list[str]) -> tuple[list[str], list[Remo
     Used on bodies that an HTML extractor already cut to the article, where dropping whole regions would
     be wrong but leftover newsletter boxes, captions, credit lines and teaser headers still need to go.
     """
-    lines = [Line(index=i, text=normalize_line(text)) for i, text in enumerate(paragraphs) if normalize_line(text)]
+    normalized = (normalize_line(text) for text in paragraphs)
+    lines = [Line(index=i, text=text) for i, text in enumerate(normalized) if text]
     cues = TextCues()
     mark_lines(lines, cues)
     # long_after[i]: long text paragraphs after the i-th line

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import lxml.html
 
-from extractors.blocks import segment
+from extractors.blocks import _NAME_WORDS, _name_words, segment
 from extractors.rules.blocks import REGIONS
 
 
@@ -57,6 +57,12 @@ def test_regions_are_named_by_tag_class_and_id_including_compound_and_camel_case
     assert region(by_text["Other story"], "teasers") == 1
     assert region(by_text["Share"], "share") == 1
     assert region(by_text["Imprint"], "footer") == 1
+
+
+def test_name_words_split_as_the_name_pattern_does_with_or_without_camel_case():
+    for names in ["main-nav site_header", "mainNav", "fooBAR ABCdef a1B", "__a--b__ -", "ÄbC éA İstanbul ΑΣ_ΒΣ",
+                  "a\u00a0b x\u2003y \x1cq\x1fr", "a\u200bb", "  ", "", "post-12345 entry-content\tcolumns-3"]:
+        assert _name_words(names) == [word.lower() for word in _NAME_WORDS.split(names) if word], names
 
 
 def test_sibling_paragraphs_share_a_container_and_know_their_ancestors():
