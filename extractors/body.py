@@ -25,7 +25,7 @@ import numpy as np
 from extractors.blocks import Block
 from extractors.rules import blocks as block_rules
 from extractors.rules import lines as line_rules
-from extractors.text import CJK_SCRIPT, LETTERS, stopword_counts, stopwords_for, visible_text
+from extractors.text import CJK_SCRIPT, LETTERS, best_stoplist, visible_text
 
 # The shipped model is package data, read through importlib.resources so that an egg or zip (scrapyd deploys
 # eggs) loads it as well as a checkout or wheel does. MODEL_PATH is where `newsdesk train-body` writes it.
@@ -34,8 +34,6 @@ MODEL_PATH = Path(__file__).with_name("models") / "body_model.json"
 
 _DIGIT = re.compile(r"\d")
 _SENTENCE_MARKS = re.compile(r"[.!?…。！？؟।]")
-# Languages whose stoplists are tried for a page's stopword feature (the best-matching list is used).
-_CANDIDATE_LANGUAGES = ("en", "de", "fr", "es", "it", "nl", "pt", "pl", "sv", "da", "no", "tr", "ro", "cs", "fi", "hu", "ru")
 _TAGS = ("p", "div", "li", "td", "h", "section", "figcaption")
 _TAG_COLUMNS = {name: tuple(1.0 if name == other else 0.0 for other in _TAGS) for name in _TAGS}
 _TAG_COLUMNS["tr"] = _TAG_COLUMNS["td"]  # a data table's row
@@ -132,9 +130,7 @@ def page_stopwords(blocks: list[Block], words: list[list[str]] | None = None) ->
         sample.extend(words[i] if words is not None else LETTERS.findall(blocks[i].text.lower()))
         if len(sample) > 400:
             break
-    counts = stopword_counts(sample, _CANDIDATE_LANGUAGES)
-    best = max(counts, key=counts.__getitem__)  # the first of the candidates on a tie
-    return stopwords_for(best) if counts[best] else frozenset()
+    return best_stoplist(sample)
 
 
 # A short link item: a menu entry, a teaser headline, a tag.

@@ -146,6 +146,17 @@ def _stopword_index(languages: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
     return {word: tuple(codes) for word, codes in index.items()}
 
 
+# Languages whose stoplists are tried when a text's language is not known (the best-matching list is used).
+STOPLIST_CANDIDATES = ("en", "de", "fr", "es", "it", "nl", "pt", "pl", "sv", "da", "no", "tr", "ro", "cs", "fi", "hu", "ru")
+
+
+def best_stoplist(words: list[str], languages: tuple[str, ...] = STOPLIST_CANDIDATES) -> frozenset[str]:
+    """The stoplist of `languages` that the most of `words` (lower-cased) belong to; empty when none does."""
+    counts = stopword_counts(words, languages)
+    best = max(counts, key=counts.__getitem__)  # the first of the candidates on a tie
+    return stopwords_for(best) if counts[best] else frozenset()
+
+
 def stopword_counts(words: list[str], languages: tuple[str, ...]) -> dict[str, int]:
     """How many of `words` (lower-cased) are stopwords of each of `languages`, in the order given; each
     distinct word is looked up once."""

@@ -28,9 +28,10 @@ from extractors.metadata import PageMetadata
 from extractors.rules.metadata import BYLINE_LINE
 from extractors.rules import html as html_rules
 from extractors.rules import titles as rules
-from extractors.text import visible_text, site_key, site_keys
+from extractors.text import best_stoplist, visible_text, site_key, site_keys
 
 _TOKEN = re.compile(r"\w+")
+_LETTER = re.compile(r"[^\W\d_]")
 _INLINE = frozenset({"a", "b", "i", "em", "strong", "span", "font", "br", "u", "big", "small"})
 _SKIPPED = frozenset({"script", "style", "head", "title", "noscript", "option", "select", "textarea"})
 
@@ -361,7 +362,7 @@ def headline_above_story(candidates: list[tuple[str, bool, float]], story: str, 
     usable = []
     for text, heading, links in candidates:
         text = text.strip()
-        words = _words(text)
+        words = sum(1 for word in text.split() if _LETTER.search(word))  # '08/01 13:27 CET' is one word
         if links >= rules.MAX_HEADLINE_LINK_DENSITY or not rules.MIN_BLOCK_HEADLINE_WORDS <= words <= rules.MAX_BLOCK_WORDS:
             continue
         if title and (normalized(title) in normalized(text) or normalized(text) in normalized(title)):
@@ -374,7 +375,7 @@ def headline_above_story(candidates: list[tuple[str, bool, float]], story: str, 
     for text, heading in reversed(usable):
         if heading:
             return text
-    for text, _ in reversed(usable):
+    for text, _ in usable:
         if not text.endswith((".", ",", ";", ":")):
             return text
     return None
@@ -393,11 +394,14 @@ def doubtful(title: str | None, metadata: PageMetadata, visible: Visible, story:
 
 
 def _story_share(title: str, story: str) -> float:
-    """The share of the title's longer words that occur in the story (1.0 for a title without any)."""
-    words = {word for word in normalized(title).split() if len(word) >= rules.CONTENT_WORD_CHARS}
+    """The share of the title's content words (longer words, not stopwords of the story's language) that
+    occur in the story (1.0 for a title without any): 'Bookmark with:' does not speak of a story for its
+    'with'."""
+    text = normalized(story)
+    stopwords = best_stoplist(text.split()[:rules.STOPLIST_SAMPLE_WORDS])
+    words = {word for word in normalized(title).split() if len(word) >= rules.CONTENT_WORD_CHARS and word not in stopwords}
     if not words:
         return 1.0
-    text = normalized(story)
     return sum(word in text for word in words) / len(words)
 
 

@@ -181,6 +181,26 @@ def test_a_page_without_declared_title_or_heading_takes_the_headline_above_its_s
                                 "Bridge delayed to next year") is None
 
 
+def test_the_headline_above_a_photo_caption_is_the_one_taken():
+    # Headline, then the caption of the photo under it, then the story: the headline sits higher up.
+    assert headline_above_story([("Bridge delayed to next year", False, 0.0),
+                                 ("The mayor on the old bridge in March", False, 0.0), (STORY, False, 0.0)], STORY) == \
+        "Bridge delayed to next year"
+    # A time stamp has too few words with letters to be a headline.
+    assert headline_above_story([("08/01 13:27 CET", False, 0.0), (STORY, False, 0.0)], STORY) is None
+
+
+def test_a_heading_of_stopwords_and_a_site_word_does_not_speak_of_the_story():
+    # 'with' occurs in any English story; 'Bookmark' is what the heading is about.
+    story = STORY + " The council will meet with the builders in May."
+    assert not about_the_story("Bookmark with:", story)
+    html = ("<html><body><div><a href='/'>Home</a> <a href='/news'>News</a></div>"
+            "<div class='sh'>Bridge delayed to next year</div><div>The mayor on the old bridge in March</div>"
+            f"<p>{story}</p><p>{ARTICLE}</p><h3>Bookmark with:</h3><a href='/share'>Delicious</a></body></html>")
+    assert extract(html, "https://www.herald.example/a/1", content_type="text/html").title == \
+        "Bridge delayed to next year"
+
+
 def test_a_title_only_page_whose_title_names_only_the_site_or_section_is_doubtful():
     title_only = read_metadata(page("<title>Local Sports Wire</title>"))
     assert about_the_story("Bridge delayed to next year", STORY)

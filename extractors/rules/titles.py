@@ -86,4 +86,6 @@ CODE_IN_TITLE = re.compile(r"[<{}]|\bfunction\s*\(|\bdocument\.|\bwindow\.")
 # A <title> declared nowhere else is taken as the headline only when at least this share of its words of
 # this many characters or more occur in the story; else the headline above the story is looked for.
 CONTENT_WORD_CHARS = 4
+# The story's words read to tell its language's stopwords from a title's content words.
+STOPLIST_SAMPLE_WORDS = 400
 ABOUT_THE_STORY_SHARE = 0.5
