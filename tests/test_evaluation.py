@@ -79,6 +79,27 @@ def test_a_system_that_crashes_scores_empty_and_is_counted(tmp_path: Path, monke
     assert score.errors == 1 and score.metrics["body_recall"] == 0.5
 
 
+def test_each_system_reads_a_page_untimed_before_the_timed_run(tmp_path: Path, monkeypatch):
+    # What a process loads once is not charged to the timed run: a system whose first call in the process
+    # fails (a lazy load gone wrong, standing in for a slow one) is scored on every page all the same.
+    gold = {"p1": {"body": "one two three four five"}, "p2": {"body": "six seven eight nine"}}
+    (tmp_path / "gold.json").write_text(json.dumps(gold))
+    (tmp_path / "p1.txt").write_text("one two three four five")
+    (tmp_path / "p2.txt").write_text("six seven eight nine")
+    calls = []
+
+    def cold_start(page):
+        calls.append(page.id)
+        if len(calls) == 1:
+            raise RuntimeError("first call in the process")
+        return Prediction(body=str(page.content))
+
+    monkeypatch.setitem(evaluation.SYSTEMS, "cold", cold_start)
+    score = run_eval(tmp_path, systems=["cold"]).scores[0]
+    assert calls == ["p1", "p1", "p2"]
+    assert score.errors == 0 and score.metrics["body_recall"] == 1.0
+
+
 def test_character_shingles_ignore_whitespace_and_count_every_character():
     gold = "我们 是中国人"  # characters: 我们是中国人 -> 我们是中 们是中国 是中国人
     # predicted: 我们是中 们是中国 是中国朋 中国朋友
@@ -256,7 +277,8 @@ def test_leave_one_out_scores_each_dataset_with_a_voter_trained_without_it(tmp_p
                                      cache_dir=tmp_path / "cache", training_part="all")
     assert [(fold.report.name, set(fold.trained_on)) for fold in folds] == [
         ("readability", {"fundus-de"}), ("fundus-de", {"readability"}), ("text-captures-de", {"fundus-de", "readability"})]
-    assert voted_with == [{"fundus-de"}] * 2 + [{"readability"}] * 2 + [{"fundus-de", "readability"}] * 2
+    # Each fold: one page read untimed first, then the two scored.
+    assert voted_with == [{"fundus-de"}] * 3 + [{"readability"}] * 3 + [{"fundus-de", "readability"}] * 3
     assert [fold.report.model for fold in folds][0] == "trained without readability"
     assert any((tmp_path / "cache").rglob("*.npz")), "block features are cached for the next run"
     assert body_models() is shipped_body_models(), "outside the protocol extraction votes with the shipped model again"
