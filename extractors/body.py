@@ -492,6 +492,41 @@ def choose_blocks(blocks: list[Block], titles: list[str], ask_trafilatura: Calla
     return choice
 
 
+def fill_story_gaps(blocks: list[Block], choice: BodyChoice) -> BodyChoice:
+    """Keep the subheadings and list items the vote dropped between two kept blocks: a run of at most
+    block_rules.MAX_STORY_GAP_BLOCKS headings (not the <h1>) and list entries, few links among them and
+    no page furniture around them, set inside the story, is the story's own ('Step 2', a list of steps). Not
+    headings in a row with nothing under them: teaser headlines, a table of contents."""
+    kept = {block.index for block in choice.kept}
+    filled: list[Block] = []
+    run: list[Block] = []
+    seen_kept = False
+    for block in blocks:
+        if block.index in kept:
+            if seen_kept and run and len(run) <= block_rules.MAX_STORY_GAP_BLOCKS and all(map(_story_part, run)) \
+                    and not any(a.in_heading and b.in_heading for a, b in zip(run, run[1:])):
+                filled.extend(run)
+            seen_kept, run = True, []
+        else:
+            run.append(block)
+    if not filled:
+        return choice
+    added = {block.index for block in filled}
+    return BodyChoice(sorted(choice.kept + filled, key=lambda block: block.index),
+                      [block for block in choice.dropped if block.index not in added],
+                      [block for block in choice.overruled if block.index not in added], choice.trafilatura_text,
+                      choice.fallback)
+
+
+_NOT_STORY_COLUMNS = [i for i, region in enumerate(block_rules.REGIONS) if region != "story"]
+
+
+def _story_part(block: Block) -> bool:
+    return ((block.in_heading and block.tag != "h1") or block.in_list) \
+        and block.link_density < block_rules.MAX_STORY_GAP_LINK_DENSITY \
+        and not any(block.regions[column] for column in _NOT_STORY_COLUMNS)
+
+
 # The furniture a dropped block is named after, most specific first (see block_rules.REGIONS).
 _FURNITURE_NAMES = [("comments", "reader comments"), ("teasers", "teaser list"), ("overlay", "cookie or pop-up notice"),
                     ("promotion", "promotion or newsletter box"), ("share", "share bar"), ("caption", "caption or media credit"),

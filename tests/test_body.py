@@ -177,3 +177,24 @@ def test_a_fallback_body_replaces_the_voters_only_when_it_says_more():
     assert not adds_text("Night questions " + voter.replace("\n", " "), voter), "the headline run into the lines"
     assert adds_text(voter + " The dawn comes late and says no more, it shuts the lamp and locks the door.", voter)
     assert adds_text(voter, "")
+
+
+def test_subheadings_and_lists_the_vote_dropped_inside_the_story_are_kept():
+    paragraph = "The council approved the plan on Monday after a long debate about costs and the timetable. "
+    tree = lxml.html.document_fromstring(
+        f"<html><body><article><p>{paragraph}</p><h2>What happens next</h2><p>{paragraph}</p>"
+        f"<ul><li>First step</li><li>Second step</li></ul><p>{paragraph}</p>"
+        f"<h3>Related one</h3><h3>Related two</h3><p>{paragraph}</p>"
+        f"<ul><li><a href='/a'>Linked teaser one</a></li></ul><p>{paragraph}</p>"
+        f"<h2>After the story</h2></article></body></html>")
+    blocks = segment(tree)
+    paragraphs = [block for block in blocks if block.tag == "p"]
+    others = [block for block in blocks if block.tag != "p"]
+    filled = body.fill_story_gaps(blocks, body.BodyChoice(paragraphs, others))
+    kept = [block.text for block in filled.kept]
+    assert "What happens next" in kept and "First step" in kept and "Second step" in kept
+    # Headings in a row are teasers or a table of contents; a list of links is a list of links; nothing
+    # after the story's last kept block is between two of them.
+    assert not {"Related one", "Related two", "Linked teaser one", "After the story"} & set(kept)
+    assert [block.index for block in filled.kept] == sorted(block.index for block in filled.kept)
+    assert {block.text for block in filled.dropped} == {"Related one", "Related two", "Linked teaser one", "After the story"}

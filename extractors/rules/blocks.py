@@ -82,3 +82,8 @@ REGION_NAMES = re.compile(
 # The regions, in a fixed order (feature columns of the body voter).
 REGIONS = ("navigation", "header", "footer", "sidebar", "teasers", "share", "comments", "promotion", "overlay",
            "caption", "byline", "tags", "story", "form")
+
+# Subheadings and list items the vote dropped between two kept blocks are kept (extractors.body.fill_story_gaps)
+# when they are a run of at most this many blocks, with links under this share of their text.
+MAX_STORY_GAP_BLOCKS = 30
+MAX_STORY_GAP_LINK_DENSITY = 0.5
