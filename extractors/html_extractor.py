@@ -174,7 +174,9 @@ def headline_above_story(blocks: list[Block], choice: BodyChoice, story: str, ti
         return None
     first = choice.kept[0].index
     nearby = blocks[max(0, first - title_rules.BLOCKS_ABOVE_STORY):first + 1]
-    return titles.headline_above_story([(block.text, block.in_heading, block.link_density) for block in nearby], story, title)
+    # A list entry is no headline: an ingredient, a step, a menu item.
+    return titles.headline_above_story([(block.text, block.in_heading, block.link_density) for block in nearby
+                                        if block.in_heading or not block.in_list], story, title)
 
 
 def extract_html(html: str, url: str | None) -> HtmlExtraction:

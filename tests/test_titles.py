@@ -211,3 +211,17 @@ def test_a_title_only_page_whose_title_names_only_the_site_or_section_is_doubtfu
     declared = read_metadata(page(meta("og:title", "Local Sports Wire") + "<title>Local Sports Wire</title>"))
     assert not doubtful("Local Sports Wire", declared, Visible(), STORY)
     assert doubtful(None, declared, Visible(), STORY)
+
+
+def test_a_list_entry_above_the_story_is_no_headline():
+    # The <title> shares few words with the story (doubtful), but the entries of the list above the story
+    # are ingredients or steps, not its headline: the title stays, and the first step stays in the body.
+    steps = "".join(f"<li>{i} cups of chicken stock and rice for the pot, stirred well</li>" for i in range(2, 8))
+    html = ("<html><head><title>Roasted Chicken with Oriental Rice Recipe</title></head><body>"
+            "<nav><a href='/'>Home</a> <a href='/recipes'>Recipes</a></nav>"
+            f"<ul><li>1 large or 1200 g whole chicken</li>{steps}</ul>"
+            "<p>Heat the oil in a large pot, add the chicken stock and the soaked rice, and cook them for twenty "
+            "minutes until the rice is tender and the stock is absorbed. Serve the chicken on the rice.</p></body></html>")
+    article = extract(html, "https://www.food.example/r/1", content_type="text/html")
+    assert article.title == "Roasted Chicken with Oriental Rice Recipe"
+    assert article.body.startswith("2 cups of chicken stock")
