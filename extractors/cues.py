@@ -57,11 +57,17 @@ class TextCues:
 
 def parse_date(text: str) -> str | None:
     """The first date in `text` as ISO 8601 ('2024-02-20' or '2024-02-20T09:20'), or None."""
+    found = find_date_in(text)
+    return found[0] if found else None
+
+
+def find_date_in(text: str) -> tuple[str, int] | None:
+    """(the first date in `text` as ISO 8601, where it starts), or None."""
     for _name, pattern in cue_rules.DATE_PATTERNS:
         for match in pattern.finditer(text):
             iso = _iso_from_match(match)
             if iso:
-                return iso
+                return iso, match.start()
     return None
 
 

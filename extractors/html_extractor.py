@@ -28,7 +28,7 @@ from extractors.metadata import PageMetadata, clean_outlet, read_metadata
 from extractors.limits import LIMITS
 from extractors.rules import page_types
 from extractors.rules import titles as title_rules
-from extractors.text import comparable_text, visible_text, word_tokens
+from extractors.text import comparable_text, site_keys, visible_text, word_tokens
 from extractors.text_cleaner import strip_boilerplate_lines
 
 # Below this many characters the voter's body is treated as a miss, and trafilatura's whole cascade is asked.
@@ -226,8 +226,9 @@ def extract_html(html: str, url: str | None) -> HtmlExtraction:
     outlet = site_name or publisher or sitename or cues.outlet or outlet_from_host(url)
     site_names = [site_name, publisher, sitename, cues.outlet, host, outlet_from_host(url)]
     title = titles.choose_title(declared, site_names, visible)
-    if titles.doubtful(title, declared, visible, text):
-        title = headline_above_story(blocks, choice, text, title) or title
+    if titles.doubtful(title, declared, visible, text, site_names):
+        site_only = bool(title) and titles.names_site(title, site_keys(site_names))
+        title = headline_above_story(blocks, choice, text, None if site_only else title) or title
     if not title:
         fallback = extract_title(tree)
         title = None if not fallback or title_rules.CODE_IN_TITLE.search(fallback) else titles.clean_title(fallback, site_names)

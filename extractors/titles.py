@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import lxml.html
 
-from extractors.cues import parse_date
+from extractors.cues import find_date_in, parse_date
 from extractors.metadata import PageMetadata
 from extractors.rules.metadata import BYLINE_LINE
 from extractors.rules import html as html_rules
@@ -361,7 +361,7 @@ def headline_above_story(candidates: list[tuple[str, bool, float]], story: str, 
     links, not a date or a byline); either must speak of the story more than `title` does."""
     usable = []
     for text, heading, links in candidates:
-        text = text.strip()
+        text = _before_date(text.strip())
         words = sum(1 for word in text.split() if _LETTER.search(word))  # '08/01 13:27 CET' is one word
         if links >= rules.MAX_HEADLINE_LINK_DENSITY or not rules.MIN_BLOCK_HEADLINE_WORDS <= words <= rules.MAX_BLOCK_WORDS:
             continue
@@ -381,14 +381,26 @@ def headline_above_story(candidates: list[tuple[str, bool, float]], story: str, 
     return None
 
 
-def doubtful(title: str | None, metadata: PageMetadata, visible: Visible, story: str) -> bool:
+def _before_date(text: str) -> str:
+    """A headline run on into its date stamp ("Headline Sat, 29 Dec 2007 17:50:54") without the stamp."""
+    found = find_date_in(text)
+    if not found or not found[1]:
+        return text
+    head = rules.STAMP_LEAD.sub("", text[:found[1]])
+    return head if sum(1 for word in head.split() if _LETTER.search(word)) >= rules.MIN_BLOCK_HEADLINE_WORDS else text
+
+
+def doubtful(title: str | None, metadata: PageMetadata, visible: Visible, story: str,
+             site_names: list[str | None] = ()) -> bool:
     """True when there is no title, or when it comes from a <title> declared nowhere else (often the site's
-    or section's name, the same on every page) and does not speak of the story, unless a heading shows it
-    and it is longer than a section's name."""
+    or section's name, the same on every page) and names only the site ('Bangkok Post' on bangkokpost.com)
+    or does not speak of the story, unless a heading shows it and it is longer than a section's name."""
     if not title:
         return True
     if [source for source, _ in _declared(metadata)] not in (["title"], []):
         return False
+    if names_site(title, site_keys(site_names)):
+        return True
     shown = normalized(title) in {normalized(heading) for heading in visible.headings}
     return not about_the_story(title, story) and not (shown and _words(title) > rules.SHORT_TITLE_WORDS)
 

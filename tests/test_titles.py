@@ -225,3 +225,16 @@ def test_a_list_entry_above_the_story_is_no_headline():
     article = extract(html, "https://www.food.example/r/1", content_type="text/html")
     assert article.title == "Roasted Chicken with Oriental Rice Recipe"
     assert article.body.startswith("2 cups of chicken stock")
+
+
+def test_a_title_that_names_only_the_site_gives_way_to_the_headline_above_the_story():
+    # The story names the paper ("told the Evening Star"): its name alone still is no headline.
+    story = STORY + " The mayor told the Evening Star that the bridge will open in May."
+    html = ("<html><head><title>Evening Star</title></head><body><div><a href='/'>Home</a> <a href='/news'>News</a></div>"
+            "<div>Bridge delayed to next year Sat, 29 Dec 2007 17:50:54</div>"
+            f"<p>{story}</p><p>{ARTICLE}</p></body></html>")
+    article = extract(html, "https://www.eveningstar.example/news/1", content_type="text/html")
+    # The headline, without the date stamp run on after it.
+    assert article.title == "Bridge delayed to next year"
+    assert headline_above_story([("'No exceptions to the plan' Sat, 29 Dec 2007 17:50:54", False, 0.0), (STORY, False, 0.0)],
+                                STORY + " There are no exceptions to the plan.") == "'No exceptions to the plan'"
