@@ -69,6 +69,9 @@ def parse_html(html: str) -> lxml.html.HtmlElement:
         raise ExtractionError(f"unparseable HTML ({error})") from None
     if tree is None:
         raise ExtractionError("unparseable HTML (no document element)")
+    # Comments and processing instructions go, the text after them stays: the tree walk passes over them
+    # and their tails ("<p><!-- HTML_TAG_START -->The story's text...", as some frameworks render a page).
+    etree.strip_tags(tree, etree.Comment, etree.ProcessingInstruction)
     return tree
 
 

@@ -89,3 +89,19 @@ def test_ruby_readings_are_not_part_of_the_sentence():
     blocks = blocks_of("<html><body><p><ruby>子<rp>(</rp><rt>こ</rt><rp>)</rp></ruby>どもへの"
                        "<ruby>虐待<rt>ぎゃくたい</rt></ruby>をなくす</p></body></html>")
     assert [block.text for block in blocks] == ["子どもへの虐待をなくす"]
+
+
+def test_the_text_after_a_comment_is_part_of_its_block():
+    # Some frameworks mark every text node with comments: the text is each comment's tail.
+    from extractors import extract
+    from extractors.html_extractor import parse_html
+
+    tree = parse_html("<html><body><article><p><!-- HTML_TAG_START -->The council approved the bridge<!-- HTML_TAG_END -->"
+                      " on <cite><!-- x -->Monday</cite><?php echo 1; ?> after a debate.</p></article></body></html>")
+    assert [block.text for block in segment(tree)] == ["The council approved the bridge on Monday after a debate."]
+    sentences = [f"The council approved part {n} of the plan for the new bridge over the river after a long debate."
+                 for n in range(1, 7)]
+    paragraphs = "".join(f"<p><!-- HTML_TAG_START -->{sentence}<!-- HTML_TAG_END --></p>" for sentence in sentences)
+    article = extract(f"<html><body><article><h1>Bridge approved</h1>{paragraphs}</article></body></html>",
+                      "https://www.herald.example/a/1", content_type="text/html")
+    assert article.body.split("\n\n") == sentences
