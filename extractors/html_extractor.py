@@ -1,8 +1,10 @@
 """HTML pages to article text and metadata: the body voter over one parsed tree, trafilatura's whole cascade
-where it keeps too little, boilerpy3 last."""
+where it keeps too little, the article body the page declares (JSON-LD) where that is far longer, boilerpy3
+last."""
 
 from __future__ import annotations
 
+import html as html_module
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -39,6 +41,13 @@ MIN_BODY_CHARS = 250
 MIN_TEXT_CHARS = 100
 # A fallback's body replaces the voter's only if more than this share of its words are new.
 NEW_WORDS_SHARE = 0.1
+# The article body a page declares (JSON-LD articleBody) replaces the voter's when it is this many times as
+# long and at least DECLARED_BODY_MIN_CHARS long: the page renders its story by script, or shows a teaser
+# above a paywall, and the voter found little else than furniture (an author's bio, a sign-up form).
+DECLARED_BODY_TIMES = 3
+DECLARED_BODY_MIN_CHARS = 500
+_MARKUP_BREAK = re.compile(r"<\s*(?:br|/p|/div|/h[1-6]|/li)\b[^>]*>", re.IGNORECASE)
+_MARKUP_TAG = re.compile(r"<[a-zA-Z/!][^>]*>")
 
 
 @dataclass
@@ -96,6 +105,14 @@ def outlet_from_host(url: str | None) -> str | None:
 def page_titles(declared: PageMetadata) -> list[str]:
     """The titles a page declares for itself (<title>, og:title): the headline block repeats them."""
     return [title for title in (declared.titles.get("title"), declared.titles.get("og")) if title]
+
+
+def declared_body(article_body: str | None) -> str:
+    """A JSON-LD articleBody as lines of text: markup, where a page declares it with some, read as text."""
+    if not article_body:
+        return ""
+    text = _MARKUP_TAG.sub("", _MARKUP_BREAK.sub("\n", article_body))
+    return "\n".join(line for line in (visible_text(html_module.unescape(line)) for line in text.split("\n")) if line)
 
 
 def adds_text(candidate: str, text: str) -> bool:
@@ -206,6 +223,9 @@ def extract_html(html: str, url: str | None) -> HtmlExtraction:
                                        "with which it disagreed)")
                    for block in choice.kept if len(block.text.split()) >= MIN_LISTED_WORDS
                    and " ".join(block.text.split()) not in kept_by_trafilatura]
+    declared_text = declared_body(declared.article_body)
+    if len(declared_text) >= max(DECLARED_BODY_MIN_CHARS, DECLARED_BODY_TIMES * len(text)) and adds_text(declared_text, text):
+        text, dropped = declared_text, []
     if len(text) < MIN_BODY_CHARS:
         # trafilatura's whole cascade, on the page as it came (the tree is pruned by now): where its fast
         # cascade found little too, readability's or jusText's text may be the story.

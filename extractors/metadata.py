@@ -32,6 +32,7 @@ class PageMetadata:
     types: list[str] = field(default_factory=list)  # every JSON-LD @type on the page, in order
     meta: dict[str, list[str]] = field(default_factory=dict)  # <meta> contents by lower-cased name/property/itemprop
     canonical_url: str | None = None  # <link rel=canonical>
+    article_body: str | None = None  # the JSON-LD article's articleBody, as declared
 
     def first_meta(self, *names: str) -> str | None:
         """The first non-empty <meta> content declared under any of `names` (any case), in the order given."""
@@ -134,6 +135,8 @@ def read_metadata(tree: lxml.html.HtmlElement) -> PageMetadata:
     nodes_by_id = {node["@id"]: node for node in nodes if isinstance(node.get("@id"), str)}
     metadata.authors = declared_authors(articles, nodes_by_id, metadata.meta, scripts)
 
+    metadata.article_body = next((node["articleBody"] for node in articles
+                                  if isinstance(node.get("articleBody"), str) and node["articleBody"].strip()), None)
     for node in articles:
         publisher = node.get("publisher")
         if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):

@@ -4,6 +4,7 @@ tree model it runs (checked against scikit-learn's own predictions)."""
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import lxml.html
 import numpy as np
@@ -198,3 +199,31 @@ def test_subheadings_and_lists_the_vote_dropped_inside_the_story_are_kept():
     assert not {"Related one", "Related two", "Linked teaser one", "After the story"} & set(kept)
     assert [block.index for block in filled.kept] == sorted(block.index for block in filled.kept)
     assert {block.text for block in filled.dropped} == {"Related one", "Related two", "Linked teaser one", "After the story"}
+
+
+def _page_declaring(article_body: str, shown: str) -> str:
+    node = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Bridge delayed to next year",
+            "articleBody": article_body}
+    return (f"<html><head><script type='application/ld+json'>{json.dumps(node)}</script></head><body>"
+            f"<h1>Bridge delayed to next year</h1>{shown}</body></html>")
+
+
+STORY_PARAGRAPHS = [f"Paragraph {n}: the council said on Monday that the bridge over the river will be delayed to "
+                    f"next year, because the costs have risen and a review of the figures is still under way."
+                    for n in range(1, 9)]
+
+
+def test_the_article_body_a_page_declares_stands_in_for_a_story_rendered_by_script():
+    bio = ("<div class='author-bio'><p>Jane Doe has written about the city council for the Herald since 2008. "
+           "Her daily needs include notebooks and several coffees.</p></div>")
+    # Declared with markup, as some pages do: read as lines of text.
+    declared = "".join(f"<p>{paragraph}</p>" for paragraph in STORY_PARAGRAPHS).replace("the river", "the river &amp; road")
+    article = extract(_page_declaring(declared, bio), "https://www.herald.example/a/1", content_type="text/html")
+    assert article.body.split("\n\n") == [p.replace("the river", "the river & road") for p in STORY_PARAGRAPHS]
+    # A page that shows its story keeps the story it shows (the declared body is no longer, or only a summary).
+    shown = "".join(f"<p>{paragraph}</p>" for paragraph in STORY_PARAGRAPHS)
+    summary = "The bridge over the river will be delayed to next year, the council said. " * 3
+    for article_body in ("\n".join(STORY_PARAGRAPHS) + " Extra.", summary):
+        article = extract(_page_declaring(article_body, f"<article>{shown}</article>"), "https://www.herald.example/a/2",
+                          content_type="text/html")
+        assert article.body.split("\n\n") == STORY_PARAGRAPHS
