@@ -144,6 +144,7 @@ def segment(tree: etree._Element) -> list[Block]:
     serial = 0
     skipped, region_tags, role_of = block_rules.SKIPPED_TAGS, block_rules.REGION_TAGS, _TAG_ROLES.get
     page_tags = block_rules.PAGE_TAGS
+    open_controls, swallowed = block_rules.OPEN_CONTROL_TAGS, block_rules.SWALLOWED_TAGS
     tables = data_tables(tree)
     in_data_table = 0  # open data tables (never nested: a data table holds no table)
     names_open: list[str] = []  # tag.class of the open elements, outermost first
@@ -165,7 +166,7 @@ def segment(tree: etree._Element) -> list[Block]:
             if "}" in tag:
                 tag = tag.rpartition("}")[2]
             names = classes = ""
-            hidden = tag in skipped
+            hidden = tag in skipped and not (tag in open_controls and next(element.iter(*swallowed), None) is not None)
             for name, value in element.items():
                 if name in _NAMING_ATTRIBUTES:
                     names = f"{names} {value}" if names else value

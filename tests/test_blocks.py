@@ -105,3 +105,13 @@ def test_the_text_after_a_comment_is_part_of_its_block():
     article = extract(f"<html><body><article><h1>Bridge approved</h1>{paragraphs}</article></body></html>",
                       "https://www.herald.example/a/1", content_type="text/html")
     assert article.body.split("\n\n") == sentences
+
+
+def test_a_control_left_open_that_swallowed_the_page_is_read_and_a_real_control_is_not():
+    # "<button>Menu" never closed: the parser nests the page's main content into the button.
+    tree = lxml.html.document_fromstring("<html><body><header><button class='menu'>Menu<main><article>"
+                                         "<p>The council approved the bridge.</p></article></main></body></html>")
+    assert "The council approved the bridge." in [block.text for block in segment(tree)]
+    tree = lxml.html.document_fromstring("<html><body><button><span>Subscribe</span></button><label>Email</label>"
+                                         "<p>The council approved the bridge.</p></body></html>")
+    assert [block.text for block in segment(tree)] == ["The council approved the bridge."]

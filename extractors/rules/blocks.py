@@ -29,6 +29,12 @@ SKIPPED_TAGS = frozenset({
     "select", "option", "button", "input", "textarea", "label", "map", "area", "source", "track", "rt", "rp",
 })
 
+# A <button> or <label> left open swallows what follows it when the parser nests the rest of the page into it
+# ("<button>Menu<main><article><p>..."). One that holds these elements is such a swallow, and its content is
+# read; any other is a control, and skipped.
+OPEN_CONTROL_TAGS = frozenset({"button", "label"})
+SWALLOWED_TAGS = ("p", "article", "main", "section", "h1", "h2", "h3", "table", "ul", "ol", "blockquote")
+
 # Inline style that hides an element from readers.
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
