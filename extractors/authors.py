@@ -356,11 +356,13 @@ def find_bylines(tree: lxml.html.HtmlElement) -> dict[str, list[str]]:
     labelled: list = []
     texts: list[str] = []  # the page's visible text, for bylines in scripts without capitals
     hinted, hint = html_rules.BYLINE_HINTED_ATTRIBUTES, html_rules.BYLINE_HINT.search
+    unhinted = html_rules.BYLINE_UNHINTED_ATTRIBUTES
+    hinted_values: dict[str, bool] = {}  # whether a class or id value holds a BYLINE_HINT: asked once per value
     body = tree.find("body")  # a byline is something the reader sees
     for element in (body if body is not None else tree).iter():
-        tag, lead = element.tag, element.text
-        if element.tail:
-            texts.append(element.tail)
+        tag, lead, tail = element.tag, element.text, element.tail
+        if tail:
+            texts.append(tail)
         if not isinstance(tag, str):  # a comment: only its tail is seen ("作者：<!--author-->赵婕")
             continue
         if lead and tag not in ("script", "style", "noscript", "template"):
@@ -372,7 +374,14 @@ def find_bylines(tree: lxml.html.HtmlElement) -> dict[str, list[str]]:
             candidates.append(element)
             continue
         for name, value in element.items():
-            if (name in hinted and hint(value)) or name in html_rules.BYLINE_UNHINTED_ATTRIBUTES:
+            if name in hinted:
+                verdict = hinted_values.get(value)
+                if verdict is None:
+                    verdict = hinted_values[value] = hint(value) is not None
+                if verdict:
+                    candidates.append(element)
+                    break
+            elif name in unhinted:
                 candidates.append(element)
                 break
 
