@@ -66,12 +66,15 @@ class HtmlExtraction:
 # Up to the first ">": a declaration whose quote is never closed (a template pasted a page's keywords into
 # it) ends there too.
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
+# lxml drops everything after an </html> end tag; a browser reads on (pages are pasted together from
+# templates, and some close the document before the story). The end tags go; the parser closes at the end.
+_HTML_END_TAG = re.compile(r"</html\s*>", re.IGNORECASE)
 
 
 def parse_html(html: str) -> lxml.html.HtmlElement:
     # XHTML pages open with <?xml ... encoding="..."?>; the text is already decoded, and lxml refuses a
     # str that still declares an encoding.
-    html = _XML_DECLARATION.sub("", html, count=1)
+    html = _HTML_END_TAG.sub("", _XML_DECLARATION.sub("", html, count=1))
     try:
         tree = lxml.html.document_fromstring(html)
     except (etree.ParserError, ValueError) as error:

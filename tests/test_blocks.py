@@ -115,3 +115,11 @@ def test_a_control_left_open_that_swallowed_the_page_is_read_and_a_real_control_
     tree = lxml.html.document_fromstring("<html><body><button><span>Subscribe</span></button><label>Email</label>"
                                          "<p>The council approved the bridge.</p></body></html>")
     assert [block.text for block in segment(tree)] == ["The council approved the bridge."]
+
+
+def test_what_a_page_puts_after_its_html_end_tag_is_read_as_a_browser_reads_it():
+    from extractors.html_extractor import parse_html
+
+    tree = parse_html("<html><head><title>T</title></head><body><nav><a href='/'>Home</a></nav></body></html>\n"
+                      "<div class='story'><p>The council approved the bridge.</p></div></body></html>")
+    assert [block.text for block in segment(tree)] == ["Home", "The council approved the bridge."]
