@@ -81,10 +81,26 @@ def parse_html(html: str) -> lxml.html.HtmlElement:
         raise ExtractionError(f"unparseable HTML ({error})") from None
     if tree is None:
         raise ExtractionError("unparseable HTML (no document element)")
-    # Comments and processing instructions go, the text after them stays: the tree walk passes over them
-    # and their tails ("<p><!-- HTML_TAG_START -->The story's text...", as some frameworks render a page).
-    etree.strip_tags(tree, etree.Comment, etree.ProcessingInstruction)
+    _untail_comments(tree)
     return tree
+
+
+def _untail_comments(tree: lxml.html.HtmlElement) -> None:
+    """Give the text after each comment and processing instruction to what precedes it: the tree walk passes
+    over them and their tails ("<p><!-- HTML_TAG_START -->The story's text...", as some frameworks render a
+    page). The comments themselves stay: htmldate reads dates in them (a trackback's RDF, "dc:date=...")."""
+    for node in tree.iter(etree.Comment, etree.ProcessingInstruction):
+        if not node.tail:
+            continue
+        previous = node.getprevious()
+        while previous is not None and not isinstance(previous.tag, str):
+            previous = previous.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + node.tail
+        elif node.getparent() is not None:
+            parent = node.getparent()
+            parent.text = (parent.text or "") + node.tail
+        node.tail = None
 
 
 def link_density(blocks: list[Block]) -> float:

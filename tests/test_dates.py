@@ -338,3 +338,16 @@ def test_a_sentence_that_opens_with_a_cjk_date_is_no_date_banner():
 
     assert date_banner("2017年2月17日，山东省聊城市中级法院一审以故意伤害罪判处于欢无期徒刑。") is None
     assert date_banner("《光明日报》（ 2022年02月13日 02版）") == "2022-02-13"
+
+
+def test_a_date_a_page_gives_only_in_a_comment_is_still_found():
+    # A blog's trackback RDF sits in a comment; the text after comments is read as body all the same.
+    story = "".join(f"<p><!-- text -->Paragraph {n} of the race report tells who won the race on the day.</p>"
+                    for n in range(1, 6))
+    html = ("<html><head><title>Race report</title></head><body><!--\n<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\""
+            " xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><rdf:Description dc:title=\"Race report\""
+            " dc:date=\"2020-07-12T22:00:00+09:00\" /></rdf:RDF>\n-->"
+            f"<article><h1>Race report</h1>{story}</article></body></html>")
+    article = extract(html, "https://blog.example/e/1", content_type="text/html")
+    assert article.published and article.published.startswith("2020-07-12")
+    assert "Paragraph 1 of the race report" in article.body
