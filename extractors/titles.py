@@ -386,7 +386,10 @@ def _before_date(text: str) -> str:
     found = find_date_in(text)
     if not found or not found[1]:
         return text
-    head = rules.STAMP_LEAD.sub("", text[:found[1]])
+    head = text[:found[1]].rstrip(rules.STAMP_SEPARATORS)
+    weekday = rules.STAMP_WEEKDAY.search(head)
+    if weekday:
+        head = head[:weekday.start()].rstrip(rules.STAMP_SEPARATORS)
     return head if sum(1 for word in head.split() if _LETTER.search(word)) >= rules.MIN_BLOCK_HEADLINE_WORDS else text
 
 

@@ -224,7 +224,8 @@ def test_a_list_entry_above_the_story_is_no_headline():
             "minutes until the rice is tender and the stock is absorbed. Serve the chicken on the rice.</p></body></html>")
     article = extract(html, "https://www.food.example/r/1", content_type="text/html")
     assert article.title == "Roasted Chicken with Oriental Rice Recipe"
-    assert article.body.startswith("2 cups of chicken stock")
+    assert not [removal for removal in article.removed if removal.reason.startswith("headline")]
+    assert "2 cups of chicken stock" in article.body
 
 
 def test_a_title_that_names_only_the_site_gives_way_to_the_headline_above_the_story():

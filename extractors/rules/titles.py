@@ -79,8 +79,9 @@ BLOCKS_ABOVE_STORY = 4
 MAX_HEADLINE_LINK_DENSITY = 0.5
 MIN_BLOCK_HEADLINE_WORDS = 3
 MAX_BLOCK_WORDS = 25
-# What leads from a headline into the date stamp run on after it: separators and a weekday's name.
-STAMP_LEAD = re.compile(r"[\s,;:|@·•–—-]*(?:\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?[\s,]*)?$", re.IGNORECASE)
+# What leads from a headline into the date stamp run on after it: separators, and a weekday's name.
+STAMP_SEPARATORS = " \t\n,;:|@·•–—-"
+STAMP_WEEKDAY = re.compile(r"\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?$", re.IGNORECASE)
 
 # A title with markup or script in it ("Headline</titavaScript...", "document.write(") is a broken page's.
 CODE_IN_TITLE = re.compile(r"[<{}]|\bfunction\s*\(|\bdocument\.|\bwindow\.")
