@@ -13,7 +13,7 @@ import json
 import math
 import re
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -512,10 +512,9 @@ def fill_story_gaps(blocks: list[Block], choice: BodyChoice) -> BodyChoice:
     if not filled:
         return choice
     added = {block.index for block in filled}
-    return BodyChoice(sorted(choice.kept + filled, key=lambda block: block.index),
-                      [block for block in choice.dropped if block.index not in added],
-                      [block for block in choice.overruled if block.index not in added], choice.trafilatura_text,
-                      choice.fallback)
+    return replace(choice, kept=sorted(choice.kept + filled, key=lambda block: block.index),
+                   dropped=[block for block in choice.dropped if block.index not in added],
+                   overruled=[block for block in choice.overruled if block.index not in added])
 
 
 _NOT_STORY_COLUMNS = [i for i, region in enumerate(block_rules.REGIONS) if region != "story"]

@@ -268,8 +268,8 @@ def extract_html(html: str, url: str | None) -> HtmlExtraction:
     outlet = site_name or publisher or sitename or cues.outlet or outlet_from_host(url)
     site_names = [site_name, publisher, sitename, cues.outlet, host, outlet_from_host(url)]
     title = titles.choose_title(declared, site_names, visible)
-    if titles.doubtful(title, declared, visible, text, site_names):
-        site_only = bool(title) and titles.names_site(title, site_keys(site_names))
+    site_only = bool(title) and titles.names_site(title, site_keys(site_names))
+    if titles.doubtful(title, declared, visible, text, site_only):
         title = headline_above_story(blocks, choice, text, None if site_only else title) or title
     if not title:
         fallback = extract_title(tree)

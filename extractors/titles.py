@@ -362,7 +362,7 @@ def headline_above_story(candidates: list[tuple[str, bool, float]], story: str, 
     usable = []
     for text, heading, links in candidates:
         text = _before_date(text.strip())
-        words = sum(1 for word in text.split() if _LETTER.search(word))  # '08/01 13:27 CET' is one word
+        words = _letter_words(text)
         if links >= rules.MAX_HEADLINE_LINK_DENSITY or not rules.MIN_BLOCK_HEADLINE_WORDS <= words <= rules.MAX_BLOCK_WORDS:
             continue
         if title and (normalized(title) in normalized(text) or normalized(text) in normalized(title)):
@@ -390,19 +390,24 @@ def _before_date(text: str) -> str:
     weekday = rules.STAMP_WEEKDAY.search(head)
     if weekday:
         head = head[:weekday.start()].rstrip(rules.STAMP_SEPARATORS)
-    return head if sum(1 for word in head.split() if _LETTER.search(word)) >= rules.MIN_BLOCK_HEADLINE_WORDS else text
+    return head if _letter_words(head) >= rules.MIN_BLOCK_HEADLINE_WORDS else text
 
 
-def doubtful(title: str | None, metadata: PageMetadata, visible: Visible, story: str,
-             site_names: list[str | None] = ()) -> bool:
+def _letter_words(text: str) -> int:
+    """How many of the text's words hold a letter: '08/01 13:27 CET' has one."""
+    return sum(1 for word in text.split() if _LETTER.search(word))
+
+
+def doubtful(title: str | None, metadata: PageMetadata, visible: Visible, story: str, site_only: bool = False) -> bool:
     """True when there is no title, or when it comes from a <title> declared nowhere else (often the site's
-    or section's name, the same on every page) and names only the site ('Bangkok Post' on bangkokpost.com)
-    or does not speak of the story, unless a heading shows it and it is longer than a section's name."""
+    or section's name, the same on every page) and names only the site (`site_only`: 'Bangkok Post' on
+    bangkokpost.com) or does not speak of the story, unless a heading shows it and it is longer than a
+    section's name."""
     if not title:
         return True
     if [source for source, _ in _declared(metadata)] not in (["title"], []):
         return False
-    if names_site(title, site_keys(site_names)):
+    if site_only:
         return True
     shown = normalized(title) in {normalized(heading) for heading in visible.headings}
     return not about_the_story(title, story) and not (shown and _words(title) > rules.SHORT_TITLE_WORDS)
