@@ -1,11 +1,14 @@
-"""Language identification: a clear stopword lead first, else deterministic langdetect."""
+"""Language identification: a script only one language is written in, else a clear stopword lead, else
+deterministic langdetect."""
 
 from __future__ import annotations
+
+import re
 
 from langdetect import DetectorFactory, LangDetectException, detect
 from langdetect.detector_factory import init_factory
 
-from extractors.text import STOPLIST_NAMES, letter_words, stopword_counts, stopwords_for
+from extractors.text import HAN, HANGUL, KANA, STOPLIST_NAMES, letter_words, stopword_counts, stopwords_for
 
 # langdetect is random by default; a fixed seed makes the same text always get the same language.
 DetectorFactory.seed = 0
@@ -30,6 +33,34 @@ STOPWORD_DECIDED = frozenset(_COMMON + ("ca", "af", "sk", "sl", "hr"))
 STOPWORD_MIN_WORDS = 50
 STOPWORD_MIN_SHARE = 0.25
 STOPWORD_MARGIN = 1.5
+
+
+# Scripts that only one of langdetect's languages is written in: a text mostly in one of them is in that
+# language, and langdetect (slowest on such scripts: each character is a trigram) need not be asked. Han
+# characters are Chinese unless kana run among them (Japanese writes Han with kana around it).
+SCRIPT_LANGUAGES: dict[str, str] = {"ko": HANGUL, "ja": KANA, "zh": HAN, "el": "\u0370-\u03ff\u1f00-\u1fff",
+                                    "th": "\u0e00-\u0e7f", "he": "\u0590-\u05ff"}
+_SCRIPTS = [(code, re.compile(f"[{chars}]")) for code, chars in SCRIPT_LANGUAGES.items()]
+# The script decides when its characters are at least this share of the sample's letters; Han counts as
+# Chinese only while kana are under KANA_IN_CHINESE of the Han and kana characters, and as Japanese from
+# KANA_IN_JAPANESE of them (between the two, langdetect decides).
+SCRIPT_MIN_SHARE = 0.6
+KANA_IN_CHINESE, KANA_IN_JAPANESE = 0.01, 0.1
+SCRIPT_SAMPLE_CHARS = 800
+
+
+def language_by_script(text: str) -> str | None:
+    """The language a text's script names alone (see SCRIPT_LANGUAGES), or None to ask on."""
+    sample = text[:SCRIPT_SAMPLE_CHARS]
+    letters = sum(ch.isalpha() for ch in sample)
+    if letters < 20:
+        return None
+    counts = {code: len(pattern.findall(sample)) for code, pattern in _SCRIPTS}
+    unspaced = counts["ja"] + counts["zh"]
+    if unspaced >= SCRIPT_MIN_SHARE * letters:
+        kana = counts["ja"] / unspaced
+        return "zh" if kana < KANA_IN_CHINESE else "ja" if kana >= KANA_IN_JAPANESE else None
+    return next((code for code, count in counts.items() if code not in ("ja", "zh") and count >= SCRIPT_MIN_SHARE * letters), None)
 
 
 def _words(text: str) -> list[str]:
@@ -79,7 +110,7 @@ def load_language_profiles() -> None:
 
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of `text`'s language, or None when there is too little text to tell."""
-    decided = language_by_stopwords(text)
+    decided = language_by_script(text) or language_by_stopwords(text)
     if decided:
         return decided
     # A few hundred characters identify a language reliably; langdetect's cost grows with the sample.

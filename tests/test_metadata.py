@@ -187,6 +187,22 @@ def test_a_clear_stopword_lead_names_the_language_and_close_relatives_are_left_t
     assert asked
 
 
+def test_a_script_only_one_language_is_written_in_names_it_and_han_with_some_kana_is_left_to_langdetect(monkeypatch):
+    asked = []
+    monkeypatch.setattr(language, "detect", lambda sample: asked.append(sample) or "ko")
+    # Traditional Chinese, which langdetect took for Korean on three dev pages.
+    chinese = "財政部今天下午將公佈今年一至二月期統一發票中獎清冊，財政部透露，本期千萬中獎張數為十八張。" * 3
+    japanese = "政府は月曜日、新しい橋の建設を来年に延期すると発表した。費用が大幅に上がったためだという。" * 3
+    korean = "시의회는 월요일 새 다리 건설을 내년으로 미루기로 결정했다. 비용이 크게 올랐기 때문이다." * 3
+    greek = "Το δημοτικό συμβούλιο αποφάσισε τη Δευτέρα ότι η νέα γέφυρα θα χτιστεί τον επόμενο χρόνο." * 3
+    assert [detect_language(text) for text in (chinese, japanese, korean, greek)] == ["zh", "ja", "ko", "el"]
+    assert not asked
+    # A few kana among Han characters (a Japanese name quoted in Chinese, or Japanese written mostly in Han):
+    # the script does not settle it.
+    mixed = "財政部今天下午將公佈今年統一發票中獎清冊のリスト" + "財政部透露本期千萬中獎張數為十八張" * 4
+    assert detect_language(mixed) == "ko" and asked
+
+
 def test_a_date_banner_needs_a_year():
     assert date_banner("Montag, 3. Mai 2024, 14:05 Uhr") == "2024-05-03T14:05"
     assert date_banner("Aktualisiert am 3. Mai um 14:05 Uhr") is None
