@@ -71,12 +71,21 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
 _HTML_END_TAG = re.compile(r"</html\s*>", re.IGNORECASE)
 
 
+# lxml.html's parser asks a Python method which class each element of the tree gets (forms and inputs get
+# their own), every time an element is handed to Python, and the extraction walks the tree many times.
+# Every element is an HtmlElement here, chosen in C.
+_PARSER = lxml.html.HTMLParser()
+_PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment, pi=lxml.html.HtmlProcessingInstruction,
+    entity=lxml.html.HtmlEntity))
+
+
 def parse_html(html: str) -> lxml.html.HtmlElement:
     # XHTML pages open with <?xml ... encoding="..."?>; the text is already decoded, and lxml refuses a
     # str that still declares an encoding.
     html = _HTML_END_TAG.sub("", _XML_DECLARATION.sub("", html, count=1))
     try:
-        tree = lxml.html.document_fromstring(html)
+        tree = lxml.html.document_fromstring(html, parser=_PARSER)
     except (etree.ParserError, ValueError) as error:
         raise ExtractionError(f"unparseable HTML ({error})") from None
     if tree is None:
