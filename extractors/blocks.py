@@ -77,7 +77,7 @@ def _name_words(names: str) -> list[str]:
     Names without camel case (most) are split by str.split, at a third of the cost of _NAME_WORDS' split."""
     if _CAMEL_CASE.search(names):
         return [word.lower() for word in _NAME_WORDS.split(names) if word]
-    return [word.lower() for word in names.replace("_", " ").replace("-", " ").split()]
+    return names.replace("_", " ").replace("-", " ").lower().split()
 
 
 @lru_cache(maxsize=16384)
@@ -203,7 +203,7 @@ def segment(tree: etree._Element) -> list[Block]:
                 holders[-1].parts.append("\n")
             serial += 1
             serials.append(serial)
-            names_open.append(f"{tag}.{_DIGITS.sub('', classes)}" if classes else tag)
+            names_open.append(_node_name(tag, classes) if classes else tag)
             opened.append((roles, regions))
             text = element.text
         else:
@@ -239,6 +239,13 @@ def segment(tree: etree._Element) -> list[Block]:
     while holders:
         flush(holders.pop())
     return blocks
+
+
+@lru_cache(maxsize=8192)
+def _node_name(tag: str, classes: str) -> str:
+    """An element as a block's path names it: its tag and its classes, digits left out (records built alike
+    number their classes: "comment-17")."""
+    return f"{tag}.{_DIGITS.sub('', classes)}"
 
 
 _HIDING_ATTRIBUTES = frozenset({"hidden", "aria-hidden", "style"})
