@@ -41,6 +41,14 @@ def test_snippets_are_found_across_whitespace_differences():
     assert counts == {"tp": 1, "fn": 1, "fp": 1, "tn": 1}
 
 
+def test_characters_that_show_as_nothing_change_no_score():
+    shown, hyphenated = "Trump plant Helikopterlandeplatz beim Weissen Haus", "Trump plant Helikopter\u00adlandeplatz beim Weissen\u200b Haus"
+    assert normalize_title(shown) == normalize_title(hyphenated)
+    assert shingle_precision_recall(shown, hyphenated) == (1.0, 1.0)
+    assert snippet_counts(shown, [hyphenated], []) == {"tp": 1}
+    assert shingle_precision_recall("Helikopter landeplatz beim Weissen Haus", hyphenated) != (1.0, 1.0)
+
+
 def test_title_date_and_author_normalisation():
     assert normalize_title("Sind wir zu sanft – zu Islamisten?") == normalize_title("sind wir zu sanft zu islamisten")
     assert same_day("2024-05-03T17:47:00+02:00", "2024-05-03 15:47:42.389000+00:00")

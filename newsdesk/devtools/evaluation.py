@@ -29,16 +29,29 @@ SHINGLE_SIZE = 4
 
 # --- metrics ---------------------------------------------------------------------------------------
 
+# Characters that show as nothing (Unicode's format characters: soft hyphens, zero-width spaces and joiners,
+# byte-order marks): a text scores the same with or without them, as a reader sees no difference. Gold
+# written with "Helikopter\xadlandeplatz" would otherwise split the word that an extractor showing the text
+# as it reads gives whole.
+_FORMAT_CHARACTERS = dict.fromkeys(code for code in range(0x10000) if unicodedata.category(chr(code)) == "Cf")
+
+
+def shown_text(text: str) -> str:
+    """`text` without the characters that show as nothing."""
+    return text if text.isascii() else text.translate(_FORMAT_CHARACTERS)
+
+
 def normalize_whitespace(text: str) -> str:
-    return " ".join(text.split())
+    return " ".join(shown_text(text).split())
 
 
 def shingle_tokens(text: str, unit: str = "words") -> list[str]:
     """The units shingles are made of: `\\w+` tokens of the lowercased text, or its characters with
     whitespace removed (for unspaced scripts)."""
+    text = shown_text(text).lower()
     if unit == "characters":
-        return list("".join(text.lower().split()))
-    return _TOKEN.findall(text.lower())
+        return list("".join(text.split()))
+    return _TOKEN.findall(text)
 
 
 def shingles(text: str, size: int = SHINGLE_SIZE, unit: str = "words") -> Counter:
@@ -62,7 +75,7 @@ def f1(precision: float, recall: float) -> float:
 
 
 def normalize_title(text: str | None) -> str:
-    return " ".join(_TOKEN.findall(unicodedata.normalize("NFKC", text or "").lower()))
+    return " ".join(_TOKEN.findall(unicodedata.normalize("NFKC", shown_text(text or "")).lower()))
 
 
 def same_day(predicted: str | None, gold: str | None) -> bool:
