@@ -135,15 +135,19 @@ NOISE_LINE_RULES: list[LineRule] = [
     )),
     # Photo captions and credits: "... Picture: NAME/POOL via REUTERS", "Photo: AP", "Foto: dpa",
     # "Bild: Keystone", "(Photo by ...)", and captions ending in a bracketed credit "[Name/ Agency via AP]".
+    # A photo shoot's credit goes on with the crew: "...Foto: Jane Doe. Styling: John Roe. Make-up: Ann Poe".
+    # Captions labelled as such: "Legende: ...", "Bildunterschrift: ...", "Caption: ...".
     LineRule("photo-caption", "photo caption or credit", may_hold_title=True, labels_media=True, pattern=re.compile(
-        r"^\s*+(?:.{0,400}(?:\b(?:picture|photo|image|foto|bild|credit|fotos?|bildquelle|quelle bild)\s*:\s*[^.!?]{2,80}"
+        r"^\s*+(?:(?:bild)?legende|bildunterschrift|caption)\s*:.{0,400}$"
+        r"|^\s*+(?:.{0,400}(?:\b(?:picture|photo|image|foto|bild|credit|fotos?|bildquelle|quelle bild)\s*:\s*[^.!?]{2,80}"
+        r"(?:\.\s*+[\w-]{2,20}(?: [\w-]{2,20})?\s*:\s*[^.!?:]{2,80})*\.?"
         r"|\((?:photo|picture|image|foto|bild) (?:by|von|:)[^)]{2,80}\)"
         r"|\[[^\]]{2,80}\b(?:via|/)\s*[^\]]{1,40}\])"
         r"|(?:photo|picture|image|foto|bild|getty images|imago|keystone|shutterstock|istock)(?:\s*[:/|]\s*.{0,60})?)\s*$", _I)),
     # Captions that end in a copyright credit: "Rauch über der Halle. © DPA Images | Christoph Soeder",
-    # "The stage at dusk. © Jane Doe/Agency".
+    # "The stage at dusk. © Jane Doe/Agency", "... Jane Doe/Copyright 2026 The AP. All rights reserved."
     LineRule("caption-copyright-credit", "photo caption or credit", labels_media=True, pattern=re.compile(
-        r"^\s*+.{0,400}?\s©\s*+[^©.!?]{2,80}$")),
+        r"^\s*+.{0,400}?(?:\s©|/\s*+copyright\b)\s*+[^©.!?]{2,80}(?:\.\s*+all rights reserved\.?)?$", _I)),
     # Link lists whose items carry the accessibility label for links that open a new window, left as text:
     # "Jobs (öffnet im neuen Fenster)", "Facebook (opens in a new tab)".
     LineRule("new-window-link", "link list", pattern=re.compile(
