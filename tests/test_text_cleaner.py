@@ -154,6 +154,9 @@ def test_new_window_link_lists_copyright_captions_and_embed_placeholders_are_dro
         "The council meets at the town hall on Monday. Jane Doe/Copyright 2026 The AP. All rights reserved.",
         "Grauer Blazer und Minikleid, beides von einem Modehaus.Foto: Jane Doe. Styling: John Roe. Make-up: Ann Poe",
         "Legende: Der Präsident traf sich am Samstagabend mit seinen wichtigsten Beratern.",
+        "Für die Darstellung unserer Infografiken nutzen wir die Software eines Anbieters. Erst wenn Sie hier klicken, "
+        "werden die Grafiken nachgeladen. Ihre IP-Adresse wird dabei an externe Server übertragen. Ihre Zustimmung "
+        "können Sie jederzeit widerrufen.",
         "Empfohlener redaktioneller Inhalt", "Bitte aktivieren Sie JavaScript damit Sie diesen Inhalt anzeigen können.",
         "Please enable JavaScript to view this content.",
         "Melden Sie sich an oder testen Sie unser digitales Abo mit Zugang zu allen Artikeln.",
@@ -170,6 +173,8 @@ def test_story_lines_that_mention_a_new_window_or_a_copyright_are_kept():
         "The court found that the © notice on the photographs did not, by itself, prove who owned them.",
         "Die Legende besagt, dass der Drache hier lebte: Foto: gibt es keines. Das Dorf erzählt sie bis heute gern.",
         "The agency said it held the copyright to the images, and the court agreed with it on Monday afternoon.",
+        "Die Behörde kritisierte, dass die App ohne Zustimmung personenbezogene Daten an Drittanbieter übermittelt, "
+        "sobald Nutzer ein Werbebanner sehen, das sie nie bestellt haben.",
         "Der Browser öffnet das Formular in einem neuen Fenster, sagte die Sprecherin der Behörde am Montag.",
     ]
     paragraphs, removed, _ = strip_boilerplate_lines([LONG[0], *story, LONG[1]])

@@ -158,6 +158,13 @@ NOISE_LINE_RULES: list[LineRule] = [
         r"^\s*+.{0,200}?\b(?:(?:empfohlener )?redaktioneller inhalt|externe[nr]? inhalte?\b|(?:bitte )?aktivieren sie javascript"
         r"|(?:please )?enable javascript|javascript (?:is )?(?:disabled|required)|(?:external|third[- ]party) content\b"
         r"|contenu externe|contenido externo|contenuto esterno)\b.{0,300}$", _I)),
+    # Consent boxes of embedded content (a chart, a video, a social network's post) that ask the reader to
+    # click or flip a switch before a third party's content loads: longer than the cookie rule reaches.
+    LineRule("embed-consent", "embedded content placeholder", pattern=re.compile(
+        r"^(?=.{0,1000}$)(?=.*?\b(?:einwilligung|zustimmung|consent)\b)"
+        r"(?=.*?\b(?:drittanbieter\w*|externe[nr]? server\w*|ip-adresse|third[- ]part(?:y|ies)|ip address"
+        r"|personenbezogene[nr]? daten|personal data)\b)"
+        r"(?=.*?\b(?:klicken|klickst|schalter|click|switch|toggle)\b)", _I)),
     # Video and audio players left as text: "Video | Troops board the tanker", "Player wird geladen", "Loading...".
     LineRule("media-player", "video or audio player", labels_media=True, pattern=_line(
         r"(?:video|audio|podcast)\s*+[|:]\s*+.{1,150}"
