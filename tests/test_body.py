@@ -105,6 +105,14 @@ def test_readability_container_vote_marks_the_story_container():
     assert not any(text.startswith("Council tax") or text.startswith("Good news") for text in in_top)
 
 
+def test_ascii_text_is_counted_by_translation_exactly_as_the_regular_expressions_count_it():
+    every_character = "".join(map(chr, range(128)))
+    texts = [every_character, every_character[::-1], "Plans for 60 turbines. Approved?! Yes: A.B. O'Neil, 3rd_party",
+             "  \x1c Tabs\tand\x1fodd\x0bspaces  end.  ", "", " ", "x", "ALL CAPS 123", "e.g. 4.5% -- 'quoted' (sic)."]
+    for text in texts:
+        assert body._ascii_counts(text) == body._scanned_counts(text), text
+
+
 def test_the_exported_trees_predict_exactly_what_scikit_learn_predicts():
     from sklearn.ensemble import HistGradientBoostingClassifier
 
