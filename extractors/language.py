@@ -60,7 +60,8 @@ def language_by_script(text: str) -> str | None:
     if unspaced >= SCRIPT_MIN_SHARE * letters:
         kana = counts["ja"] / unspaced
         return "zh" if kana < KANA_IN_CHINESE else "ja" if kana >= KANA_IN_JAPANESE else None
-    return next((code for code, count in counts.items() if code not in ("ja", "zh") and count >= SCRIPT_MIN_SHARE * letters), None)
+    spaced = (code for code, count in counts.items() if code not in ("ja", "zh") and count >= SCRIPT_MIN_SHARE * letters)
+    return next(spaced, None)
 
 
 def _words(text: str) -> list[str]:

@@ -42,7 +42,8 @@ def test_snippets_are_found_across_whitespace_differences():
 
 
 def test_characters_that_show_as_nothing_change_no_score():
-    shown, hyphenated = "Trump plant Helikopterlandeplatz beim Weissen Haus", "Trump plant Helikopter\u00adlandeplatz beim Weissen\u200b Haus"
+    shown = "Trump plant Helikopterlandeplatz beim Weissen Haus"
+    hyphenated = "Trump plant Helikopter\u00adlandeplatz beim Weissen\u200b Haus"
     assert normalize_title(shown) == normalize_title(hyphenated)
     assert shingle_precision_recall(shown, hyphenated) == (1.0, 1.0)
     assert snippet_counts(shown, [hyphenated], []) == {"tp": 1}
