@@ -95,9 +95,14 @@ def count_words(text: str) -> int:
     return len(_SPACED_WORD.findall(text)) + len(UNSPACED_SCRIPT.findall(text))
 
 
+def comparable_words(text: str) -> list[str]:
+    """The words `text` is compared by: its runs of word characters, lower-cased."""
+    return WORD.findall(text.lower())
+
+
 def comparable_text(text: str) -> str:
     """`text` as compared for sameness: lower-cased words only ("Bridge, approved!" ~ "bridge approved")."""
-    return " ".join(WORD.findall(text.lower()))
+    return " ".join(comparable_words(text))
 
 
 # --- stoplists -----------------------------------------------------------------------------------

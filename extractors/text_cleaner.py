@@ -8,6 +8,9 @@ seen are still cut to their text.
 
 from __future__ import annotations
 
+import operator
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from extractors.article import Removal
@@ -15,7 +18,7 @@ from extractors.cues import CueReader, TextCues, dateline_credits
 from extractors.language import detect_language
 from extractors.rules import lines as line_rules
 from extractors.rules.lines import LineRule
-from extractors.text import CJK_SCRIPT, comparable_text, normalize_line, stopwords_for, word_tokens
+from extractors.text import CJK_SCRIPT, comparable_text, comparable_words, normalize_line, stopwords_for, word_tokens
 
 # Line kinds assigned before scoring.
 BODY, NOISE = "body", "noise"
@@ -120,14 +123,86 @@ def line_features(text: str, stopwords: frozenset[str]) -> LineFeatures:
 
 # --- the cleaner ---------------------------------------------------------------------------------
 
+# Characters that re.IGNORECASE matches to an ASCII letter while str.lower() does not lower them to it (the
+# re documentation names them: İ, ı, ſ). A line holding one is tried against every rule, screens aside.
+_UNLOWERED_LETTERS = re.compile("[\u0130\u0131\u017f]")
+
+
+@dataclass(frozen=True)
+class NoiseRules:
+    """Furniture rules in their order, with their screens (LineRule.screen_words, screen_marks): a line is
+    tried only against the rules its words and marks leave open, and matches the same first rule as when
+    tried against all of them. Rule sets are bit masks of positions in `rules`."""
+
+    rules: tuple[LineRule, ...]
+    unscreened: int  # the rules without a screen, tried on every line
+    by_word: dict[str, int]  # screen word -> the rules it opens
+    words: frozenset[str]  # the screen words
+    by_mark: tuple[tuple[str, int], ...]  # screen mark -> the rules it opens
+    unscreened_rules: tuple[LineRule, ...]  # the rules of `unscreened`, for the lines that open no other
+
+    def match(self, text: str, words: list[str]) -> LineRule | None:
+        """The first rule the line matches, or None; `words` are the line's comparable_words."""
+        if len(text) > line_rules.MAX_RULE_LINE_CHARS:
+            return None
+        for rule in self.tried(text, words):
+            if rule.pattern.match(text):
+                return rule
+        return None
+
+    def tried(self, text: str, words: list[str]) -> Sequence[LineRule]:
+        """The rules the line is tried against, in order: those without a screen and those it opens."""
+        if not text.isascii() and _UNLOWERED_LETTERS.search(text):
+            return self.rules
+        opened = self.opened(text, words)
+        if not opened:
+            return self.unscreened_rules
+        tried = self.unscreened | opened
+        return [rule for position, rule in enumerate(self.rules) if tried >> position & 1]
+
+    def opened(self, text: str, words: list[str]) -> int:
+        """The screened rules the line holds a screen word or mark of."""
+        opened = 0
+        for word in self.words.intersection(words):
+            opened |= self.by_word[word]
+        lowered = text.lower()
+        for mark, rules in self.by_mark:
+            if mark in lowered:
+                opened |= rules
+        return opened
+
+
+def noise_rules(rules: tuple[LineRule, ...]) -> NoiseRules:
+    """The furniture rules `rules` (extractors.rules.lines.NOISE_LINE_RULES) with their screens indexed."""
+    by_word: dict[str, int] = {}
+    by_mark: dict[str, int] = {}
+    unscreened = 0
+    for position, rule in enumerate(rules):
+        if not (rule.screen_words or rule.screen_marks):
+            unscreened |= 1 << position
+        for word in rule.screen_words:
+            by_word[word] = by_word.get(word, 0) | 1 << position
+        for mark in rule.screen_marks:
+            by_mark[mark] = by_mark.get(mark, 0) | 1 << position
+    unscreened_rules = tuple(rule for position, rule in enumerate(rules) if unscreened >> position & 1)
+    return NoiseRules(rules, unscreened, by_word, frozenset(by_word), tuple(by_mark.items()), unscreened_rules)
+
+
+# The last NoiseRules made, kept while NOISE_LINE_RULES holds the same rules.
+_indexed: list[NoiseRules] = []
+
+
+def current_noise_rules() -> NoiseRules:
+    """NoiseRules of extractors.rules.lines.NOISE_LINE_RULES as it stands."""
+    rules = line_rules.NOISE_LINE_RULES
+    if not (_indexed and len(_indexed[0].rules) == len(rules) and all(map(operator.is_, _indexed[0].rules, rules))):
+        _indexed[:] = [noise_rules(tuple(rules))]
+    return _indexed[0]
+
+
 def match_noise_rule(text: str) -> LineRule | None:
     """The first furniture rule (extractors.rules.lines.NOISE_LINE_RULES) the line matches, or None."""
-    if len(text) > line_rules.MAX_RULE_LINE_CHARS:
-        return None
-    for rule in line_rules.NOISE_LINE_RULES:
-        if rule.pattern.match(text):
-            return rule
-    return None
+    return current_noise_rules().match(text, comparable_words(text))
 
 
 def mark_lines(lines: list[Line], cues: TextCues) -> None:
@@ -135,14 +210,16 @@ def mark_lines(lines: list[Line], cues: TextCues) -> None:
     filling `cues`."""
     seen: set[str] = set()
     reader = CueReader(cues)
+    noise = current_noise_rules()
     for line in lines:
-        key = comparable_text(line.text)
+        words = comparable_words(line.text)
+        key = " ".join(words)  # comparable_text
         if key and key in seen:
             line.rule = line_rules.REPEATED_LINE
             continue
         if key:
             seen.add(key)
-        line.rule = reader.read(line.text) or match_noise_rule(line.text)
+        line.rule = reader.read(line.text) or noise.match(line.text, words)
 
 
 def score_lines(lines: list[Line], stopwords: frozenset[str]) -> None:

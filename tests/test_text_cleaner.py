@@ -15,8 +15,9 @@ from extractors.rules import lines as line_rules
 from extractors.rules import metadata as cue_rules
 from extractors.rules.lines import LineRule
 from extractors.text_cleaner import (MAX_LINE_SCORE, SHORT_LINE_SCORE, TEASER_SHAPE_SHARE, Line, best_region,
-                                     clean_text_capture, score_lines, strip_boilerplate_lines)
-from extractors.text import stopwords_for
+                                     clean_text_capture, current_noise_rules, match_noise_rule, score_lines,
+                                     strip_boilerplate_lines)
+from extractors.text import comparable_words, normalize_line, stopwords_for
 
 PARAGRAPH = ("The city council voted on Wednesday evening to approve the new harbour bridge, ending a debate that "
              "has run for more than a decade and divided the town between those who want the crossing and those who fear it.")
@@ -190,3 +191,108 @@ def test_a_credit_under_a_video_player_does_not_end_the_story():
     capture = ["Harbour bridge approved after decade of debate", LONG[0], LONG[1], LONG[2], "Quelle: t-online", LONG[3]]
     article = extract(Document(content="\n".join(capture).encode(), url=None))
     assert LONG[2] in article.body and LONG[3] not in article.body
+
+
+# --- rule screens ----------------------------------------------------------------------------------
+
+# Lines of each kind every screened rule names, one or more for each alternative of its pattern: the screen
+# (LineRule.screen_words, screen_marks) must let each be tried against its rule.
+SCREENED_EXAMPLES: dict[str, list[str]] = {
+    "newsletter-call": ["Subscribe to our Newsletter", "Sign up for our daily briefing", "Register now",
+                        "Get the Morning Briefing newsletter in your inbox", "Newsletter abonnieren", "Jetzt abonnieren!",
+                        "Abonniert.", "Jetzt anmelden", "S'abonner gratuitement", "Abonnez-vous", "Suscríbete ahora",
+                        "SUSCRIBETE", "Iscriviti ora"],
+    "paywall-offer": ["Support our award-winning journalism. The Premium package (digital only) R129 p/m",
+                      "Subscribe now: support independent journalism", "Already a subscriber? Log in",
+                      "Subscribe now, youalready have an account", "Read the full story with a digital subscription",
+                      "Jetzt digitales Abo abschließen", "Premium access for R99", "This article is for subscribers only",
+                      "Nur für Abonnenten", "Weiterlesen mit Plus", "Jetzt weiterlesen", "Read more", "Continue reading.",
+                      "Unlock unlimited access to all articles", "Subscribe todayweiterlesen"],
+    "comment-prompt": ["Please enter your comment!", "Would you like to comment on this article?", "Leave a reply",
+                       "Our commenting policy explains the rules", "Sign up (it's quick and free) or sign in now.",
+                       "12 Comments", "Kommentare (3)", "Jetzt kommentieren", "Commentaires", "Speech bubble",
+                       "Join the conversation.", "Log in to comment", "Login", "Signin now", "Einloggen und kommentieren"],
+    "cookie-notice": ["We use cookies to improve your experience", "This site uses cookies.", "Read our cookie policy",
+                      "Cookies akzeptieren", "Datenschutzeinstellungen", "Accept all cookies", "Ich erteile meine Einwilligung"],
+    "footer": ["© 2024 Coastal Herald", "(C) Coastal Herald 2024", "Copyright 2024 Coastal Herald", "Copyrighted material",
+               "Coastal Herald. All rights reserved.", "Alle Rechte vorbehalten.", "Impressum | Datenschutz | AGB",
+               "Privacy Policy", "Terms of Use", "Datenschutzerklärung", "Kontakt", "Contact us", "Imprint"],
+    "photo-caption": ["The bridge at dusk. Picture: JANE DOE/POOL via REUTERS", "Foto: dpa", "Bildquelle: Keystone",
+                      "Quelle Bild: Archiv", "Fotos: Jane Doe", "Credit: AP", "Image : NASA", "The bridge (Photo by Jane Doe)",
+                      "The bridge at dusk [Jane Doe/ Agency via AP]", "Getty Images", "imago/Sven Simon", "Shutterstock",
+                      "iStock", "Keystone", "Photo", "Bild | dpa", "Legende: Der Präsident traf seine Berater.",
+                      "Bildlegende: Der Hafen", "Bildunterschrift: Der Hafen", "Caption: The harbour at dusk",
+                      "Grauer Blazer.Foto: Jane Doe. Styling: John Roe. Make-up: Ann Poe"],
+    "caption-copyright-credit": ["Rauch über der Halle. © DPA Images | Christoph Soeder", "The stage at dusk. © Jane Doe/Agency",
+                                 "The council meets. Jane Doe/Copyright 2026 The AP. All rights reserved."],
+    "new-window-link": ["Jobs (öffnet im neuen Fenster)", "Jobs (Öffnet in einem neuen Tab)", "Facebook (opens in a new tab)",
+                        "Twitter (open in new window)", "Partager (s'ouvre dans un nouvel onglet)",
+                        "Compartir (se abre en una nueva pestaña)", "Condividi (si apre in una nuova finestra)"],
+    "embed-placeholder": ["Empfohlener redaktioneller Inhalt", "Externer Inhalt", "Externe Inhalte aktivieren",
+                          "Bitte aktivieren Sie JavaScript", "Please enable JavaScript to view this content",
+                          "JavaScript is disabled", "Third-party content", "External content", "Contenu externe",
+                          "Contenido externo", "Contenuto esterno"],
+    "logo-alt-text": ["ANI News Logo", "Site logo"],
+}
+
+
+def _lines_of_inputs() -> list[str]:
+    """Lines to try with and without screens: every line of the seeds and the text captures, every line the
+    fixture pages' extraction kept or removed, and every example above, in capitals too."""
+    texts = [text for path in sorted(SEEDS.glob("*.txt")) + sorted((FIXTURES / "eval" / "text-captures-de").glob("*.txt"))
+             for text in path.read_text(encoding="utf-8").splitlines()]
+    for path in sorted((FIXTURES / "pages").glob("*.html")):
+        article = extract(path.read_bytes())
+        texts += article.body.split("\n\n") + [removal.text for removal in article.removed]
+    examples = [text for lines in SCREENED_EXAMPLES.values() for text in lines]
+    texts += examples + [text.upper() for text in examples]
+    return [normalize_line(text) for text in texts if text.strip()]
+
+
+def _first_rule_unscreened(text: str) -> LineRule | None:
+    if len(text) > line_rules.MAX_RULE_LINE_CHARS:
+        return None
+    return next((rule for rule in line_rules.NOISE_LINE_RULES if rule.pattern.match(text)), None)
+
+
+def test_every_screened_rule_lets_each_of_its_examples_be_tried():
+    screened = {rule.name for rule in line_rules.NOISE_LINE_RULES if rule.screen_words or rule.screen_marks}
+    # A rule given a screen needs examples here, one for each way its pattern matches.
+    assert screened == set(SCREENED_EXAMPLES)
+    noise = current_noise_rules()
+    for rule in line_rules.NOISE_LINE_RULES:
+        for text in SCREENED_EXAMPLES.get(rule.name, []):
+            assert rule.pattern.match(text), (rule.name, text)
+            assert rule in noise.tried(text, comparable_words(text)), (rule.name, text)
+
+
+def test_screens_are_whole_lower_case_words_and_marks():
+    for rule in line_rules.NOISE_LINE_RULES:
+        assert all(re.fullmatch(r"\w+", word) and word == word.lower() for word in rule.screen_words), rule.name
+        assert all(mark and mark == mark.lower() for mark in rule.screen_marks), rule.name
+
+
+def test_screened_lines_match_the_same_rule_as_unscreened_ones():
+    texts = _lines_of_inputs() + ["BİLD: dpa", "Sıgn up", "ſubscribe now", "\u212aEYSTONE"]  # İ, ı, ſ, Kelvin sign
+    assert len(texts) > 1000
+    for text in texts:
+        assert match_noise_rule(text) == _first_rule_unscreened(text), text
+    assert match_noise_rule("BİLD: dpa").name == "photo-caption"
+
+
+def test_lower_casing_keeps_what_screens_rely_on():
+    """A screen reads the lower-cased line, a pattern the line with re.IGNORECASE: every character that a
+    screen character matches with re.IGNORECASE lowers to it, and lowering keeps word characters word
+    characters, but for the letters a screened line is tried against every rule for."""
+    every_character = "".join(map(chr, range(0x110000)))
+    unlowered = {"\u0130", "\u0131", "\u017f"}
+    screen_characters = {character for rule in line_rules.NOISE_LINE_RULES
+                         for character in "".join([*rule.screen_words, *rule.screen_marks])}
+    for character in screen_characters:
+        for found in re.finditer(re.escape(character), every_character, re.IGNORECASE):
+            assert found.group() in unlowered or found.group().lower() == character, (character, found.group())
+    word_flags = re.sub(r"\W", "0", re.sub(r"\w", "1", every_character))
+    lowered = [character.lower() for character in every_character]
+    assert {character for character, lower in zip(every_character, lowered) if len(lower) != 1} <= unlowered
+    lowered_flags = re.sub(r"\W", "0", re.sub(r"\w", "1", "".join(lower[0] for lower in lowered)))
+    assert [c for c, a, b in zip(every_character, word_flags, lowered_flags) if a != b and c not in unlowered] == []

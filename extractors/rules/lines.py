@@ -42,6 +42,16 @@ class LineRule:
     heads_section: bool = False  # heads a list or section that is not the story: no lead is looked for above it
     may_hold_title: bool = False  # a headline may stand in it behind a prefix ("ANI Photo | Headline")
     labels_media: bool = False  # belongs to a photo, video or embed: a credit line just after it credits that, not the story
+    # The pattern's screen: every line it matches holds one of these words (lower-cased; a whole run of word
+    # characters, as extractors.text.comparable_words splits a line) or one of these marks (lower-cased,
+    # anywhere in the line). A line with none of them is not tried against the pattern. Both empty: every
+    # line is. (Each pattern is tried on nearly every line of every page, and most lines hold no screen word.)
+    screen_words: frozenset[str] = frozenset()
+    screen_marks: tuple[str, ...] = ()
+
+
+def _words(words: str) -> frozenset[str]:
+    return frozenset(words.split())
 
 
 def _line(pattern: str) -> re.Pattern[str]:
@@ -62,7 +72,8 @@ NOISE_LINE_RULES: list[LineRule] = [
         r"|.{0,40}\bnewsletter\b.{0,60}"
         r"|(?:jetzt )?(?:newsletter )?(?:abonnieren|abonnier(?:en|t)|anmelden)[.!]?"
         r"|(?:s'abonner|abonnez-vous|suscr[ií]bete|iscriviti)\b.{0,60}"
-    )),
+    ), screen_words=_words("subscribe sign register newsletter abonnieren abonniert anmelden abonner abonnez suscribete"
+                           " suscríbete iscriviti")),
     # Paywall and premium offers: "Support our award-winning journalism. The Premium package ... R129 p/m",
     # "Already a subscriber? Log in", "Read the full story with a subscription", "Plus-Artikel".
     LineRule("paywall-offer", "paywall or subscription offer", pattern=re.compile(
@@ -71,7 +82,10 @@ NOISE_LINE_RULES: list[LineRule] = [
         r"|.{0,80}\b(?:premium|digital(?:es|en)?) (?:package|subscription|access|abo)\b.{0,200}"
         r"|.{0,40}\b(?:for (?:all )?subscribers|subscribers only|nur für abonnenten|exklusiv für abonnenten)\b.{0,80}"
         r"|(?:jetzt )?(?:weiterlesen|read more|continue reading)(?: mit .{0,40})?[.:!]?"
-        r"|(?:unlock|get) (?:unlimited|full) access\b.{0,80})\s*$", _I)),
+        r"|(?:unlock|get) (?:unlimited|full) access\b.{0,80})\s*$", _I),
+        # (A line that opens with "subscribe" holds it as a word; the words after it may be glued to it.)
+        screen_words=_words("subscribe support already premium digital digitales digitalen subscribers abonnenten"
+                            " weiterlesen read continue access")),
     # Headers that open the reader-comment section, which always follows the article: "3 Kommentare",
     # "Comments (12)", "Leserkommentare", "Die Kommentarfunktion ist geschlossen", "Show all 40 comments".
     LineRule("comment-section-header", "comment section header", weight=SECTION_HEADER_WEIGHT, opens_comments=True,
@@ -95,7 +109,8 @@ NOISE_LINE_RULES: list[LineRule] = [
         r"|(?:\d+ )?comments?|kommentare?(?: \(\d+\))?|(?:jetzt )?kommentieren|commentaires?"
         r"|speech bubbles?|join the (?:conversation|discussion)[.!]?"
         r"|(?:log|sign) ?in(?: to comment| now)?[.!]?|(?:einloggen|anmelden) (?:und|zum) kommentieren"
-    )),
+    ), screen_words=_words("please comment comments reply policy sign kommentar kommentare kommentieren commentaire"
+                           " commentaires speech join log login signin")),
     # Section headers that open teaser lists: "Most Read", "Related Articles", "Related Posts",
     # "More from World", "You may also like", "Mehr zum Thema", "Das könnte Sie auch interessieren".
     LineRule("teaser-list-header", "teaser list header", weight=SECTION_HEADER_WEIGHT, ends_story=True, heads_section=True,
@@ -126,13 +141,16 @@ NOISE_LINE_RULES: list[LineRule] = [
     # Cookie and consent notices.
     LineRule("cookie-notice", "cookie notice", pattern=re.compile(
         r"^\s*+.{0,120}\b(?:we use cookies|uses cookies|cookie (?:policy|settings|consent)|cookies? akzeptieren|"
-        r"datenschutzeinstellungen|accept (?:all )?cookies|einwilligung)\b.{0,200}$", _I)),
+        r"datenschutzeinstellungen|accept (?:all )?cookies|einwilligung)\b.{0,200}$", _I),
+        screen_words=_words("cookie cookies datenschutzeinstellungen einwilligung")),
     # Footer lines: copyright, "All rights reserved", legal links.
     LineRule("footer", "footer", pattern=_line(
         r"(?:©|\(c\)|copyright)\s*.{0,120}|.{0,80}\ball rights reserved\b.{0,40}|alle rechte vorbehalten.{0,40}"
         r"|(?:imprint|impressum|privacy policy|datenschutz(?:erklärung)?|terms of (?:use|service)|agb|kontakt|contact us)"
         r"(?:\s*+[|·•][^|·•]{0,40}+)*"
-    )),
+    ), screen_words=_words("reserved rechte imprint impressum privacy datenschutz datenschutzerklärung terms agb kontakt"
+                           " contact"),
+       screen_marks=("©", "(c)", "copyright")),  # ("copyright" may run on into the next word: "Copyright2024")
     # Photo captions and credits: "... Picture: NAME/POOL via REUTERS", "Photo: AP", "Foto: dpa",
     # "Bild: Keystone", "(Photo by ...)", and captions ending in a bracketed credit "[Name/ Agency via AP]".
     # A photo shoot's credit goes on with the crew: "...Foto: Jane Doe. Styling: John Roe. Make-up: Ann Poe".
@@ -143,21 +161,27 @@ NOISE_LINE_RULES: list[LineRule] = [
         r"(?:\.\s*+[\w-]{2,20}(?: [\w-]{2,20})?\s*:\s*[^.!?:]{2,80})*\.?"
         r"|\((?:photo|picture|image|foto|bild) (?:by|von|:)[^)]{2,80}\)"
         r"|\[[^\]]{2,80}\b(?:via|/)\s*[^\]]{1,40}\])"
-        r"|(?:photo|picture|image|foto|bild|getty images|imago|keystone|shutterstock|istock)(?:\s*[:/|]\s*.{0,60})?)\s*$", _I)),
+        r"|(?:photo|picture|image|foto|bild|getty images|imago|keystone|shutterstock|istock)(?:\s*[:/|]\s*.{0,60})?)\s*$", _I),
+        screen_words=_words("legende bildlegende bildunterschrift caption picture photo image foto fotos bild credit bildquelle"
+                            " getty imago keystone shutterstock istock"),
+        screen_marks=("[",)),
     # Captions that end in a copyright credit: "Rauch über der Halle. © DPA Images | Christoph Soeder",
     # "The stage at dusk. © Jane Doe/Agency", "... Jane Doe/Copyright 2026 The AP. All rights reserved."
     LineRule("caption-copyright-credit", "photo caption or credit", labels_media=True, pattern=re.compile(
-        r"^\s*+.{0,400}?(?:\s©|/\s*+copyright\b)\s*+[^©.!?]{2,80}(?:\.\s*+all rights reserved\.?)?$", _I)),
+        r"^\s*+.{0,400}?(?:\s©|/\s*+copyright\b)\s*+[^©.!?]{2,80}(?:\.\s*+all rights reserved\.?)?$", _I),
+        screen_marks=("©", "copyright")),
     # Link lists whose items carry the accessibility label for links that open a new window, left as text:
     # "Jobs (öffnet im neuen Fenster)", "Facebook (opens in a new tab)".
     LineRule("new-window-link", "link list", pattern=re.compile(
-        r"^\s*+(?:\S++\s++){0,14}\S*+\s*+" + NEW_WINDOW_LABEL + r"\s*$", _I)),
+        r"^\s*+(?:\S++\s++){0,14}\S*+\s*+" + NEW_WINDOW_LABEL + r"\s*$", _I),
+        screen_words=_words("öffnet open opens ouvre abre apre")),
     # Placeholders of embedded content that waits for consent or JavaScript: "Empfohlener redaktioneller
     # Inhalt", "Externer Inhalt", "Please enable JavaScript to view this content".
     LineRule("embed-placeholder", "embedded content placeholder", labels_media=True, pattern=re.compile(
         r"^\s*+.{0,200}?\b(?:(?:empfohlener )?redaktioneller inhalt|externe[nr]? inhalte?\b|(?:bitte )?aktivieren sie javascript"
         r"|(?:please )?enable javascript|javascript (?:is )?(?:disabled|required)|(?:external|third[- ]party) content\b"
-        r"|contenu externe|contenido externo|contenuto esterno)\b.{0,300}$", _I)),
+        r"|contenu externe|contenido externo|contenuto esterno)\b.{0,300}$", _I),
+        screen_words=_words("redaktioneller externe externen externer javascript content contenu contenido contenuto")),
     # Consent boxes of embedded content (a chart, a video, a social network's post) that ask the reader to
     # click or flip a switch before a third party's content loads: longer than the cookie rule reaches.
     LineRule("embed-consent", "embedded content placeholder", pattern=re.compile(
@@ -180,7 +204,7 @@ NOISE_LINE_RULES: list[LineRule] = [
         # Section labels under teasers and over articles: "World / Asia", "Companies / Mining".
         r"|[\w&'-]++(?: [\w&'-]++)?(?:\s++/\s++[\w&'-]++(?: [\w&'-]++)?){1,3})\s*$", _I)),
     # Logo alt texts left behind as text: "ANI News Logo", "Site logo".
-    LineRule("logo-alt-text", "logo", pattern=_line(r".{1,40}\blogo")),
+    LineRule("logo-alt-text", "logo", pattern=_line(r".{1,40}\blogo"), screen_words=_words("logo")),
     # Relative times under teasers: "1 month ago", "2 hours ago", "vor 3 Stunden", "il y a 2 jours".
     LineRule("relative-date", "relative date", pattern=_line(
         r"(?:about |an? )?\d+ (?:second|minute|hour|day|week|month|year)s? ago|(?:an? |one )(?:hour|day|week|month|year) ago"
