@@ -14,7 +14,7 @@ from extractors.rules import lines as line_rules
 from extractors.rules import metadata as cue_rules
 from extractors.rules.lines import LineRule
 from extractors.rules.metadata import OutletCue
-from extractors.text import comparable_text, normalize_line
+from extractors.text import comparable_text, normalize_line, screenable
 
 # A line longer than this is a date banner no more: "Monday, 16 September 2024, 09:20 Uhr | Updated ...".
 MAX_DATE_BANNER_CHARS = 90
@@ -160,9 +160,12 @@ def canonical_credit(name: str) -> str:
     return cue_rules.WIRE_SERVICES.get(cleaned.lower(), cleaned)
 
 
-def read_credit_line(text: str) -> list[str] | None:
-    """Credits named by a stand-alone credit line ("Reuters", "Reuters and The AP contributed to this story")."""
-    for _name, pattern in cue_rules.CREDIT_LINES:
+def read_credit_line(text: str, words: list[str] | None = None) -> list[str] | None:
+    """Credits named by a stand-alone credit line ("Reuters", "Reuters and The AP contributed to this story").
+    `words`, the line's comparable_words if it is screenable, let a pattern's screen skip it."""
+    for _name, pattern, screen in cue_rules.CREDIT_LINES:
+        if screen and words is not None and screen.isdisjoint(words):
+            continue
         match = pattern.match(text)
         if not match:
             continue
@@ -220,11 +223,12 @@ class CueReader:
         self._about_outlet: str | None = None
         self._update_label = False  # the line before was an update's label alone ("Last updated:")
 
-    def read(self, text: str) -> LineRule | None:
+    def read(self, text: str, words: list[str] | None = None) -> LineRule | None:
         """Read one (normalized) line: the mark of a metadata line (date banner, byline, credit, outlet cue,
         about blurb), its cue taken into `cues`; None for any other line (and any line too long to be one,
         see extractors.rules.lines.MAX_RULE_LINE_CHARS). A date banner labelled as an update's, on its own
-        line or on the line before it ("Last update:" / "July 16, 2025"), dates the update, not the story."""
+        line or on the line before it ("Last update:" / "July 16, 2025"), dates the update, not the story.
+        `words`, the line's comparable_words when the caller has them, let patterns' screens skip it."""
         labelled_before, self._update_label = self._update_label, False
         if len(text) > line_rules.MAX_RULE_LINE_CHARS:
             return None
@@ -242,7 +246,7 @@ class CueReader:
             if cues.byline is None:
                 cues.byline, cues.authors = byline
             return line_rules.BYLINE
-        credits = read_credit_line(text)
+        credits = read_credit_line(text, words if words is not None and screenable(text) else None)
         if credits:
             cues.add_credits(credits)
             return line_rules.CREDIT_LINE

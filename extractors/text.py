@@ -95,6 +95,17 @@ def count_words(text: str) -> int:
     return len(_SPACED_WORD.findall(text)) + len(UNSPACED_SCRIPT.findall(text))
 
 
+# Letters that re.IGNORECASE matches to an ASCII letter while str.lower() does not lower them to it (the re
+# documentation names them: İ, ı, ſ).
+_UNLOWERED_LETTERS = re.compile("[\u0130\u0131\u017f]")
+
+
+def screenable(text: str) -> bool:
+    """Whether rule screens (extractors.rules.lines.LineRule.screen_words) may judge the line by its lower-cased
+    words and marks: not when it holds a letter re.IGNORECASE and str.lower() read differently."""
+    return text.isascii() or not _UNLOWERED_LETTERS.search(text)
+
+
 def comparable_words(text: str) -> list[str]:
     """The words `text` is compared by: its runs of word characters, lower-cased."""
     return WORD.findall(text.lower())

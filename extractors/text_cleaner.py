@@ -9,7 +9,6 @@ seen are still cut to their text.
 from __future__ import annotations
 
 import operator
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -18,7 +17,8 @@ from extractors.cues import CueReader, TextCues, dateline_credits
 from extractors.language import detect_language
 from extractors.rules import lines as line_rules
 from extractors.rules.lines import LineRule
-from extractors.text import CJK_SCRIPT, comparable_text, comparable_words, normalize_line, stopwords_for, word_tokens
+from extractors.text import (CJK_SCRIPT, comparable_text, comparable_words, normalize_line, screenable, stopwords_for,
+                             word_tokens)
 
 # Line kinds assigned before scoring.
 BODY, NOISE = "body", "noise"
@@ -123,11 +123,6 @@ def line_features(text: str, stopwords: frozenset[str]) -> LineFeatures:
 
 # --- the cleaner ---------------------------------------------------------------------------------
 
-# Characters that re.IGNORECASE matches to an ASCII letter while str.lower() does not lower them to it (the
-# re documentation names them: İ, ı, ſ). A line holding one is tried against every rule, screens aside.
-_UNLOWERED_LETTERS = re.compile("[\u0130\u0131\u017f]")
-
-
 @dataclass(frozen=True)
 class NoiseRules:
     """Furniture rules in their order, with their screens (LineRule.screen_words, screen_marks): a line is
@@ -152,7 +147,7 @@ class NoiseRules:
 
     def tried(self, text: str, words: list[str]) -> Sequence[LineRule]:
         """The rules the line is tried against, in order: those without a screen and those it opens."""
-        if not text.isascii() and _UNLOWERED_LETTERS.search(text):
+        if not screenable(text):
             return self.rules
         opened = self.opened(text, words)
         if not opened:
@@ -219,7 +214,7 @@ def mark_lines(lines: list[Line], cues: TextCues) -> None:
             continue
         if key:
             seen.add(key)
-        line.rule = reader.read(line.text) or noise.match(line.text, words)
+        line.rule = reader.read(line.text, words) or noise.match(line.text, words)
 
 
 def score_lines(lines: list[Line], stopwords: frozenset[str]) -> None:

@@ -17,7 +17,8 @@ from extractors.rules.lines import LineRule
 from extractors.text_cleaner import (MAX_LINE_SCORE, SHORT_LINE_SCORE, TEASER_SHAPE_SHARE, Line, best_region,
                                      clean_text_capture, current_noise_rules, match_noise_rule, score_lines,
                                      strip_boilerplate_lines)
-from extractors.text import comparable_words, normalize_line, stopwords_for
+from extractors.cues import read_credit_line
+from extractors.text import comparable_words, normalize_line, screenable, stopwords_for
 
 PARAGRAPH = ("The city council voted on Wednesday evening to approve the new harbour bridge, ending a debate that "
              "has run for more than a decade and divided the town between those who want the crossing and those who fear it.")
@@ -233,6 +234,30 @@ SCREENED_EXAMPLES: dict[str, list[str]] = {
                           "JavaScript is disabled", "Third-party content", "External content", "Contenu externe",
                           "Contenido externo", "Contenuto esterno"],
     "logo-alt-text": ["ANI News Logo", "Site logo"],
+    "embed-consent": ["Für die Darstellung unserer Infografiken nutzen wir einen Anbieter. Erst wenn Sie hier klicken, werden "
+                      "die Grafiken geladen. Ihre IP-Adresse wird dabei an externe Server übertragen. Ihre Zustimmung "
+                      "können Sie jederzeit widerrufen.",
+                      "Click to load: this embed shares personal data with a third party, so we ask for your consent.",
+                      "Mit Ihrer Einwilligung (Schalter) laden wir Inhalte von Drittanbietern."],
+    "advertisement-label": ["Advertisement", "Advertising", "Sponsored content", "Ad", "Anzeige", "Werbung", "Publicité",
+                            "Publicidad", "Pubblicità", "Scroll to continue with content", "Weiter lesen nach der Anzeige",
+                            "Story continues below advertisement"],
+    "media-player": ["Video | Troops board the tanker", "Audio: Interview", "Podcast|Folge 3", "Player wird geladen",
+                     "Das Video wird geladen…", "Loading...", "Content is loading"],
+    "agency-photo-credit": ["APA/AFP/Mandel Ngan", "ALEXANDER ZEMLIANICHENKO/POOL/AFP"],
+    "breadcrumb": ["Home > World > Asia", "Startseite / Politik", "Accueil | Monde", "World » Asia", "News › Local",
+                   "World / Asia", "Companies / Mining / Gold"],
+    "relative-date": ["1 month ago", "about 2 hours ago", "an hour ago", "one day ago", "Yesterday", "vor 3 Stunden",
+                      "Gestern", "il y a 2 jours"],
+    "navigation-label": ["Back to top", "Nach oben", "Zum Seitenanfang", "Skip to main content", "Zum Inhalt springen",
+                         "Menu", "Menü", "Suche", "Search", "Navigation", "Close", "Schließen", "SCHLIE\u1e9eEN", "Next",
+                         "Previous", "Zurück", "Weiter", "More", "Mehr", "Show more", "Load more", "Mehr laden",
+                         "Alle anzeigen", "Menu [+]"],
+}
+# The same for credit lines (extractors.rules.metadata.CREDIT_LINES).
+SCREENED_CREDIT_EXAMPLES: dict[str, list[str]] = {
+    "contribution line": ["Reuters and The Associated Press contributed to this story.", "Additional reporting by Reuters",
+                          "Jane Doe contributed to this report"],
 }
 
 
@@ -244,7 +269,7 @@ def _lines_of_inputs() -> list[str]:
     for path in sorted((FIXTURES / "pages").glob("*.html")):
         article = extract(path.read_bytes())
         texts += article.body.split("\n\n") + [removal.text for removal in article.removed]
-    examples = [text for lines in SCREENED_EXAMPLES.values() for text in lines]
+    examples = [text for lines in [*SCREENED_EXAMPLES.values(), *SCREENED_CREDIT_EXAMPLES.values()] for text in lines]
     texts += examples + [text.upper() for text in examples]
     return [normalize_line(text) for text in texts if text.strip()]
 
@@ -266,10 +291,22 @@ def test_every_screened_rule_lets_each_of_its_examples_be_tried():
             assert rule in noise.tried(text, comparable_words(text)), (rule.name, text)
 
 
+def test_every_screened_credit_line_lets_each_of_its_examples_be_tried():
+    assert {name for name, _pattern, screen in cue_rules.CREDIT_LINES if screen} == set(SCREENED_CREDIT_EXAMPLES)
+    for name, pattern, screen in cue_rules.CREDIT_LINES:
+        for text in SCREENED_CREDIT_EXAMPLES.get(name, []):
+            assert pattern.match(text) and not screen.isdisjoint(comparable_words(text)), (name, text)
+
+
+def _screens() -> list[tuple[str, frozenset[str], tuple[str, ...]]]:
+    return ([(rule.name, rule.screen_words, rule.screen_marks) for rule in line_rules.NOISE_LINE_RULES]
+            + [(name, screen, ()) for name, _pattern, screen in cue_rules.CREDIT_LINES])
+
+
 def test_screens_are_whole_lower_case_words_and_marks():
-    for rule in line_rules.NOISE_LINE_RULES:
-        assert all(re.fullmatch(r"\w+", word) and word == word.lower() for word in rule.screen_words), rule.name
-        assert all(mark and mark == mark.lower() for mark in rule.screen_marks), rule.name
+    for name, words, marks in _screens():
+        assert all(re.fullmatch(r"\w+", word) and word == word.lower() for word in words), name
+        assert all(mark and mark == mark.lower() for mark in marks), name
 
 
 def test_screened_lines_match_the_same_rule_as_unscreened_ones():
@@ -277,6 +314,8 @@ def test_screened_lines_match_the_same_rule_as_unscreened_ones():
     assert len(texts) > 1000
     for text in texts:
         assert match_noise_rule(text) == _first_rule_unscreened(text), text
+        words = comparable_words(text) if screenable(text) else None
+        assert read_credit_line(text, words) == read_credit_line(text), text
     assert match_noise_rule("BİLD: dpa").name == "photo-caption"
 
 
@@ -286,8 +325,7 @@ def test_lower_casing_keeps_what_screens_rely_on():
     characters, but for the letters a screened line is tried against every rule for."""
     every_character = "".join(map(chr, range(0x110000)))
     unlowered = {"\u0130", "\u0131", "\u017f"}
-    screen_characters = {character for rule in line_rules.NOISE_LINE_RULES
-                         for character in "".join([*rule.screen_words, *rule.screen_marks])}
+    screen_characters = {character for _name, words, marks in _screens() for character in "".join([*words, *marks])}
     for character in screen_characters:
         for found in re.finditer(re.escape(character), every_character, re.IGNORECASE):
             assert found.group() in unlowered or found.group().lower() == character, (character, found.group())

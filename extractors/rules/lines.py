@@ -44,8 +44,9 @@ class LineRule:
     labels_media: bool = False  # belongs to a photo, video or embed: a credit line just after it credits that, not the story
     # The pattern's screen: every line it matches holds one of these words (lower-cased; a whole run of word
     # characters, as extractors.text.comparable_words splits a line) or one of these marks (lower-cased,
-    # anywhere in the line). A line with none of them is not tried against the pattern. Both empty: every
-    # line is. (Each pattern is tried on nearly every line of every page, and most lines hold no screen word.)
+    # anywhere in the line). A line with none of them is not tried against the pattern (unless it holds a
+    # letter that re.IGNORECASE and str.lower() read differently: extractors.text.screenable). Both empty:
+    # every line is. (Each pattern is tried on nearly every line of every page; most hold no screen word.)
     screen_words: frozenset[str] = frozenset()
     screen_marks: tuple[str, ...] = ()
 
@@ -131,7 +132,8 @@ NOISE_LINE_RULES: list[LineRule] = [
     LineRule("advertisement-label", "advertisement", pattern=_line(
         r"advertisement|advertising|sponsored(?: content| links?)?|ad|anzeige|werbung|publicité|publicidad|pubblicità"
         r"|(?:scroll|weiter) (?:to continue|lesen) .{0,30}|story continues below(?: advertisement)?"
-    )),
+    ), screen_words=_words("advertisement advertising sponsored ad anzeige werbung publicité publicidad pubblicità scroll"
+                           " weiter story")),
     # Share bars: "Share", "Share this article", "Facebook Twitter WhatsApp Email", "Teilen".
     LineRule("share-bar", "share bar", pattern=_line(
         r"(?:share|teilen|partager|compartir|condividi)(?: (?:this|the|on|via|article|story|artikel|mit).{0,30})?[:]?"
@@ -188,34 +190,38 @@ NOISE_LINE_RULES: list[LineRule] = [
         r"^(?=.{0,1000}$)(?=.*?\b(?:einwilligung|zustimmung|consent)\b)"
         r"(?=.*?\b(?:drittanbieter\w*|externe[nr]? server\w*|ip-adresse|third[- ]part(?:y|ies)|ip address"
         r"|personenbezogene[nr]? daten|personal data)\b)"
-        r"(?=.*?\b(?:klicken|klickst|schalter|click|switch|toggle)\b)", _I)),
+        r"(?=.*?\b(?:klicken|klickst|schalter|click|switch|toggle)\b)", _I),
+        screen_words=_words("einwilligung zustimmung consent")),
     # Video and audio players left as text: "Video | Troops board the tanker", "Player wird geladen", "Loading...".
     LineRule("media-player", "video or audio player", labels_media=True, pattern=_line(
         r"(?:video|audio|podcast)\s*+[|:]\s*+.{1,150}"
         r"|(?:(?:das |the )?(?:video|player|audio|podcast|inhalt|content)\s++)?(?:wird geladen|is loading|loading)(?:\.{3}|…)?"
-    )),
+    ), screen_words=_words("video audio podcast geladen loading")),
     # Agency-style photo credits on their own line: "APA/AFP/Mandel Ngan", "ALEXANDER ZEMLIANICHENKO/POOL".
     LineRule("agency-photo-credit", "photo caption or credit", may_hold_title=True, pattern=re.compile(
-        r"^\s*+(?:[A-ZÄÖÜ][\w.-]*+\s?){1,3}/\s?(?:[A-ZÄÖÜ][\w.-]*+\s?){1,3}/(?:\s?[A-ZÄÖÜ][\w.-]*+){1,3}\s*$")),
+        r"^\s*+(?:[A-ZÄÖÜ][\w.-]*+\s?){1,3}/\s?(?:[A-ZÄÖÜ][\w.-]*+\s?){1,3}/(?:\s?[A-ZÄÖÜ][\w.-]*+){1,3}\s*$"),
+        screen_marks=("/",)),
     # Breadcrumb trails: "Home > World > Asia", "World / Asia", "Startseite Politik Ausland".
     LineRule("breadcrumb", "breadcrumb", pattern=re.compile(
         r"^\s*+(?:(?:home|start(?:seite)?|accueil|inicio)\b(?:\s*+[>»/|›]\s*+[^>»/|›]{1,30}+){1,6}"
         r"|[\w&'-]++(?: [\w&'-]++)?(?:\s*+[>»›]\s*+[\w&' -]{1,30}+){1,6}"
         # Section labels under teasers and over articles: "World / Asia", "Companies / Mining".
-        r"|[\w&'-]++(?: [\w&'-]++)?(?:\s++/\s++[\w&'-]++(?: [\w&'-]++)?){1,3})\s*$", _I)),
+        r"|[\w&'-]++(?: [\w&'-]++)?(?:\s++/\s++[\w&'-]++(?: [\w&'-]++)?){1,3})\s*$", _I),
+        screen_marks=(">", "»", "/", "|", "›")),
     # Logo alt texts left behind as text: "ANI News Logo", "Site logo".
     LineRule("logo-alt-text", "logo", pattern=_line(r".{1,40}\blogo"), screen_words=_words("logo")),
     # Relative times under teasers: "1 month ago", "2 hours ago", "vor 3 Stunden", "il y a 2 jours".
     LineRule("relative-date", "relative date", pattern=_line(
         r"(?:about |an? )?\d+ (?:second|minute|hour|day|week|month|year)s? ago|(?:an? |one )(?:hour|day|week|month|year) ago"
         r"|yesterday|vor \d+ (?:sekunden|minuten?|stunden?|tagen?|wochen?|monaten?|jahren?)|gestern|il y a \d+ \w+"
-    )),
+    ), screen_words=_words("ago yesterday vor gestern il")),
     # Back-to-top, skip links and other navigation verbs left as text.
     LineRule("navigation-label", "navigation", pattern=_line(
         r"(?:back to top|nach oben|zum seitenanfang|skip to (?:main )?content|zum inhalt(?: springen)?|menu|menü|suche|search"
         r"|navigation|close|schließen|next|previous|zurück|weiter|more|mehr|show more|load more|mehr laden|alle anzeigen)"
         r"(?:\s*+\[[^\]]*+\])?"
-    )),
+    ), screen_words=_words("back nach zum skip menu menü suche search navigation close schließen next previous zurück"
+                           " weiter more mehr show load alle")),
 ]
 
 # Lines the cleaner marks without a pattern of its own: metadata cue lines, which extractors.cues reads

@@ -183,14 +183,18 @@ WIRE_SERVICES: dict[str, str] = {
 }
 _WIRE = "|".join(sorted((re.escape(name) for name in WIRE_SERVICES), key=len, reverse=True))
 
-# Credit lines that stand apart from the body and name who supplied the story.
-CREDIT_LINES: list[tuple[str, re.Pattern[str]]] = [
+# Credit lines that stand apart from the body and name who supplied the story: a name, the pattern, and its
+# screen, words one of which every line it matches holds (see extractors.rules.lines.LineRule.screen_words;
+# empty: every line is tried).
+CREDIT_LINES: list[tuple[str, re.Pattern[str], frozenset[str]]] = [
     # A wire name alone, after the body: "Reuters", "(AFP)", "— AP", "dpa/APA", "With Reuters", "mit Material von dpa".
     ("wire credit line", re.compile(
-        rf"^\s*+(?:[(\[—–-]\s*+)?(?:(?:with|mit|avec|con)\s++(?:material (?:from|von)\s++|agenturmaterial von\s++)?)?(?P<credits>(?:{_WIRE})(?:\s*+(?:/|,|and|und|&|et)\s*+(?:{_WIRE}))*)(?:\s*+[)\]])?(?:\s*+\.)?\s*+$", _I)),
+        rf"^\s*+(?:[(\[—–-]\s*+)?(?:(?:with|mit|avec|con)\s++(?:material (?:from|von)\s++|agenturmaterial von\s++)?)?(?P<credits>(?:{_WIRE})(?:\s*+(?:/|,|and|und|&|et)\s*+(?:{_WIRE}))*)(?:\s*+[)\]])?(?:\s*+\.)?\s*+$", _I),
+     frozenset()),
     # "Reuters and The Associated Press contributed to this story." / "Additional reporting by Reuters."
     ("contribution line", re.compile(
-        r"^\s*+(?:additional reporting by\s++(?P<credits2>.{2,100}?)|(?P<credits>.{2,100}?)\s++contributed to this (?:story|report|article|post))\s*+(?:\.\s*+)?$", _I)),
+        r"^\s*+(?:additional reporting by\s++(?P<credits2>.{2,100}?)|(?P<credits>.{2,100}?)\s++contributed to this (?:story|report|article|post))\s*+(?:\.\s*+)?$", _I),
+     frozenset({"additional", "contributed"})),
 ]
 
 # Separators between the names of one credit line: "dpa/APA", "Reuters, AFP", "AP and Reuters".
