@@ -14,7 +14,7 @@ from extractors.rules import lines as line_rules
 from extractors.rules import metadata as cue_rules
 from extractors.rules.lines import LineRule
 from extractors.rules.metadata import OutletCue
-from extractors.text import comparable_text, normalize_line, screenable
+from extractors.text import comparable_text, normalize_line
 
 # A line longer than this is a date banner no more: "Monday, 16 September 2024, 09:20 Uhr | Updated ...".
 MAX_DATE_BANNER_CHARS = 90
@@ -228,7 +228,8 @@ class CueReader:
         about blurb), its cue taken into `cues`; None for any other line (and any line too long to be one,
         see extractors.rules.lines.MAX_RULE_LINE_CHARS). A date banner labelled as an update's, on its own
         line or on the line before it ("Last update:" / "July 16, 2025"), dates the update, not the story.
-        `words`, the line's comparable_words when the caller has them, let patterns' screens skip it."""
+        `words`, the line's comparable_words when the caller has them and the line is screenable
+        (extractors.text.screenable), let patterns' screens skip it."""
         labelled_before, self._update_label = self._update_label, False
         if len(text) > line_rules.MAX_RULE_LINE_CHARS:
             return None
@@ -246,7 +247,7 @@ class CueReader:
             if cues.byline is None:
                 cues.byline, cues.authors = byline
             return line_rules.BYLINE
-        credits = read_credit_line(text, words if words is not None and screenable(text) else None)
+        credits = read_credit_line(text, words)
         if credits:
             cues.add_credits(credits)
             return line_rules.CREDIT_LINE

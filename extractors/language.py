@@ -52,6 +52,8 @@ SCRIPT_SAMPLE_CHARS = 800
 def language_by_script(text: str) -> str | None:
     """The language a text's script names alone (see SCRIPT_LANGUAGES), or None to ask on."""
     sample = text[:SCRIPT_SAMPLE_CHARS]
+    if sample.isascii():  # none of these scripts
+        return None
     letters = sum(ch.isalpha() for ch in sample)
     if letters < 20:
         return None

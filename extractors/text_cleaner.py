@@ -136,8 +136,9 @@ class NoiseRules:
     by_mark: tuple[tuple[str, int], ...]  # screen mark -> the rules it opens
     unscreened_rules: tuple[LineRule, ...]  # the rules of `unscreened`, for the lines that open no other
 
-    def match(self, text: str, words: list[str]) -> LineRule | None:
-        """The first rule the line matches, or None; `words` are the line's comparable_words."""
+    def match(self, text: str, words: list[str] | None) -> LineRule | None:
+        """The first rule the line matches, or None. `words`: the line's comparable_words when it is screenable
+        (extractors.text.screenable), else None, and the line is tried against every rule."""
         if len(text) > line_rules.MAX_RULE_LINE_CHARS:
             return None
         for rule in self.tried(text, words):
@@ -145,9 +146,10 @@ class NoiseRules:
                 return rule
         return None
 
-    def tried(self, text: str, words: list[str]) -> Sequence[LineRule]:
-        """The rules the line is tried against, in order: those without a screen and those it opens."""
-        if not screenable(text):
+    def tried(self, text: str, words: list[str] | None) -> Sequence[LineRule]:
+        """The rules the line is tried against, in order: those without a screen and those it opens (all of
+        them when `words` is None)."""
+        if words is None:
             return self.rules
         opened = self.opened(text, words)
         if not opened:
@@ -197,7 +199,7 @@ def current_noise_rules() -> NoiseRules:
 
 def match_noise_rule(text: str) -> LineRule | None:
     """The first furniture rule (extractors.rules.lines.NOISE_LINE_RULES) the line matches, or None."""
-    return current_noise_rules().match(text, comparable_words(text))
+    return current_noise_rules().match(text, comparable_words(text) if screenable(text) else None)
 
 
 def mark_lines(lines: list[Line], cues: TextCues) -> None:
@@ -214,7 +216,8 @@ def mark_lines(lines: list[Line], cues: TextCues) -> None:
             continue
         if key:
             seen.add(key)
-        line.rule = reader.read(line.text, words) or noise.match(line.text, words)
+        screened = words if screenable(line.text) else None
+        line.rule = reader.read(line.text, screened) or noise.match(line.text, screened)
 
 
 def score_lines(lines: list[Line], stopwords: frozenset[str]) -> None:
