@@ -8,7 +8,7 @@ from extractors.article import Article, Document
 from extractors.dates import normalize_published
 from extractors.decoding import decode_bytes
 from extractors.errors import ExtractionError
-from extractors.html_extractor import extract_html
+from extractors.html_extractor import extract_html, warm_up_date_search
 from extractors.body import body_models
 from extractors.language import confirm_declared_language, detect_language, load_language_profiles
 from extractors.limits import LIMITS
@@ -33,10 +33,12 @@ def looks_like_html(text: str, content_type: str | None = None) -> bool:
 
 
 def warm_up() -> None:
-    """Load now what extraction would load on its first page (the body models, the language profiles), e.g.
-    in a worker process while the crawl is still fetching its first pages."""
+    """Load now what extraction would load on its first pages (the body models, the language profiles, the date
+    parser's tables for every language), e.g. in a worker process while the crawl is still fetching its first
+    pages."""
     body_models()
     load_language_profiles()
+    warm_up_date_search()
 
 
 def extract(content: bytes | str | Document, url: str | None = None, *, content_type: str | None = None) -> Article:

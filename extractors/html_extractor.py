@@ -94,6 +94,17 @@ def parse_html(html: str) -> lxml.html.HtmlElement:
     return tree
 
 
+# A phrase that looks enough like a date for htmldate's extensive search to hand it to dateparser, and that
+# no language's tables parse as a day: dateparser then compiles its tables for every language.
+_DATE_SEARCH_SAMPLE = "<html><body><p>12 tools for 2026</p></body></html>"
+
+
+def warm_up_date_search() -> None:
+    """Load what htmldate's extensive date search loads the first time a page needs it: dateparser's tables for
+    every language (about a second and 40 MB, once per process). A long crawl loads them on some page anyway."""
+    find_date(_DATE_SEARCH_SAMPLE, **set_date_params(True))
+
+
 def _untail_comments(tree: lxml.html.HtmlElement) -> None:
     """Give the text after each comment and processing instruction to what precedes it: the tree walk passes
     over them and their tails ("<p><!-- HTML_TAG_START -->The story's text...", as some frameworks render a

@@ -351,3 +351,20 @@ def test_a_date_a_page_gives_only_in_a_comment_is_still_found():
     article = extract(html, "https://blog.example/e/1", content_type="text/html")
     assert article.published and article.published.startswith("2020-07-12")
     assert "Paragraph 1 of the race report" in article.body
+
+
+def test_warm_up_loads_the_date_parsers_tables_for_every_language():
+    # htmldate's extensive search hands a date-like phrase no other rule reads to dateparser, which compiles
+    # its tables for every language the first time: warm_up() does that before the first page, in a fresh process.
+    import subprocess
+    import sys
+
+    script = ("import sys\n"
+              "from extractors import warm_up\n"
+              "assert 'dateparser' not in sys.modules\n"
+              "warm_up()\n"
+              "from dateparser.languages.loader import default_loader\n"
+              "print(len(default_loader._loaded_locales))\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout) >= 100

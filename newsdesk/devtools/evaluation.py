@@ -519,8 +519,13 @@ WARM_UP_PAGES = 1
 def _timed_predictions(pages: list[Page], systems: list[str]
                        ) -> tuple[dict[str, list[Prediction]], dict[str, float], dict[str, list[str | None]]]:
     """Every system on every page, page by page in turn (a burst of other load falls on all of them alike).
-    Each system first reads one page untimed: what a process loads once (models, stoplists, compiled
-    patterns, the libraries' lazy imports) is not charged to whichever system happens to ask for it first."""
+    What a process loads once (models, stoplists, compiled patterns, the libraries' lazy imports) is not
+    charged to whichever system happens to ask for it first: newsdesk's warm-up runs first (as a worker's
+    does: it also loads the date parser's tables, which trafilatura's date search shares), then each system
+    reads one page untimed."""
+    from extractors import warm_up
+
+    warm_up()
     for name in systems:
         for page in pages[:WARM_UP_PAGES]:
             try:
