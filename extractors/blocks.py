@@ -20,6 +20,7 @@ _NAME_WORDS = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")
 _CAMEL_CASE = re.compile(r"[a-z][A-Z]")  # where _NAME_WORDS splits between two letters
 _REGION_INDEX = {name: i for i, name in enumerate(block_rules.REGIONS)}
 _LINK, _LIST, _TABLE, _QUOTE = "a", frozenset({"ul", "ol", "dl", "menu"}), "table", frozenset({"blockquote", "q"})
+_CAPTION = block_rules.CAPTION_TAGS
 
 
 @dataclass(slots=True)
@@ -36,6 +37,7 @@ class Block:
     in_list: bool
     in_table: bool
     in_quote: bool
+    in_caption: bool  # inside a figure's caption element (block_rules.CAPTION_TAGS)
     # The holder's tag and its three nearest ancestors' tags and classes (digits left out): blocks of
     # records built alike (comments, teasers, list entries) share it across their separate containers.
     path: str = ""
@@ -97,12 +99,13 @@ class _Holder:
         self.link_chars = 0
 
 
-# Per tag: (bounds a block?, link, list, table, quote); tags not listed are inline text.
-_TAG_ROLES: dict[str, tuple[bool, int, int, int, int]] = {
-    tag: (tag in block_rules.BLOCK_TAGS, int(tag == _LINK), int(tag in _LIST), int(tag == _TABLE), int(tag in _QUOTE))
-    for tag in block_rules.BLOCK_TAGS | {_LINK, _TABLE} | _LIST | _QUOTE
+# Per tag: (bounds a block?, link, list, table, quote, caption); tags not listed are inline text.
+_TAG_ROLES: dict[str, tuple[bool, int, int, int, int, int]] = {
+    tag: (tag in block_rules.BLOCK_TAGS, int(tag == _LINK), int(tag in _LIST), int(tag == _TABLE), int(tag in _QUOTE),
+          int(tag in _CAPTION))
+    for tag in block_rules.BLOCK_TAGS | {_LINK, _TABLE} | _LIST | _QUOTE | _CAPTION
 }
-_INLINE = (False, 0, 0, 0, 0)
+_INLINE = (False, 0, 0, 0, 0, 0)
 _CELLS = frozenset({"td", "th"})
 _DIGITS = re.compile(r"\d+")
 
@@ -137,10 +140,10 @@ def segment(tree: etree._Element) -> list[Block]:
     blocks: list[Block] = []
     holders: list[_Holder] = []
     # Per open element: (tag's roles, regions it opens); None for a skipped element.
-    opened: list[tuple[tuple[bool, int, int, int, int], tuple[int, ...]] | None] = []
+    opened: list[tuple[tuple[bool, int, int, int, int, int], tuple[int, ...]] | None] = []
     serials: list[int] = [0]  # serial numbers of the open elements, outermost first
     region_counts = [0] * len(block_rules.REGIONS)
-    counts = [0, 0, 0, 0]  # open links, lists, tables, quotes
+    counts = [0, 0, 0, 0, 0]  # open links, lists, tables, quotes, captions
     serial = 0
     skipped, region_tags, role_of = block_rules.SKIPPED_TAGS, block_rules.REGION_TAGS, _TAG_ROLES.get
     page_tags = block_rules.PAGE_TAGS
@@ -155,7 +158,7 @@ def segment(tree: etree._Element) -> list[Block]:
         if text and any(ch.isalnum() for ch in text):
             blocks.append(Block(len(blocks), text, holder.tag, min(link_chars, len(text)), holder.depth,
                                 holder.ancestors, tuple(region_counts), counts[1] > 0, counts[2] > 0, counts[3] > 0,
-                                holder.path))
+                                counts[4] > 0, holder.path))
 
     walker = etree.iterwalk(tree, events=("start", "end"))
     for event, element in walker:
@@ -194,6 +197,7 @@ def segment(tree: etree._Element) -> list[Block]:
                 counts[1] += roles[2]
                 counts[2] += roles[3]
                 counts[3] += roles[4]
+                counts[4] += roles[5]
                 if roles[0]:
                     if holders and holders[-1].parts:
                         flush(holders[-1])
@@ -224,6 +228,7 @@ def segment(tree: etree._Element) -> list[Block]:
                         counts[1] -= roles[2]
                         counts[2] -= roles[3]
                         counts[3] -= roles[4]
+                        counts[4] -= roles[5]
                     for region in regions:
                         region_counts[region] -= 1
             text = element.tail

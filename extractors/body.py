@@ -556,7 +556,8 @@ def disagrees_with_container(blocks: list[Block], rows: list[list[float]], proba
 
 def choose_blocks(blocks: list[Block], titles: list[str], ask_trafilatura: Callable[[], str]) -> BodyChoice:
     """The article's blocks. `ask_trafilatura` runs trafilatura on the page; it is called only when the
-    layout vote leaves the page in doubt, or disagrees a lot with readability's story container."""
+    layout vote leaves the page in doubt, or disagrees a lot with readability's story container. A block
+    inside a figure's caption element is dropped whatever the vote: a caption is not the story."""
     if not blocks:
         return BodyChoice([])
     models = body_models()
@@ -575,7 +576,7 @@ def choose_blocks(blocks: list[Block], titles: list[str], ask_trafilatura: Calla
                                          probabilities, models.threshold, models.doubt_band)
             choice.fallback = features is not None and models.fallback.prefers_trafilatura(features)
     for block, probability in zip(blocks, probabilities):
-        (choice.kept if probability >= models.threshold else choice.dropped).append(block)
+        (choice.kept if probability >= models.threshold and not block.in_caption else choice.dropped).append(block)
     return choice
 
 

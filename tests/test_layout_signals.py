@@ -217,3 +217,18 @@ def test_when_the_fallback_bets_on_trafilatura_its_body_is_kept(monkeypatch):
     monkeypatch.setattr(body, "body_models", lambda: dataclasses.replace(keeps_all, fallback=never))
     kept_by_the_voter = extract(html.encode(), "https://gazette.example/news/rail-closure").body
     assert "Politics" in kept_by_the_voter and STORY[1] in kept_by_the_voter
+
+
+def test_a_figure_caption_is_never_body_however_long_and_story_like():
+    # A caption written like a story sentence, with no credit to give it away, sits between two paragraphs.
+    caption = ("Engineers inspected the older of the two bridges last spring and found that its steel girders had "
+               "corroded far faster than the authority expected when the line was last renewed.")
+    figure = f"<figure><img src='/bridge.jpg' alt=''><figcaption><span>{caption}</span></figcaption></figure>"
+    html = page(paragraphs(STORY[:2]) + figure + paragraphs(STORY[2:]))
+    blocks, _ = features_of(html)
+    assert [block.in_caption for block in blocks if caption in block.text] == [True]
+    assert not any(block.in_caption for block in blocks if block.text in STORY)
+    article = extract(html, "https://gazette.example/news/rail-closure", content_type="text/html")
+    assert caption not in article.body
+    assert all(text in article.body for text in STORY)
+    assert any(caption in removal.text for removal in article.removed)

@@ -21,6 +21,10 @@ MAX_DATA_CELL_CHARS = 200
 
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
+# HTML's own element for a figure's caption: its text (caption, photo credit, a quote's attribution) is never
+# the article's, whatever the vote (extractors.body.choose_blocks).
+CAPTION_TAGS = frozenset({"figcaption"})
+
 # Elements whose content is never article text: code, styles, embedded objects, form controls, SVG, and ruby
 # annotations (<rt>, <rp>: the reading set in small type above a Chinese or Japanese word, not part of the
 # sentence).
