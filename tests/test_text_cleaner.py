@@ -111,6 +111,17 @@ def test_a_teaser_header_ends_the_story_only_when_no_run_of_paragraphs_follows()
     assert removed[-1].reason == "after the end of the article"
 
 
+def test_a_read_more_sentence_is_a_cross_reference_not_a_teaser_header():
+    # "Read more about X" heads a teaser list; "Read more about X." is a sentence pointing elsewhere, and a
+    # table of short cells after it is still the story's.
+    table = ["Onions", "1 and a half", "3", "6", "Carrots", "4", "8", "16"]
+    lines = [LONG[0], LONG[1], "Read more about how many calories you should eat a day.", *table, LONG[2]]
+    kept, _removed, _cues = strip_boilerplate_lines(lines)
+    assert "Onions" in kept and LONG[2] in kept
+    kept, removed, _cues = strip_boilerplate_lines([LONG[0], LONG[1], "Read more about the harbour", *table])
+    assert kept == [LONG[0], LONG[1]] and removed[0].reason == "teaser list header"
+
+
 def test_the_cleaner_reads_a_rule_by_its_properties_not_its_wording(monkeypatch):
     closing = LineRule("test-closing-line", "the comments start here", re.compile(r"^~~~$"), opens_comments=True)
     monkeypatch.setattr(line_rules, "NOISE_LINE_RULES", [closing, *line_rules.NOISE_LINE_RULES])

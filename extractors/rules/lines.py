@@ -113,12 +113,13 @@ NOISE_LINE_RULES: list[LineRule] = [
     ), screen_words=_words("please comment comments reply policy sign kommentar kommentare kommentieren commentaire"
                            " commentaires speech join log login signin")),
     # Section headers that open teaser lists: "Most Read", "Related Articles", "Related Posts",
-    # "More from World", "You may also like", "Mehr zum Thema", "Das könnte Sie auch interessieren".
+    # "More from World", "You may also like", "Mehr zum Thema", "Das könnte Sie auch interessieren". Not "Read
+    # more about X.": ending in a full stop, it is a sentence of the story pointing elsewhere.
     LineRule("teaser-list-header", "teaser list header", weight=SECTION_HEADER_WEIGHT, ends_story=True, heads_section=True,
              pattern=_line(
         r"(?:the )?most (?:read|popular|viewed|shared|commented)(?: (?:articles|stories|news))?"
         r"|related(?: articles| posts| stories| news| content| coverage| topics| links)?"
-        r"|(?:more|read more|also read|see also|latest|top) (?:from|on|in|about) .{1,40}"
+        r"|(?:more|read more|also read|see also|latest|top) (?:from|on|in|about) .{0,39}[^.!?]"
         r"|(?:more|other|latest|top|trending|recommended|popular) (?:stories|articles|news|headlines|posts|videos)"
         r"|you (?:may|might) (?:also )?(?:like|be interested in|have missed).{0,20}"
         r"|recommended(?: for you)?|editor'?s picks|trending(?: now)?|what to read next|read next|up next"
