@@ -557,7 +557,8 @@ def disagrees_with_container(blocks: list[Block], rows: list[list[float]], proba
 def choose_blocks(blocks: list[Block], titles: list[str], ask_trafilatura: Callable[[], str]) -> BodyChoice:
     """The article's blocks. `ask_trafilatura` runs trafilatura on the page; it is called only when the
     layout vote leaves the page in doubt, or disagrees a lot with readability's story container. A block
-    inside a figure's caption element is dropped whatever the vote: a caption is not the story."""
+    inside a figure's caption element is dropped whatever the vote: a caption is not the story; so are the
+    blocks kept inside a comments region, unless they are most of what is kept."""
     if not blocks:
         return BodyChoice([])
     models = body_models()
@@ -577,6 +578,24 @@ def choose_blocks(blocks: list[Block], titles: list[str], ask_trafilatura: Calla
             choice.fallback = features is not None and models.fallback.prefers_trafilatura(features)
     for block, probability in zip(blocks, probabilities):
         (choice.kept if probability >= models.threshold and not block.in_caption else choice.dropped).append(block)
+    return without_reader_comments(choice)
+
+
+_COMMENTS_COLUMN = block_rules.REGIONS.index("comments")
+
+
+def without_reader_comments(choice: BodyChoice) -> BodyChoice:
+    """The kept blocks inside a comments region go when they are a minority of the kept text
+    (block_rules.MAX_COMMENTS_SHARE): reader comments under a story, which the vote let through one by one."""
+    comments = [block for block in choice.kept if block.regions[_COMMENTS_COLUMN]]
+    if not comments:
+        return choice
+    share = sum(len(block.text) for block in comments) / sum(len(block.text) for block in choice.kept)
+    if share >= block_rules.MAX_COMMENTS_SHARE:
+        return choice
+    gone = {block.index for block in comments}
+    choice.kept = [block for block in choice.kept if block.index not in gone]
+    choice.dropped = sorted(choice.dropped + comments, key=lambda block: block.index)
     return choice
 
 

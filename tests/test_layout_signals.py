@@ -8,7 +8,7 @@ import lxml.html
 
 from extractors import extract
 from extractors.blocks import segment
-from extractors.body import LAYOUT_FEATURES, layout_features
+from extractors.body import LAYOUT_FEATURES, BodyChoice, layout_features, without_reader_comments
 
 STORY = [
     "The regional transport authority confirmed on Tuesday that the northern rail line will close for six weeks "
@@ -80,6 +80,21 @@ def test_comments_after_a_short_story_are_not_body():
     for _name, text in COMMENTS:
         assert text not in article.body, text
     assert "Margaret T." not in article.body and "8 comments" not in article.body
+
+
+def test_comments_the_vote_let_through_go_unless_they_are_most_of_the_page():
+    # A comment platform's container ("comments") holds the readers' posts; the vote kept two of them.
+    entries = "".join(f"<div class='post'><p>{text}</p></div>" for _name, text in COMMENTS)
+    blocks = segment(lxml.html.document_fromstring(page(paragraphs(STORY), f"<section id='comments'>{entries}</section>")))
+    story = [block for block in blocks if block.text in STORY]
+    comments = [block for block in blocks if block.text in {text for _name, text in COMMENTS}]
+    assert len(story) == len(STORY) and len(comments) == len(COMMENTS)
+    choice = without_reader_comments(BodyChoice(kept=story + comments[:2], dropped=comments[2:]))
+    assert choice.kept == story
+    assert [block.index for block in choice.dropped] == sorted(block.index for block in comments)
+    # A forum thread: the posts are most of what is kept, and they are the page's content.
+    choice = without_reader_comments(BodyChoice(kept=story[:1] + comments))
+    assert choice.kept == story[:1] + comments
 
 
 LINKS = ["Bus timetables for the summer", "Station car parks", "Fares and tickets", "Accessibility",

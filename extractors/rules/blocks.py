@@ -93,6 +93,11 @@ REGION_NAMES = re.compile(
 REGIONS = ("navigation", "header", "footer", "sidebar", "teasers", "share", "comments", "promotion", "overlay",
            "caption", "byline", "tags", "story", "form")
 
+# Blocks the vote kept inside a comments region (REGIONS' "comments") are reader comments under a story, and
+# dropped, when they hold less than this share of the text kept: on a forum thread or a comment page they are
+# most of it, and the page's content.
+MAX_COMMENTS_SHARE = 0.5
+
 # Subheadings and list items the vote dropped between two kept blocks are kept (extractors.body.fill_story_gaps)
 # when they are a run of at most this many blocks, with links under this share of their text.
 MAX_STORY_GAP_BLOCKS = 30
