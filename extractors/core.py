@@ -32,13 +32,15 @@ def looks_like_html(text: str, content_type: str | None = None) -> bool:
     return len(_HTML_TAGS.findall(head)) >= 5
 
 
-def warm_up() -> None:
-    """Load now what extraction would load on its first pages (the body models, the language profiles, the date
-    parser's tables for every language), e.g. in a worker process while the crawl is still fetching its first
-    pages."""
+def warm_up(*, date_search: bool = False) -> None:
+    """Load now what extraction would load on its first page (the body models, the language profiles), e.g. in
+    a worker process while the crawl is still fetching its first pages. With `date_search`, also the date
+    parser's tables for every language (about a second and 40 MB), which are otherwise loaded on the first
+    page whose date only htmldate's extensive search finds, and never in a process that meets none."""
     body_models()
     load_language_profiles()
-    warm_up_date_search()
+    if date_search:
+        warm_up_date_search()
 
 
 def extract(content: bytes | str | Document, url: str | None = None, *, content_type: str | None = None) -> Article:

@@ -101,7 +101,7 @@ _DATE_SEARCH_SAMPLE = "<html><body><p>12 tools for 2026</p></body></html>"
 
 def warm_up_date_search() -> None:
     """Load what htmldate's extensive date search loads the first time a page needs it: dateparser's tables for
-    every language (about a second and 40 MB, once per process). A long crawl loads them on some page anyway."""
+    every language (about a second and 40 MB, once per process)."""
     find_date(_DATE_SEARCH_SAMPLE, **set_date_params(True))
 
 

@@ -353,16 +353,18 @@ def test_a_date_a_page_gives_only_in_a_comment_is_still_found():
     assert "Paragraph 1 of the race report" in article.body
 
 
-def test_warm_up_loads_the_date_parsers_tables_for_every_language():
+def test_warm_up_loads_the_date_parsers_tables_for_every_language_only_when_asked():
     # htmldate's extensive search hands a date-like phrase no other rule reads to dateparser, which compiles
-    # its tables for every language the first time: warm_up() does that before the first page, in a fresh process.
+    # its tables for every language the first time: warm_up(date_search=True) does that before the first page
+    # (in a fresh process); a worker's plain warm_up() leaves them to the first page that needs them.
     import subprocess
     import sys
 
     script = ("import sys\n"
               "from extractors import warm_up\n"
-              "assert 'dateparser' not in sys.modules\n"
               "warm_up()\n"
+              "assert 'dateparser' not in sys.modules\n"
+              "warm_up(date_search=True)\n"
               "from dateparser.languages.loader import default_loader\n"
               "print(len(default_loader._loaded_locales))\n")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)

@@ -520,12 +520,12 @@ def _timed_predictions(pages: list[Page], systems: list[str]
                        ) -> tuple[dict[str, list[Prediction]], dict[str, float], dict[str, list[str | None]]]:
     """Every system on every page, page by page in turn (a burst of other load falls on all of them alike).
     What a process loads once (models, stoplists, compiled patterns, the libraries' lazy imports) is not
-    charged to whichever system happens to ask for it first: newsdesk's warm-up runs first (as a worker's
-    does: it also loads the date parser's tables, which trafilatura's date search shares), then each system
-    reads one page untimed."""
+    charged to whichever system happens to ask for it first: newsdesk's warm-up runs first, with the date
+    parser's tables for every language that htmldate's extensive search loads on the first page it reads
+    (trafilatura's date search shares them), then each system reads one page untimed."""
     from extractors import warm_up
 
-    warm_up()
+    warm_up(date_search=True)
     for name in systems:
         for page in pages[:WARM_UP_PAGES]:
             try:
