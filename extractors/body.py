@@ -557,8 +557,8 @@ def disagrees_with_container(blocks: list[Block], rows: list[list[float]], proba
 def choose_blocks(blocks: list[Block], titles: list[str], ask_trafilatura: Callable[[], str]) -> BodyChoice:
     """The article's blocks. `ask_trafilatura` runs trafilatura on the page; it is called only when the
     layout vote leaves the page in doubt, or disagrees a lot with readability's story container. A block
-    inside a figure's caption element is dropped whatever the vote: a caption is not the story; so are the
-    blocks kept inside a comments region, unless they are most of what is kept."""
+    inside a figure's caption element is dropped whatever the vote: a caption is not the story; so are reader
+    comments and menu links kept inside their regions, unless those are most of what is kept."""
     if not blocks:
         return BodyChoice([])
     models = body_models()
@@ -578,24 +578,28 @@ def choose_blocks(blocks: list[Block], titles: list[str], ask_trafilatura: Calla
             choice.fallback = features is not None and models.fallback.prefers_trafilatura(features)
     for block, probability in zip(blocks, probabilities):
         (choice.kept if probability >= models.threshold and not block.in_caption else choice.dropped).append(block)
-    return without_reader_comments(choice)
+    return without_stray_furniture(choice)
 
 
-_COMMENTS_COLUMN = block_rules.REGIONS.index("comments")
+_STRAY_FURNITURE = [(block_rules.REGIONS.index(region), links)
+                    for region, links in block_rules.STRAY_FURNITURE_LINKS.items()]
 
 
-def without_reader_comments(choice: BodyChoice) -> BodyChoice:
-    """The kept blocks inside a comments region go when they are a minority of the kept text
-    (block_rules.MAX_COMMENTS_SHARE): reader comments under a story, which the vote let through one by one."""
-    comments = [block for block in choice.kept if block.regions[_COMMENTS_COLUMN]]
-    if not comments:
-        return choice
-    share = sum(len(block.text) for block in comments) / sum(len(block.text) for block in choice.kept)
-    if share >= block_rules.MAX_COMMENTS_SHARE:
-        return choice
-    gone = {block.index for block in comments}
-    choice.kept = [block for block in choice.kept if block.index not in gone]
-    choice.dropped = sorted(choice.dropped + comments, key=lambda block: block.index)
+def without_stray_furniture(choice: BodyChoice) -> BodyChoice:
+    """Drop the kept blocks of a furniture region (block_rules.STRAY_FURNITURE_LINKS) that holds a minority of the
+    kept text: reader comments under a story, menu links, which the vote let through one by one."""
+    for column, min_links in _STRAY_FURNITURE:
+        inside = [block for block in choice.kept if block.regions[column]]
+        if not inside:
+            continue
+        share = sum(len(block.text) for block in inside) / sum(len(block.text) for block in choice.kept)
+        if share >= block_rules.STRAY_FURNITURE_SHARE:
+            continue
+        gone = {block.index for block in inside if block.link_density >= min_links}
+        if gone:
+            choice.dropped = sorted(choice.dropped + [block for block in inside if block.index in gone],
+                                    key=lambda block: block.index)
+            choice.kept = [block for block in choice.kept if block.index not in gone]
     return choice
 
 

@@ -8,7 +8,7 @@ import lxml.html
 
 from extractors import extract
 from extractors.blocks import segment
-from extractors.body import LAYOUT_FEATURES, BodyChoice, layout_features, without_reader_comments
+from extractors.body import LAYOUT_FEATURES, BodyChoice, layout_features, without_stray_furniture
 
 STORY = [
     "The regional transport authority confirmed on Tuesday that the northern rail line will close for six weeks "
@@ -89,12 +89,27 @@ def test_comments_the_vote_let_through_go_unless_they_are_most_of_the_page():
     story = [block for block in blocks if block.text in STORY]
     comments = [block for block in blocks if block.text in {text for _name, text in COMMENTS}]
     assert len(story) == len(STORY) and len(comments) == len(COMMENTS)
-    choice = without_reader_comments(BodyChoice(kept=story + comments[:2], dropped=comments[2:]))
+    choice = without_stray_furniture(BodyChoice(kept=story + comments[:2], dropped=comments[2:]))
     assert choice.kept == story
     assert [block.index for block in choice.dropped] == sorted(block.index for block in comments)
     # A forum thread: the posts are most of what is kept, and they are the page's content.
-    choice = without_reader_comments(BodyChoice(kept=story[:1] + comments))
+    choice = without_stray_furniture(BodyChoice(kept=story[:1] + comments))
     assert choice.kept == story[:1] + comments
+
+
+def test_menu_links_the_vote_let_through_go_but_not_a_story_set_in_a_navigation_region():
+    menu = ["Bus timetables for the summer", "Station car parks and their prices", "Fares and tickets"]
+    nav = "<nav class='site-nav'>" + "".join(f"<p><a href='/m{i}'>{text}</a></p>" for i, text in enumerate(menu)) + "</nav>"
+    blocks = segment(lxml.html.document_fromstring(page(paragraphs(STORY), nav)))
+    story = [block for block in blocks if block.text in STORY]
+    entries = [block for block in blocks if block.text in menu]
+    assert len(entries) == len(menu) and all(block.link_density == 1.0 for block in entries)
+    assert without_stray_furniture(BodyChoice(kept=story + entries)).kept == story
+    # Unlinked text in a navigation region stays: a summary box, a table of contents' explanation.
+    note = "<nav class='toc'><p>This guide explains the closure, the replacement buses and the refunds.</p></nav>"
+    blocks = segment(lxml.html.document_fromstring(page(paragraphs(STORY) + note)))
+    kept = [block for block in blocks if block.text in STORY or "This guide" in block.text]
+    assert len(kept) == len(STORY) + 1 and without_stray_furniture(BodyChoice(kept=list(kept))).kept == kept
 
 
 LINKS = ["Bus timetables for the summer", "Station car parks", "Fares and tickets", "Accessibility",
@@ -216,7 +231,8 @@ def test_when_the_fallback_bets_on_trafilatura_its_body_is_kept(monkeypatch):
     from extractors.body import FALLBACK_FEATURES, FallbackModel, body_models
 
     story = paragraphs(STORY[:2])
-    html = page(story, comment_section())
+    aside = "Travel updates on the closure are published every morning at seven on the authority's own website."
+    html = page(story, f"<aside><p>{aside}</p></aside>" + comment_section())
     trafilatura_text = "\n".join(STORY[:2])
     width = len(FALLBACK_FEATURES)
     always = FallbackModel(np.zeros(width), np.ones(width), np.zeros(width), 1.0)  # prefers trafilatura on any page
@@ -231,7 +247,7 @@ def test_when_the_fallback_bets_on_trafilatura_its_body_is_kept(monkeypatch):
                and COMMENTS[0][1] in removal.text for removal in article.removed)
     monkeypatch.setattr(body, "body_models", lambda: dataclasses.replace(keeps_all, fallback=never))
     kept_by_the_voter = extract(html.encode(), "https://gazette.example/news/rail-closure").body
-    assert "Politics" in kept_by_the_voter and STORY[1] in kept_by_the_voter
+    assert aside in kept_by_the_voter and STORY[1] in kept_by_the_voter
 
 
 def test_a_figure_caption_is_never_body_however_long_and_story_like():

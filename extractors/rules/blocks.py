@@ -93,10 +93,12 @@ REGION_NAMES = re.compile(
 REGIONS = ("navigation", "header", "footer", "sidebar", "teasers", "share", "comments", "promotion", "overlay",
            "caption", "byline", "tags", "story", "form")
 
-# Blocks the vote kept inside a comments region (REGIONS' "comments") are reader comments under a story, and
-# dropped, when they hold less than this share of the text kept: on a forum thread or a comment page they are
-# most of it, and the page's content.
-MAX_COMMENTS_SHARE = 0.5
+# Furniture the vote let through block by block: blocks kept inside one of these regions while they hold less
+# than STRAY_FURNITURE_SHARE of the text kept are dropped, those whose links are at least the given share of
+# their text. Reader comments under a story, whatever their links (on a forum thread or a comment page they
+# are most of what is kept, and the page's content); menu entries of a navigation region.
+STRAY_FURNITURE_LINKS = {"comments": 0.0, "navigation": 0.5}
+STRAY_FURNITURE_SHARE = 0.5
 
 # Subheadings and list items the vote dropped between two kept blocks are kept (extractors.body.fill_story_gaps)
 # when they are a run of at most this many blocks, with links under this share of their text.
