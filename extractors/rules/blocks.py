@@ -96,8 +96,9 @@ REGIONS = ("navigation", "header", "footer", "sidebar", "teasers", "share", "com
 # Furniture the vote let through block by block: blocks kept inside one of these regions while they hold less
 # than STRAY_FURNITURE_SHARE of the text kept are dropped, those whose links are at least the given share of
 # their text. Reader comments under a story, whatever their links (on a forum thread or a comment page they
-# are most of what is kept, and the page's content); menu entries of a navigation region.
-STRAY_FURNITURE_LINKS = {"comments": 0.0, "navigation": 0.5}
+# are most of what is kept, and the page's content); menu entries of a navigation region, and linked
+# headlines of a teaser list.
+STRAY_FURNITURE_LINKS = {"comments": 0.0, "navigation": 0.5, "teasers": 0.5}
 STRAY_FURNITURE_SHARE = 0.5
 
 # Subheadings and list items the vote dropped between two kept blocks are kept (extractors.body.fill_story_gaps)
