@@ -603,6 +603,44 @@ def without_stray_furniture(choice: BodyChoice) -> BodyChoice:
     return choice
 
 
+_STANDFIRST_EXCLUDED = [block_rules.REGIONS.index(region) for region in block_rules.STANDFIRST_NOT_IN]
+
+
+def keep_standfirst(blocks: list[Block], choice: BodyChoice) -> BodyChoice:
+    """Keep the standfirst the vote dropped just above the story (see block_rules.STANDFIRST_LOOKBACK_BLOCKS)."""
+    if not choice.kept:
+        return choice
+    first = choice.kept[0]
+    found = []
+    for block in reversed(blocks[max(0, first.index - block_rules.STANDFIRST_LOOKBACK_BLOCKS):first.index]):
+        if block.tag == "h1":
+            break
+        if _standfirst(block, first):
+            found.append(block)
+        elif len(block.text.strip()) >= block_rules.STANDFIRST_MIN_CHARS:
+            break
+    if not found:
+        return choice
+    added = {block.index for block in found}
+    return replace(choice, kept=sorted(choice.kept + found, key=lambda block: block.index),
+                   dropped=[block for block in choice.dropped if block.index not in added])
+
+
+def _standfirst(block: Block, first: Block) -> bool:
+    text = block.text.strip()
+    if len(text) < block_rules.STANDFIRST_MIN_CHARS or not text.endswith(block_rules.STANDFIRST_ENDINGS):
+        return False
+    if block.link_density >= block_rules.STANDFIRST_MAX_LINK_DENSITY or block.in_heading or block.in_caption \
+            or block.in_table or any(block.regions[column] for column in _STANDFIRST_EXCLUDED):
+        return False
+    shared = 0
+    for mine, theirs in zip(block.ancestors, first.ancestors):
+        if mine != theirs:
+            break
+        shared += 1
+    return shared >= len(first.ancestors) - block_rules.STANDFIRST_MAX_LEVELS_UP
+
+
 def fill_story_gaps(blocks: list[Block], choice: BodyChoice) -> BodyChoice:
     """Keep the subheadings and list items the vote dropped between two kept blocks: a run of at most
     block_rules.MAX_STORY_GAP_BLOCKS headings (not the <h1>) and list entries, few links among them and

@@ -21,7 +21,7 @@ from lxml import etree
 from extractors.article import Removal
 from extractors.errors import ExtractionError
 from extractors.blocks import Block, segment
-from extractors.body import BodyChoice, choose_blocks, fill_story_gaps, furniture_name
+from extractors.body import BodyChoice, choose_blocks, fill_story_gaps, furniture_name, keep_standfirst
 from extractors.cues import TextCues, read_text_cues
 from extractors import titles
 from extractors.authors import STORY_SOURCES, credited_agencies, find_bylines, page_authors, script_bylines
@@ -252,7 +252,8 @@ def extract_html(html: str, url: str | None) -> HtmlExtraction:
 
     blocks = segment(tree)
     density = link_density(blocks)
-    choice = fill_story_gaps(blocks, choose_blocks(blocks, page_titles(declared), lambda: trafilatura_body(tree, url)))
+    choice = choose_blocks(blocks, page_titles(declared), lambda: trafilatura_body(tree, url))
+    choice = fill_story_gaps(blocks, keep_standfirst(blocks, choice))
     text = "\n".join(block.text for block in choice.kept)
     dropped = dropped_blocks(choice)
     if choice.fallback:  # the voter and trafilatura disagreed a lot, and the fallback model bets on trafilatura

@@ -8,7 +8,7 @@ import lxml.html
 
 from extractors import extract
 from extractors.blocks import segment
-from extractors.body import LAYOUT_FEATURES, BodyChoice, layout_features, without_stray_furniture
+from extractors.body import LAYOUT_FEATURES, BodyChoice, keep_standfirst, layout_features, without_stray_furniture
 
 STORY = [
     "The regional transport authority confirmed on Tuesday that the northern rail line will close for six weeks "
@@ -110,6 +110,28 @@ def test_menu_links_the_vote_let_through_go_but_not_a_story_set_in_a_navigation_
     blocks = segment(lxml.html.document_fromstring(page(paragraphs(STORY) + note)))
     kept = [block for block in blocks if block.text in STORY or "This guide" in block.text]
     assert len(kept) == len(STORY) + 1 and without_stray_furniture(BodyChoice(kept=list(kept))).kept == kept
+
+
+STANDFIRST = ("Six weeks without trains on the northern line: what the closure means for the region's commuters, "
+              "and why the authority turned down weekend work.")
+
+
+def test_the_standfirst_above_the_story_is_kept_but_not_furniture_or_what_sits_above_the_headline():
+    promo = "<div class='newsletter-box'><p>Get the Valley Gazette's morning briefing in your inbox, free of charge.</p></div>"
+    above = "<p>The Valley Gazette is the region's independent newspaper, published every day since 1887.</p>"
+    html = (f"<html><body>{NAV}{above}<main><article><header><h1>Northern rail line to close for six weeks</h1>"
+            f"<p class='standfirst'>{STANDFIRST}</p><p>By Jane Doe</p></header>{promo}{paragraphs(STORY)}</article>"
+            "</main></body></html>")
+    blocks = segment(lxml.html.document_fromstring(html))
+    story = [block for block in blocks if block.text in STORY]
+    choice = keep_standfirst(blocks, BodyChoice(kept=story, dropped=[b for b in blocks if b not in story]))
+    assert [block.text for block in choice.kept] == [STANDFIRST, *STORY]
+    assert all(block.text != STANDFIRST for block in choice.dropped)
+    # The same paragraph in a promotion box is not a standfirst; nor is the line above the headline.
+    html = html.replace(f"<p class='standfirst'>{STANDFIRST}</p>", f"<div class='newsletter'><p>{STANDFIRST}</p></div>")
+    blocks = segment(lxml.html.document_fromstring(html))
+    story = [block for block in blocks if block.text in STORY]
+    assert keep_standfirst(blocks, BodyChoice(kept=story)).kept == story
 
 
 LINKS = ["Bus timetables for the summer", "Station car parks", "Fares and tickets", "Accessibility",

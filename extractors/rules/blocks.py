@@ -101,6 +101,20 @@ REGIONS = ("navigation", "header", "footer", "sidebar", "teasers", "share", "com
 STRAY_FURNITURE_LINKS = {"comments": 0.0, "navigation": 0.5, "teasers": 0.5}
 STRAY_FURNITURE_SHARE = 0.5
 
+# A standfirst (the lead paragraph set between the headline and the story, often in the article's header, which
+# the vote may take for the page's) is kept (extractors.body.keep_standfirst): a dropped block among the
+# STANDFIRST_LOOKBACK_BLOCKS above the first kept one and below the <h1>, of at least STANDFIRST_MIN_CHARS, few
+# links, ending as a sentence ends, outside these regions and inside the story's container (its common ancestor
+# with the first kept block at most STANDFIRST_MAX_LEVELS_UP above that block). Shorter blocks between them
+# (a byline, a date, a share bar) are passed over; a longer block of any other kind stops the search.
+STANDFIRST_LOOKBACK_BLOCKS = 8
+STANDFIRST_MIN_CHARS = 80
+STANDFIRST_MAX_LINK_DENSITY = 0.2
+STANDFIRST_MAX_LEVELS_UP = 4
+STANDFIRST_ENDINGS = tuple('.!?…"“”»«。！？')
+STANDFIRST_NOT_IN = ("navigation", "footer", "sidebar", "teasers", "share", "comments", "promotion", "overlay", "caption",
+                     "tags", "form", "byline")
+
 # Subheadings and list items the vote dropped between two kept blocks are kept (extractors.body.fill_story_gaps)
 # when they are a run of at most this many blocks, with links under this share of their text.
 MAX_STORY_GAP_BLOCKS = 30
