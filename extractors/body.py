@@ -558,7 +558,7 @@ def choose_blocks(blocks: list[Block], titles: list[str], ask_trafilatura: Calla
     """The article's blocks. `ask_trafilatura` runs trafilatura on the page; it is called only when the
     layout vote leaves the page in doubt, or disagrees a lot with readability's story container. A block
     inside a figure's caption element is dropped whatever the vote: a caption is not the story; so are reader
-    comments and menu links kept inside their regions, unless those are most of what is kept."""
+    comments, menu and teaser links kept inside their regions, unless those are most of what is kept."""
     if not blocks:
         return BodyChoice([])
     models = body_models()
@@ -587,7 +587,7 @@ _STRAY_FURNITURE = [(block_rules.REGIONS.index(region), links)
 
 def without_stray_furniture(choice: BodyChoice) -> BodyChoice:
     """Drop the kept blocks of a furniture region (block_rules.STRAY_FURNITURE_LINKS) that holds a minority of the
-    kept text: reader comments under a story, menu links, which the vote let through one by one."""
+    kept text: reader comments under a story, menu and teaser links, which the vote let through one by one."""
     for column, min_links in _STRAY_FURNITURE:
         inside = [block for block in choice.kept if block.regions[column]]
         if not inside:
@@ -597,9 +597,9 @@ def without_stray_furniture(choice: BodyChoice) -> BodyChoice:
             continue
         gone = {block.index for block in inside if block.link_density >= min_links}
         if gone:
-            choice.dropped = sorted(choice.dropped + [block for block in inside if block.index in gone],
-                                    key=lambda block: block.index)
-            choice.kept = [block for block in choice.kept if block.index not in gone]
+            choice = replace(choice, kept=[block for block in choice.kept if block.index not in gone],
+                             dropped=sorted(choice.dropped + [block for block in inside if block.index in gone],
+                                            key=lambda block: block.index))
     return choice
 
 
