@@ -613,8 +613,8 @@ def keep_standfirst(blocks: list[Block], choice: BodyChoice) -> BodyChoice:
     first = choice.kept[0]
     found = []
     for block in reversed(blocks[max(0, first.index - block_rules.STANDFIRST_LOOKBACK_BLOCKS):first.index]):
-        if block.tag == "h1":
-            break
+        if block.tag == "h1" or (block.in_heading and len(block.text) >= block_rules.STANDFIRST_HEADLINE_CHARS):
+            break  # the headline: a standfirst sits below it (a short heading is a box's label: "More videos")
         if _standfirst(block, first):
             found.append(block)
         elif len(block.text.strip()) >= block_rules.STANDFIRST_MIN_CHARS:

@@ -132,6 +132,18 @@ def test_the_standfirst_above_the_story_is_kept_but_not_furniture_or_what_sits_a
     blocks = segment(lxml.html.document_fromstring(html))
     story = [block for block in blocks if block.text in STORY]
     assert keep_standfirst(blocks, BodyChoice(kept=story)).kept == story
+    # A headline set as <h2> bounds the search as the <h1> does (the site's motto above it is no standfirst);
+    # a box's short label heading does not.
+    motto = "News, sport, weather and culture from the whole valley, written by the people who live in it."
+    html = (f"<html><body><div><p>{motto}</p></div><div><h2>Northern rail line to close for six weeks</h2>"
+            f"<p>{STANDFIRST}</p><h3>More videos</h3>{paragraphs(STORY)}</div></body></html>")
+    blocks = segment(lxml.html.document_fromstring(html))
+    story = [block for block in blocks if block.text in STORY]
+    assert [block.text for block in keep_standfirst(blocks, BodyChoice(kept=story)).kept] == [STANDFIRST, *STORY]
+    html = html.replace(f"<p>{STANDFIRST}</p>", "")
+    blocks = segment(lxml.html.document_fromstring(html))
+    story = [block for block in blocks if block.text in STORY]
+    assert keep_standfirst(blocks, BodyChoice(kept=story)).kept == story
 
 
 LINKS = ["Bus timetables for the summer", "Station car parks", "Fares and tickets", "Accessibility",
