@@ -101,13 +101,13 @@ REGIONS = ("navigation", "header", "footer", "sidebar", "teasers", "share", "com
 STRAY_FURNITURE_LINKS = {"comments": 0.0, "navigation": 0.5, "teasers": 0.5}
 STRAY_FURNITURE_SHARE = 0.5
 
-# A standfirst (the lead paragraph set between the headline and the story, often in the article's header, which
-# the vote may take for the page's) is kept (extractors.body.keep_standfirst): a dropped block among the
-# STANDFIRST_LOOKBACK_BLOCKS above the first kept one and below the headline (the <h1>, or the nearest heading of
-# at least STANDFIRST_HEADLINE_CHARS), of at least STANDFIRST_MIN_CHARS, few
-# links, ending as a sentence ends, outside these regions and inside the story's container (its common ancestor
-# with the first kept block at most STANDFIRST_MAX_LEVELS_UP above that block). Shorter blocks between them
-# (a byline, a date, a share bar) are passed over; a longer block of any other kind stops the search.
+# A standfirst is the lead paragraph set between the headline and the story, often in the article's <header>,
+# where the vote may take it for the page's header. It is kept (extractors.body.keep_standfirst) when it is a
+# dropped block among the STANDFIRST_LOOKBACK_BLOCKS above the first kept one and below the headline (the <h1>,
+# or the nearest heading of at least STANDFIRST_HEADLINE_CHARS): at least STANDFIRST_MIN_CHARS long, few links,
+# ending as a sentence ends, outside the STANDFIRST_NOT_IN regions, and inside the story's container (its common
+# ancestor with the first kept block at most STANDFIRST_MAX_LEVELS_UP above that block). Shorter blocks between
+# them (a byline, a date, a share bar) are passed over; a longer block of any other kind stops the search.
 STANDFIRST_LOOKBACK_BLOCKS = 8
 STANDFIRST_MIN_CHARS = 80
 STANDFIRST_HEADLINE_CHARS = 25
