@@ -595,11 +595,7 @@ def without_stray_furniture(choice: BodyChoice) -> BodyChoice:
         share = sum(len(block.text) for block in inside) / sum(len(block.text) for block in choice.kept)
         if share >= block_rules.STRAY_FURNITURE_SHARE:
             continue
-        gone = {block.index for block in inside if block.link_density >= min_links}
-        if gone:
-            choice = replace(choice, kept=[block for block in choice.kept if block.index not in gone],
-                             dropped=sorted(choice.dropped + [block for block in inside if block.index in gone],
-                                            key=lambda block: block.index))
+        choice = _no_longer_kept(choice, [block for block in inside if block.link_density >= min_links])
     return choice
 
 
@@ -617,17 +613,13 @@ def keep_standfirst(blocks: list[Block], choice: BodyChoice) -> BodyChoice:
             break  # the headline: a standfirst sits below it (a short heading is a box's label: "More videos")
         if _standfirst(block, first):
             found.append(block)
-        elif len(block.text.strip()) >= block_rules.STANDFIRST_MIN_CHARS:
+        elif len(block.text) >= block_rules.STANDFIRST_MIN_CHARS:
             break
-    if not found:
-        return choice
-    added = {block.index for block in found}
-    return replace(choice, kept=sorted(choice.kept + found, key=lambda block: block.index),
-                   dropped=[block for block in choice.dropped if block.index not in added])
+    return _also_kept(choice, found)
 
 
 def _standfirst(block: Block, first: Block) -> bool:
-    text = block.text.strip()
+    text = block.text  # visible text: no whitespace at either end
     if len(text) < block_rules.STANDFIRST_MIN_CHARS or not text.endswith(block_rules.STANDFIRST_ENDINGS):
         return False
     if block.link_density >= block_rules.STANDFIRST_MAX_LINK_DENSITY or block.in_heading or block.in_caption \
@@ -658,12 +650,26 @@ def fill_story_gaps(blocks: list[Block], choice: BodyChoice) -> BodyChoice:
             seen_kept, run = True, []
         else:
             run.append(block)
-    if not filled:
+    return _also_kept(choice, filled)
+
+
+def _also_kept(choice: BodyChoice, added: list[Block]) -> BodyChoice:
+    """The choice with the dropped blocks `added` kept too, in page order."""
+    if not added:
         return choice
-    added = {block.index for block in filled}
-    return replace(choice, kept=sorted(choice.kept + filled, key=lambda block: block.index),
-                   dropped=[block for block in choice.dropped if block.index not in added],
-                   overruled=[block for block in choice.overruled if block.index not in added])
+    indexes = {block.index for block in added}
+    return replace(choice, kept=sorted(choice.kept + added, key=lambda block: block.index),
+                   dropped=[block for block in choice.dropped if block.index not in indexes],
+                   overruled=[block for block in choice.overruled if block.index not in indexes])
+
+
+def _no_longer_kept(choice: BodyChoice, removed: list[Block]) -> BodyChoice:
+    """The choice with the kept blocks `removed` dropped, in page order."""
+    if not removed:
+        return choice
+    indexes = {block.index for block in removed}
+    return replace(choice, kept=[block for block in choice.kept if block.index not in indexes],
+                   dropped=sorted(choice.dropped + removed, key=lambda block: block.index))
 
 
 _NOT_STORY_COLUMNS = [i for i, region in enumerate(block_rules.REGIONS) if region != "story"]
