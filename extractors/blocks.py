@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+import regex
 from lxml import etree
 
 from extractors.rules import blocks as block_rules
@@ -62,13 +63,13 @@ _NAMING_ATTRIBUTES = frozenset({"class", "id", "role", "itemprop"})
 @lru_cache(maxsize=8192)
 def _regions_named(tag: str, names: str) -> tuple[int, ...]:
     """The page regions an element opens (indexes into REGIONS), from its tag and its class, id, role and
-    itemprop names."""
+    itemprop names: each word that names a region, else that word joined with the next ("most-read")."""
     regions = {_REGION_INDEX[block_rules.REGION_TAGS[tag]]} if tag else set()
     words = _name_words(names)
     for i, word in enumerate(words):
-        region = _word_region(word)
-        if region is None and i + 1 < len(words):
-            region = _word_region(word + words[i + 1])
+        region, joins = _word_region(word)
+        if joins and i + 1 < len(words):
+            region = _joined_region(word + words[i + 1])
         if region is not None:
             regions.add(region)
     return tuple(sorted(regions))
@@ -82,9 +83,23 @@ def _name_words(names: str) -> list[str]:
     return names.replace("_", " ").replace("-", " ").lower().split()
 
 
+# REGION_NAMES in the `regex` engine, for its partial matches: whether a word could begin a region's name.
+_REGION_NAME_STARTS = regex.compile(block_rules.REGION_NAMES.pattern, block_rules.REGION_NAMES.flags)
+
+
 @lru_cache(maxsize=16384)
-def _word_region(word: str) -> int | None:
+def _word_region(word: str) -> tuple[int | None, bool]:
+    """The region a word names, and whether it may name one joined with the next word: it names none
+    alone but begins a region's name ("most" of "mostread"). Most words begin none, and their joins
+    with the next word, nearly all different, are never tried."""
     match = block_rules.REGION_NAMES.fullmatch(word)
+    if match:
+        return _REGION_INDEX[match.lastgroup], False
+    return None, _REGION_NAME_STARTS.fullmatch(word, partial=True) is not None
+
+
+def _joined_region(words: str) -> int | None:
+    match = block_rules.REGION_NAMES.fullmatch(words)
     return _REGION_INDEX[match.lastgroup] if match else None
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import lxml.html
 
-from extractors.blocks import _NAME_WORDS, _name_words, segment
+from extractors.blocks import _NAME_WORDS, _name_words, _regions_named, segment
 from extractors.rules.blocks import REGIONS
 
 
@@ -57,6 +57,15 @@ def test_regions_are_named_by_tag_class_and_id_including_compound_and_camel_case
     assert region(by_text["Other story"], "teasers") == 1
     assert region(by_text["Share"], "share") == 1
     assert region(by_text["Imprint"], "footer") == 1
+
+
+def test_a_word_is_joined_with_the_next_only_when_it_begins_a_region_name():
+    named = {name: {REGIONS[index] for index in _regions_named("", name)} for name in (
+        "box sign-up", "c-most read", "also-read", "Most Popular", "x-most-nope", "plain-box", "wide-bar")}
+    assert named["box sign-up"] == {"promotion"}  # "signup", across class names too
+    assert named["c-most read"] == {"teasers"} and named["also-read"] == {"teasers"}
+    assert named["Most Popular"] == {"teasers"}  # "popular" names the teasers alone too
+    assert named["x-most-nope"] == set() and named["plain-box"] == set() and named["wide-bar"] == set()
 
 
 def test_name_words_split_as_the_name_pattern_does_with_or_without_camel_case():
