@@ -114,13 +114,13 @@ class _Holder:
         self.link_chars = 0
 
 
-# Per tag: (bounds a block?, link, list, table, quote, caption); tags not listed are inline text.
-_TAG_ROLES: dict[str, tuple[bool, int, int, int, int, int]] = {
-    tag: (tag in block_rules.BLOCK_TAGS, int(tag == _LINK), int(tag in _LIST), int(tag == _TABLE), int(tag in _QUOTE),
-          int(tag in _CAPTION))
-    for tag in block_rules.BLOCK_TAGS | {_LINK, _TABLE} | _LIST | _QUOTE | _CAPTION
+# Per tag: (bounds a block?, link, list, table, quote, caption, any of those five?); tags not listed are inline text.
+_TAG_ROLES: dict[str, tuple[bool, int, int, int, int, int, bool]] = {
+    tag: (tag in block_rules.BLOCK_TAGS, *flags, any(flags)) for tag, flags in (
+        (tag, (int(tag == _LINK), int(tag in _LIST), int(tag == _TABLE), int(tag in _QUOTE), int(tag in _CAPTION)))
+        for tag in block_rules.BLOCK_TAGS | {_LINK, _TABLE} | _LIST | _QUOTE | _CAPTION)
 }
-_INLINE = (False, 0, 0, 0, 0, 0)
+_INLINE = (False, 0, 0, 0, 0, 0, False)
 _CELLS = frozenset({"td", "th"})
 _DIGITS = re.compile(r"\d+")
 
@@ -155,7 +155,7 @@ def segment(tree: etree._Element) -> list[Block]:
     blocks: list[Block] = []
     holders: list[_Holder] = []
     # Per open element: (tag's roles, regions it opens); None for a skipped element.
-    opened: list[tuple[tuple[bool, int, int, int, int, int], tuple[int, ...]] | None] = []
+    opened: list[tuple[tuple[bool, int, int, int, int, int, bool], tuple[int, ...]] | None] = []
     serials: list[int] = [0]  # serial numbers of the open elements, outermost first
     region_counts = [0] * len(block_rules.REGIONS)
     counts = [0, 0, 0, 0, 0]  # open links, lists, tables, quotes, captions
@@ -208,11 +208,12 @@ def segment(tree: etree._Element) -> list[Block]:
                 if holders and holders[-1].parts:
                     holders[-1].parts.append(" | ")
             if roles is not _INLINE:
-                counts[0] += roles[1]
-                counts[1] += roles[2]
-                counts[2] += roles[3]
-                counts[3] += roles[4]
-                counts[4] += roles[5]
+                if roles[6]:
+                    counts[0] += roles[1]
+                    counts[1] += roles[2]
+                    counts[2] += roles[3]
+                    counts[3] += roles[4]
+                    counts[4] += roles[5]
                 if roles[0]:
                     if holders and holders[-1].parts:
                         flush(holders[-1])
@@ -239,11 +240,12 @@ def segment(tree: etree._Element) -> list[Block]:
                             holder = holders.pop()
                             if holder.parts:
                                 flush(holder)
-                        counts[0] -= roles[1]
-                        counts[1] -= roles[2]
-                        counts[2] -= roles[3]
-                        counts[3] -= roles[4]
-                        counts[4] -= roles[5]
+                        if roles[6]:
+                            counts[0] -= roles[1]
+                            counts[1] -= roles[2]
+                            counts[2] -= roles[3]
+                            counts[3] -= roles[4]
+                            counts[4] -= roles[5]
                     for region in regions:
                         region_counts[region] -= 1
             text = element.tail
