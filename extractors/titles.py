@@ -4,7 +4,8 @@ A page declares its headline several times (og:title, twitter:title, the JSON-LD
 with the site's name, a section label or a date around it, and shows it once, in a heading. The title is:
 
 1. the visible heading (an <h1>, else an <h2>/<h3>) when it matches a declared headline up to the site
-   name and section labels around it ("Headline" in "Headline - World - Site");
+   name and section labels around it ("Headline" in "Headline - World - Site"), without a kicker the
+   heading sets on a line of its own above the headline;
 2. else the text of any visible element that is such a run of a declared title's segments (pages that
    show the headline in a styled <td> or <span>);
 3. else the declared headline most sources agree on, site name and section labels cut off;
@@ -200,21 +201,75 @@ def _merge_weak(parts: list[str], separators: list[str]) -> tuple[list[str], lis
     return merged, kept
 
 
-def visible_headings(tree: lxml.html.HtmlElement) -> list[str]:
+def visible_headings(tree: lxml.html.HtmlElement, kickers: dict[str, str] | None = None) -> list[str]:
     """Headline-sized heading texts: the <h1>s inside an article or main element first, then the other
-    <h1>s, the itemprop=headline elements, the <h2>s and the <h3>s, each in reading order."""
+    <h1>s, the itemprop=headline elements, the <h2>s and the <h3>s, each in reading order. `kickers`, when
+    given, gets the headline under a kicker line (see rules.KICKER_LINE_BREAKS) by the heading's text."""
     found: dict[str, list[str]] = {key: [] for key in ("story", *rules.HEADING_TAGS, "itemprop")}
     for element in tree.iter(*rules.HEADING_TAGS):
-        text = visible_text(element.text_content())
+        text = _heading_text(element)
         if text and _not_too_long(text):
             in_story = element.tag == "h1" and any(ancestor.tag in html_rules.HEADLINE_CONTAINERS
                                                    for ancestor in element.iterancestors())
             found["story" if in_story else element.tag].append(text)
+            headline = _under_kicker_line(element, text)
+            if headline and kickers is not None:
+                kickers.setdefault(text, headline)
     for element in tree.xpath("//*[@itemprop='headline']"):
-        text = visible_text(element.text_content())
+        text = _heading_text(element)
         if text and _not_too_long(text):
             found["itemprop"].append(text)
     return [text for key in ("story", "h1", "itemprop", "h2", "h3") for text in found[key]]
+
+
+def _heading_text(heading: lxml.html.HtmlElement) -> str:
+    """A heading's visible text, its lines (set apart by a block-level element or a <br>) joined by a space:
+    "Kicker<br>Headline" reads "Kicker Headline", as text_content() would not."""
+    if not any(isinstance(child.tag, str) and child.tag in rules.KICKER_LINE_BREAKS for child in heading.iterdescendants()):
+        return visible_text(heading.text_content())
+    parts: list[str] = []
+
+    def walk(element: lxml.html.HtmlElement) -> None:
+        if element.text:
+            parts.append(element.text)
+        for child in element:
+            if isinstance(child.tag, str):
+                line = child.tag in rules.KICKER_LINE_BREAKS
+                parts.append(_LINE if line else "")
+                walk(child)
+                parts.append(_LINE if line else "")
+            if child.tail:
+                parts.append(child.tail)
+
+    walk(heading)
+    return visible_text(_CONTINUED_LINE.sub("", "".join(parts)).replace(_LINE, " "))
+
+
+# Where a heading's lines meet. A line that opens with a punctuation mark continues the one before it
+# ("Kicker<span>: </span>Headline"), with no space put before the mark.
+_LINE = "\x00"
+_CONTINUED_LINE = re.compile(r"\x00+(?=\s*[:;,.!?：])")
+
+
+def _under_kicker_line(heading: lxml.html.HtmlElement, text: str) -> str | None:
+    """The headline of a heading that opens with a kicker on a line of its own, else None (the heading's
+    lines may sit in a single element inside it: <h1><span><small>Kicker</small><br>Headline</span></h1>)."""
+    children = [child for child in heading if isinstance(child.tag, str)]
+    while len(children) == 1 and not (heading.text or "").strip() and not (children[0].tail or "").strip():
+        heading = children[0]
+        children = [child for child in heading if isinstance(child.tag, str)]
+    if heading.text and heading.text.strip():
+        return None
+    if len(children) < 2 or not (children[0].tag in rules.KICKER_LINE_BREAKS or children[1].tag in rules.KICKER_LINE_BREAKS):
+        return None
+    kicker = visible_text(children[0].text_content())
+    if not kicker or _words(kicker) > rules.SITE_MAX_WORDS or not text.startswith(kicker):
+        return None
+    headline = text[len(kicker):].strip()
+    opens = bool(headline) and (headline[0].isalnum() or headline[0] in rules.OPENING_QUOTES)
+    if kicker[-1] in rules.KICKER_SEPARATORS or not opens:
+        return None  # 'Kicker: Headline' written with its separator reads as one headline
+    return headline if _headline_sized(headline) else None
 
 
 def _visible_run(tree: lxml.html.HtmlElement, runs: dict[str, str]) -> str | None:
@@ -248,6 +303,7 @@ def _declared(metadata: PageMetadata) -> list[tuple[str, str]]:
 class Visible:
     """What the page shows of its declared titles, read before the body extraction prunes the tree."""
     headings: list[str] = field(default_factory=list)  # headline-sized headings, <h1> first
+    kickers: dict[str, str] = field(default_factory=dict)  # a heading's headline under its kicker line, by its text
     shown: str | None = None  # the longest run of a declared title that an element shows as its whole text
 
 
@@ -306,7 +362,8 @@ def _strong_runs(declared: list[tuple[str, str]], site_names: list[str | None], 
 def read_visible(tree: lxml.html.HtmlElement, metadata: PageMetadata, site_names: list[str | None]) -> Visible:
     """The page's headings, and, when none of them is a declared headline, the element that shows one.
     (`site_names`: those known before the body is read.)"""
-    visible = Visible(headings=visible_headings(tree))
+    kickers: dict[str, str] = {}
+    visible = Visible(headings=visible_headings(tree, kickers), kickers=kickers)
     declared = _declared(metadata)
     if declared:
         runs = _strong_runs(declared, site_names, repeated_labels([text for _, text in declared]))
@@ -336,7 +393,7 @@ def choose_title(metadata: PageMetadata, site_names: list[str | None], visible: 
             return visible.headings[0]  # a one-word headline, 'Mozilla' from 'Mozilla - Wikipedia', shown first
         match = _heading_match(visible.headings, runs, frozenset(wholes), headline_runs(text))
         if match:
-            return match
+            return visible.kickers.get(match, match)  # a kicker on its own line is not the headline
     headline = metadata.headline or next((text for text in visible.headings if _headline_sized(text)), None)
     if headline and _title_only(declared) and every.get("title"):
         words = _words(every["title"])

@@ -140,6 +140,21 @@ def test_a_kicker_the_editors_declare_stays_with_the_headline():
     assert title_of(tree, ["Bote", "bote.example"]) == "Nach dem Rücktritt: Ministerin soll Justiz übernehmen"
 
 
+def test_a_kicker_on_a_line_of_its_own_in_the_heading_is_not_the_headline():
+    declared = meta("og:title", "Nach dem Rücktritt: Ministerin soll Justiz übernehmen")
+    for heading in ("<h2><span>Nach dem Rücktritt </span><div>Ministerin soll Justiz übernehmen</div></h2>",
+                    "<h1><div>Nach dem Rücktritt</div><span>Ministerin soll Justiz übernehmen</span></h1>",
+                    "<h1><span>Nach dem Rücktritt</span><br><span>Ministerin soll Justiz übernehmen</span></h1>"):
+        assert title_of(page(declared, f"<article>{heading}<p>{ARTICLE}</p></article>"), ["Bote"]) == \
+            "Ministerin soll Justiz übernehmen", heading
+    # The same words written as one headline over two lines, or in one line, are read whole.
+    for heading in ("<h1><span>Nach dem Rücktritt:</span><br><span>Ministerin soll Justiz übernehmen</span></h1>",
+                    "<h1><span>Nach dem Rücktritt</span><br><span>: Ministerin soll Justiz übernehmen</span></h1>",
+                    "<h1>Nach dem Rücktritt: <span>Ministerin soll Justiz übernehmen</span></h1>"):
+        assert title_of(page(declared, f"<article>{heading}<p>{ARTICLE}</p></article>"), ["Bote"]) == \
+            "Nach dem Rücktritt: Ministerin soll Justiz übernehmen", heading
+
+
 def test_a_title_only_page_shows_its_headline_among_its_sections():
     # The 2000s layout: a section <h1>, the headline in a styled cell, site and sections in <title>.
     tree = page("<title>Bridge delayed to next year - World - Sport - Northern News</title>",

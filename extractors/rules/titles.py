@@ -68,6 +68,16 @@ MIN_CHARS = 8
 # (pages of the 2000s put the story's headline in an <h2> or <h3> under a section <h1>).
 HEADING_TAGS = ("h1", "h2", "h3")
 
+# A heading may open with a kicker on a line of its own (a topic label above the headline): its first child
+# element, of at most SITE_MAX_WORDS words, with no text before it, and set on its own line by a block-level
+# element (it or the element after it) or a <br> after it. The headline is the rest of the heading.
+# A kicker and headline written as one ("Kicker: Headline" split over two lines) are read whole: a kicker that
+# ends with one of KICKER_SEPARATORS, or a headline that starts with anything but a letter, a digit or one of
+# OPENING_QUOTES.
+KICKER_LINE_BREAKS = frozenset({"div", "p", "br", "h1", "h2", "h3", "h4", "h5", "h6", "header", "section"})
+KICKER_SEPARATORS = ":：|｜-–—·•»/"
+OPENING_QUOTES = "\"'„“‚‘«»‹›「『"
+
 # A visible headline longer than this is a paragraph, not a headline.
 MAX_HEADLINE_WORDS = 40
 MAX_HEADLINE_CHARS = 300
