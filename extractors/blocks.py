@@ -69,7 +69,7 @@ def _regions_named(tag: str, names: str) -> tuple[int, ...]:
     for i, word in enumerate(words):
         region, joins = _word_region(word)
         if joins and i + 1 < len(words):
-            region = _joined_region(word + words[i + 1])
+            region = _named_region(word + words[i + 1])
         if region is not None:
             regions.add(region)
     return tuple(sorted(regions))
@@ -92,14 +92,15 @@ def _word_region(word: str) -> tuple[int | None, bool]:
     """The region a word names, and whether it may name one joined with the next word: it names none
     alone but begins a region's name ("most" of "mostread"). Most words begin none, and their joins
     with the next word, nearly all different, are never tried."""
-    match = block_rules.REGION_NAMES.fullmatch(word)
-    if match:
-        return _REGION_INDEX[match.lastgroup], False
+    region = _named_region(word)
+    if region is not None:
+        return region, False
     return None, _REGION_NAME_STARTS.fullmatch(word, partial=True) is not None
 
 
-def _joined_region(words: str) -> int | None:
-    match = block_rules.REGION_NAMES.fullmatch(words)
+def _named_region(name: str) -> int | None:
+    """The region REGION_NAMES says a (lower-cased) word or pair of joined words names, if any."""
+    match = block_rules.REGION_NAMES.fullmatch(name)
     return _REGION_INDEX[match.lastgroup] if match else None
 
 
@@ -114,13 +115,15 @@ class _Holder:
         self.link_chars = 0
 
 
-# Per tag: (bounds a block?, link, list, table, quote, caption, any of those five?); tags not listed are inline text.
-_TAG_ROLES: dict[str, tuple[bool, int, int, int, int, int, bool]] = {
-    tag: (tag in block_rules.BLOCK_TAGS, *flags, any(flags)) for tag, flags in (
-        (tag, (int(tag == _LINK), int(tag in _LIST), int(tag == _TABLE), int(tag in _QUOTE), int(tag in _CAPTION)))
-        for tag in block_rules.BLOCK_TAGS | {_LINK, _TABLE} | _LIST | _QUOTE | _CAPTION)
-}
-_INLINE = (False, 0, 0, 0, 0, 0, False)
+def _roles(tag: str) -> tuple[bool, int, int, int, int, int, bool]:
+    """(bounds a block?, opens a link, list, table, quote, caption, opens any of those five?)"""
+    opens = (int(tag == _LINK), int(tag in _LIST), int(tag == _TABLE), int(tag in _QUOTE), int(tag in _CAPTION))
+    return (tag in block_rules.BLOCK_TAGS, *opens, any(opens))
+
+
+# Per tag, its _roles; tags not listed are inline text.
+_TAG_ROLES = {tag: _roles(tag) for tag in block_rules.BLOCK_TAGS | {_LINK, _TABLE} | _LIST | _QUOTE | _CAPTION}
+_INLINE = (False, 0, 0, 0, 0, 0, False)  # inline text: bounds no block, opens nothing
 _CELLS = frozenset({"td", "th"})
 _DIGITS = re.compile(r"\d+")
 

@@ -201,11 +201,12 @@ def _merge_weak(parts: list[str], separators: list[str]) -> tuple[list[str], lis
     return merged, kept
 
 
-def visible_headings(tree: lxml.html.HtmlElement, kickers: dict[str, str] | None = None) -> list[str]:
+def visible_headings(tree: lxml.html.HtmlElement) -> tuple[list[str], dict[str, str]]:
     """Headline-sized heading texts: the <h1>s inside an article or main element first, then the other
-    <h1>s, the itemprop=headline elements, the <h2>s and the <h3>s, each in reading order. `kickers`, when
-    given, gets the headline under a kicker line (see rules.KICKER_LINE_BREAKS) by the heading's text."""
+    <h1>s, the itemprop=headline elements, the <h2>s and the <h3>s, each in reading order; and, by a
+    heading's text, its headline under a kicker line (see rules.KICKER_LINE_BREAKS)."""
     found: dict[str, list[str]] = {key: [] for key in ("story", *rules.HEADING_TAGS, "itemprop")}
+    kickers: dict[str, str] = {}
     for element in tree.iter(*rules.HEADING_TAGS):
         text = _heading_text(element)
         if text and _not_too_long(text):
@@ -213,13 +214,13 @@ def visible_headings(tree: lxml.html.HtmlElement, kickers: dict[str, str] | None
                                                    for ancestor in element.iterancestors())
             found["story" if in_story else element.tag].append(text)
             headline = _under_kicker_line(element, text)
-            if headline and kickers is not None:
+            if headline:
                 kickers.setdefault(text, headline)
     for element in tree.xpath("//*[@itemprop='headline']"):
         text = _heading_text(element)
         if text and _not_too_long(text):
             found["itemprop"].append(text)
-    return [text for key in ("story", "h1", "itemprop", "h2", "h3") for text in found[key]]
+    return [text for key in ("story", "h1", "itemprop", "h2", "h3") for text in found[key]], kickers
 
 
 def _heading_text(heading: lxml.html.HtmlElement) -> str:
@@ -362,8 +363,8 @@ def _strong_runs(declared: list[tuple[str, str]], site_names: list[str | None], 
 def read_visible(tree: lxml.html.HtmlElement, metadata: PageMetadata, site_names: list[str | None]) -> Visible:
     """The page's headings, and, when none of them is a declared headline, the element that shows one.
     (`site_names`: those known before the body is read.)"""
-    kickers: dict[str, str] = {}
-    visible = Visible(headings=visible_headings(tree, kickers), kickers=kickers)
+    headings, kickers = visible_headings(tree)
+    visible = Visible(headings=headings, kickers=kickers)
     declared = _declared(metadata)
     if declared:
         runs = _strong_runs(declared, site_names, repeated_labels([text for _, text in declared]))
