@@ -14,14 +14,15 @@ from extractors.rules import lines as line_rules
 from extractors.rules import metadata as cue_rules
 from extractors.rules.lines import LineRule
 from extractors.rules.metadata import OutletCue
-from extractors.text import comparable_text, normalize_line
+from extractors.text import UNSPACED_SCRIPT, comparable_text, normalize_line
 
 # A line longer than this is a date banner no more: "Monday, 16 September 2024, 09:20 Uhr | Updated ...".
 MAX_DATE_BANNER_CHARS = 90
-# A date banner holds, besides its date, at most this many other words, none longer than the second.
-MAX_DATE_BANNER_WORDS, MAX_DATE_BANNER_WORD_CHARS = 4, 15
-# Words around a banner's date in Chinese or Japanese ("发表于", "京港台时间") are at most this many characters.
-MAX_UNSPACED_FILLER_CHARS = 8
+# Besides its date, a date banner may hold labels, a byline, a section or an outlet ("Posted by Jane Doe on
+# ..."), but at most this many runs of a script written without spaces (Chinese, Japanese) longer than
+# MAX_UNSPACED_FILLER_CHARS ("发表于", "京港台时间" are shorter), none longer than MAX_UNSPACED_RUN_CHARS:
+# a longer run is a sentence.
+MAX_UNSPACED_RUNS, MAX_UNSPACED_RUN_CHARS, MAX_UNSPACED_FILLER_CHARS = 4, 15, 8
 # A person's name has one to this many words.
 MAX_NAME_WORDS = 5
 # A credit names an agency or a publisher: a longer "name" is a sentence.
@@ -106,12 +107,12 @@ def date_banner(text: str) -> str | None:
         iso = _iso_from_match(match)
         if not iso:
             continue
+        if cue_rules.PROSE_AFTER_DATE.search(text, match.end()):
+            return None
         rest = (text[: match.start()] + " " + text[match.end():]).strip()
-        # (In a script written without spaces a sentence is one token: a long one is never filler.)
-        leftover = [token for token in cue_rules.DATE_BANNER_SEPARATORS.split(rest) if token and (
-            (len(token) > MAX_UNSPACED_FILLER_CHARS and cue_rules.UNSPACED_SCRIPT.search(token))
-            or not cue_rules.DATE_BANNER_FILLER.match(token))]
-        if len(leftover) <= MAX_DATE_BANNER_WORDS and all(len(token) <= MAX_DATE_BANNER_WORD_CHARS for token in leftover):
+        runs = [token for token in cue_rules.DATE_BANNER_SEPARATORS.split(rest)
+                if len(token) > MAX_UNSPACED_FILLER_CHARS and UNSPACED_SCRIPT.search(token)]
+        if len(runs) <= MAX_UNSPACED_RUNS and all(len(token) <= MAX_UNSPACED_RUN_CHARS for token in runs):
             return iso
     return None
 

@@ -208,6 +208,18 @@ def test_a_date_banner_needs_a_year():
     assert date_banner("Aktualisiert am 3. Mai um 14:05 Uhr") is None
 
 
+def test_a_sentence_that_mentions_a_date_is_no_date_banner():
+    # Prose that goes on after its date and ends as a sentence stays in the story.
+    assert date_banner("Am 5. November 2021 wird sie 100 Jahre alt. Herzlichen Glückwunsch.") is None
+    assert date_banner("ab 1. Januar 2024 für Substitute für Tabakwaren.") is None
+    assert date_banner("Der nächste Stammtisch findet am Mi. 5. Februar 2020 ab 19 Uhr im Cafe Hurricane statt.") is None
+    # Banners keep their labels, bylines and outlets, and may end on an abbreviation.
+    assert date_banner("Posted by Jane Doe on December 29, 2007 04:20 PM") == "2007-12-29T16:20"
+    assert date_banner("06.01.2026, Lesezeit 5 Min.") == "2026-01-06"
+    assert date_banner("Posted on Tuesday 15 October 2019 at 09:11 by Bradley M. Kuhn.") == "2019-10-15T09:11"
+    assert date_banner("Monday, September 16, 2024.") == "2024-09-16"
+
+
 def test_declared_outlet_names_are_decoded_and_a_url_given_as_name_becomes_its_host():
     from extractors.metadata import clean_outlet
 

@@ -67,12 +67,10 @@ DATE_YEAR = re.compile(r"(?:19|20)\d{2}")
 # The words of a date banner around its date are told apart at spaces and at these separators.
 DATE_BANNER_SEPARATORS = re.compile(r"[\s/|,·•]+")
 
-# A line is a date banner (page furniture) when, besides the date, only these words remain:
-# weekday names, "date", "published", "updated", "Stand", "aktualisiert", time-zone labels, section names.
-DATE_BANNER_FILLER = re.compile(
-    r"^(?:\W|\d|date|dated|published|posted|updated|last updated|on|at|am|um|uhr|stand|veröffentlicht|aktualisiert"
-    r"|erstellt|zuletzt|online seit|heute|today|publié|mis à jour|le|el|de|del|il|cet|cest|gmt|utc|est|edt|pst|bst|mez|mesz|ist"
-    r"|am|pm|\w{1,3}|" + _WEEKDAY[3:-1] + r")*$", _I)
+# A line that mentions a date but goes on after it to end as a sentence, on a word of five letters or more,
+# is prose, not a banner: "Am 5. Mai 2021 wird sie 100 Jahre alt." A banner ends on its date, a time or a
+# label, or on an abbreviation ("Lesezeit: 5 Min.", "09:01 hrs.", "by Bradley M. Kuhn.").
+PROSE_AFTER_DATE = re.compile(r"[^\W\d_]{5,}[.!?]\W*$")
 
 # A date labelled as an update's, in a date banner or beside a <time>: "Updated on June 18, 2025", "Last
 # Updated: Dec 17", "Aktualisiert am 3. Mai", "Mis à jour le", "Actualizado", "Aggiornato", "Bijgewerkt".
@@ -82,9 +80,6 @@ UPDATE_LABEL = re.compile(
 
 # A line that is only an update's label, its date on the next line: "Last update:", "Page updated", "Aktualisiert am".
 UPDATE_LABEL_LINE = re.compile(r"\A\W*+(?:\w++\s++){0,2}?(?:" + UPDATE_LABEL.pattern + r")(?:\s++\w{1,3})?\W*+\Z", _I)
-
-# Characters of scripts written without spaces between words (Chinese, Japanese kana).
-UNSPACED_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 # Bylines on a line of their own: "by Jack Kim", "By Jane Doe and John Roe", "Von Anna Muster",
 # "par Jean Dupont", "door Jan Jansen". The name part is checked separately for name shape.
