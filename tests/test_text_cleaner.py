@@ -194,6 +194,24 @@ def test_story_lines_that_mention_a_new_window_or_a_copyright_are_kept():
     assert paragraphs == [LONG[0], *story, LONG[1]], [removal.text for removal in removed]
 
 
+def test_newsletter_pitches_affiliate_disclosures_and_share_questions_are_dropped_and_story_lines_kept():
+    furniture = [
+        "Keine Neuigkeiten mehr verpassen: Abonnieren Sie kostenlos den Branchen-Newsletter und bleiben Sie über "
+        "alle aktuellen Entwicklungen auf dem Laufenden.",
+        "Subscribe to Travel Weekly, a free daily newsletter that features the best destinations and guides to the cities.",
+        "We may earn commission from links on this page, but we only recommend products we back.",
+        "Möchten Sie den Artikel teilen?",
+    ]
+    story = [
+        "In a statement on Tuesday, the union spokesperson told members to subscribe to the weekly newsletter for "
+        "further updates on the strike.",
+        "The company said it would earn a commission of five percent on every ticket sold through the new platform.",
+    ]
+    paragraphs, removed, _ = strip_boilerplate_lines([LONG[0], *furniture, *story, LONG[1]])
+    assert paragraphs == [LONG[0], *story, LONG[1]], [removal.text for removal in removed]
+    assert sorted(removal.text for removal in removed) == sorted(furniture)
+
+
 def test_a_credit_under_a_video_player_does_not_end_the_story():
     capture = ["Harbour bridge approved after decade of debate", LONG[0], LONG[1],
                "Video | The new bridge seen from the air", "Player wird geladen", "Quelle: t-online", LONG[2], LONG[3]]
@@ -213,7 +231,12 @@ SCREENED_EXAMPLES: dict[str, list[str]] = {
     "newsletter-call": ["Subscribe to our Newsletter", "Sign up for our daily briefing", "Register now",
                         "Get the Morning Briefing newsletter in your inbox", "Newsletter abonnieren", "Jetzt abonnieren!",
                         "Abonniert.", "Jetzt anmelden", "S'abonner gratuitement", "Abonnez-vous", "Suscríbete ahora",
-                        "SUSCRIBETE", "Iscriviti ora"],
+                        "SUSCRIBETE", "Iscriviti ora",
+                        "Keine Neuigkeiten mehr verpassen: Abonnieren Sie kostenlos den Branchen-Newsletter und bleiben "
+                        "Sie über alle aktuellen Entwicklungen auf dem Laufenden.",
+                        "Abonniere jetzt unseren wöchentlichen Newsletter mit den besten Rezepten und Tipps der Redaktion.",
+                        "Sign up to our fortnightly health newsletter to receive healthy recipes, new activity ideas and tips.",
+                        "Missing out on the latest developments? Enter your email below to receive future announcements."],
     "paywall-offer": ["Support our award-winning journalism. The Premium package (digital only) R129 p/m",
                       "Subscribe now: support independent journalism", "Already a subscriber? Log in",
                       "Subscribe now, youalready have an account", "Read the full story with a digital subscription",
@@ -252,7 +275,10 @@ SCREENED_EXAMPLES: dict[str, list[str]] = {
                       "Mit Ihrer Einwilligung (Schalter) laden wir Inhalte von Drittanbietern."],
     "advertisement-label": ["Advertisement", "Advertising", "Sponsored content", "Ad", "Anzeige", "Werbung", "Publicité",
                             "Publicidad", "Pubblicità", "Scroll to continue with content", "Weiter lesen nach der Anzeige",
-                            "Story continues below advertisement"],
+                            "Story continues below advertisement",
+                            "Advertising disclosure: We may receive compensation for some of the links in our stories.",
+                            "Every item on this page was chosen by an editor. We may earn commission on some of the items "
+                            "you choose to buy."],
     "media-player": ["Video | Troops board the tanker", "Audio: Interview", "Podcast|Folge 3", "Player wird geladen",
                      "Das Video wird geladen…", "Loading...", "Content is loading"],
     "agency-photo-credit": ["APA/AFP/Mandel Ngan", "ALEXANDER ZEMLIANICHENKO/POOL/AFP"],

@@ -67,14 +67,20 @@ NEW_WINDOW_LABEL = (r"\((?:öffnet (?:sich )?in (?:einem )?neuen (?:fenster|tab)
 # Lines that are furniture wherever they appear.
 NOISE_LINE_RULES: list[LineRule] = [
     # Newsletter and subscription calls: "Subscribe to our Newsletter", "Sign up for our daily briefing",
-    # "Newsletter abonnieren", "Jetzt abonnieren" — boxes placed under or inside articles.
+    # "Newsletter abonnieren", "Jetzt abonnieren" — boxes placed under or inside articles — and the longer
+    # pitch, a sentence that bids the reader subscribe to a newsletter ("Keine Neuigkeiten mehr verpassen:
+    # Abonnieren Sie kostenlos den X-Newsletter und bleiben Sie ...", "Sign up to our fortnightly X newsletter
+    # to receive ...") or enter an e-mail address to receive one.
     LineRule("newsletter-call", "newsletter or subscription call", pattern=_line(
         r"(?:subscribe|sign up|register)(?: now| today| here)?(?: (?:to|for) .{0,60})?[.!]?"
         r"|.{0,40}\bnewsletter\b.{0,60}"
         r"|(?:jetzt )?(?:newsletter )?(?:abonnieren|abonnier(?:en|t)|anmelden)[.!]?"
         r"|(?:s'abonner|abonnez-vous|suscr[ií]bete|iscriviti)\b.{0,60}"
+        # (the bid opens the line or a sentence in it: "She urged readers to subscribe to ..." is no call)
+        r"|(?:.{0,120}[.!?:]\s+)?(?:(?:abonnieren sie|abonniere|subscribe to|sign up (?:for|to))\b.{0,60}\bnewsletter\b.{0,160}"
+        r"|enter your e-?mail(?: address)? (?:below |here )?(?:to|and) (?:receive|get|subscribe)\b.{0,200})"
     ), screen_words=_words("subscribe sign register newsletter abonnieren abonniert anmelden abonner abonnez suscribete"
-                           " suscríbete iscriviti")),
+                           " suscríbete iscriviti abonniere enter")),
     # Paywall and premium offers: "Support our award-winning journalism. The Premium package ... R129 p/m",
     # "Already a subscriber? Log in", "Read the full story with a subscription", "Plus-Artikel".
     LineRule("paywall-offer", "paywall or subscription offer", pattern=re.compile(
@@ -129,15 +135,21 @@ NOISE_LINE_RULES: list[LineRule] = [
         r"|(?:à|a) lire aussi|sur le même sujet|les plus lus|articles? (?:similaires|liés)"
         r"|noticias relacionadas|lo más leído|te puede interesar|leggi anche|i più letti"
     )),
-    # Advertising slots that leave a label behind: "Advertisement", "Anzeige", "Sponsored".
+    # Advertising slots that leave a label behind: "Advertisement", "Anzeige", "Sponsored"; and the affiliate
+    # disclosure: "Advertising disclosure: ...", "We may earn commission from links on this page".
     LineRule("advertisement-label", "advertisement", pattern=_line(
         r"advertisement|advertising|sponsored(?: content| links?)?|ad|anzeige|werbung|publicité|publicidad|pubblicità"
         r"|(?:scroll|weiter) (?:to continue|lesen) .{0,30}|story continues below(?: advertisement)?"
+        r"|(?:advertising|affiliate) disclosure\b.{0,300}"
+        r"|.{0,60}\bwe (?:may )?(?:receive|earn) (?:a )?(?:small )?(?:affiliate )?(?:compensation|commission)\b.{0,250}"
     ), screen_words=_words("advertisement advertising sponsored ad anzeige werbung publicité publicidad pubblicità scroll"
-                           " weiter story")),
-    # Share bars: "Share", "Share this article", "Facebook Twitter WhatsApp Email", "Teilen".
+                           " weiter story disclosure receive earn")),
+    # Share bars: "Share", "Share this article", "Facebook Twitter WhatsApp Email", "Teilen", and the
+    # question over one: "Möchten Sie den Artikel teilen?", "Want to share this story?".
     LineRule("share-bar", "share bar", pattern=_line(
         r"(?:share|teilen|partager|compartir|condividi)(?: (?:this|the|on|via|article|story|artikel|mit).{0,30})?[:]?"
+        r"|(?:möchten sie|möchtest du|wollen sie|willst du) (?:den|diesen|das) (?:artikel|beitrag|video) teilen\?"
+        r"|(?:want|would you like) to share (?:this|the) (?:article|story|post|video)\?"
         r"|(?:(?:facebook|twitter|x|whatsapp|e-?mail|linkedin|pinterest|telegram|reddit|xing|flipboard|messenger|print|drucken|copy link|link kopieren)[\s|,/·•]*+){2,}"
         r"|(?:tweet|pin it|copy link|link kopieren|print|drucken|e-?mail)"
     )),
