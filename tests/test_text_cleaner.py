@@ -181,6 +181,8 @@ def test_new_window_link_lists_copyright_captions_and_embed_placeholders_are_dro
 
 def test_story_lines_that_mention_a_new_window_or_a_copyright_are_kept():
     story = [
+        "Die Abbildung zeigt: Der Gletscher ist seit 1990 um ein Drittel geschrumpft, schreiben die Forscher.",
+        "Der Minister sprach am Montag in Berlin vor Journalisten über die Pläne der Regierung (dpa/AFP)",
         "Etwa zur gleichen Zeit nutzte der Hersteller Akkus von Panasonic (öffnet im neuen Fenster) mit 271 Wh/kg, "
         "und chinesische Firmen lieferten neue Zellen mit deutlich höherer Energiedichte an die Werke in Europa.",
         "The court found that the © notice on the photographs did not, by itself, prove who owned them.",
@@ -257,7 +259,10 @@ SCREENED_EXAMPLES: dict[str, list[str]] = {
                       "The bridge at dusk [Jane Doe/ Agency via AP]", "Getty Images", "imago/Sven Simon", "Shutterstock",
                       "iStock", "Keystone", "Photo", "Bild | dpa", "Legende: Der Präsident traf seine Berater.",
                       "Bildlegende: Der Hafen", "Bildunterschrift: Der Hafen", "Caption: The harbour at dusk",
-                      "Grauer Blazer.Foto: Jane Doe. Styling: John Roe. Make-up: Ann Poe"],
+                      "Grauer Blazer.Foto: Jane Doe. Styling: John Roe. Make-up: Ann Poe",
+                      "Abbildung: Vergleich auf dem Gletscher", "Abb. 2: Der Hafen", "Fig. 3: The harbour",
+                      "Figure 1: The harbour at dusk", "Das Hermelin im Winter. (Jane Doe / iStock.com)",
+                      "The harbour at dusk (Jane Doe/Getty Images)", "The pier (Jane Doe / Unsplash)"],
     "caption-copyright-credit": ["Rauch über der Halle. © DPA Images | Christoph Soeder", "The stage at dusk. © Jane Doe/Agency",
                                  "The council meets. Jane Doe/Copyright 2026 The AP. All rights reserved."],
     "new-window-link": ["Jobs (öffnet im neuen Fenster)", "Jobs (Öffnet in einem neuen Tab)", "Facebook (opens in a new tab)",
@@ -268,6 +273,11 @@ SCREENED_EXAMPLES: dict[str, list[str]] = {
                           "JavaScript is disabled", "Third-party content", "External content", "Contenu externe",
                           "Contenido externo", "Contenuto esterno"],
     "logo-alt-text": ["ANI News Logo", "Site logo"],
+    "post-filing-note": ["This entry was posted on Monday, May 4th, 2020 at 3:21 pm and is filed under News. You can "
+                         "follow any responses to this entry through the RSS 2.0 feed.",
+                         "Der Beitrag wurde am Mittwoch, den 27. November 2019 um 15:21 Uhr veröffentlicht und wurde unter "
+                         "Allgemein, Termine abgelegt. Du kannst die Kommentare zu diesem Beitrag verfolgen.",
+                         "This post was written by Jane Doe and categorized under Travel."],
     "embed-consent": ["Für die Darstellung unserer Infografiken nutzen wir einen Anbieter. Erst wenn Sie hier klicken, werden "
                       "die Grafiken geladen. Ihre IP-Adresse wird dabei an externe Server übertragen. Ihre Zustimmung "
                       "können Sie jederzeit widerrufen.",

@@ -166,19 +166,30 @@ NOISE_LINE_RULES: list[LineRule] = [
     ), screen_words=_words("reserved rechte imprint impressum privacy datenschutz datenschutzerklärung terms agb kontakt"
                            " contact"),
        screen_marks=("©", "(c)", "copyright")),  # ("copyright" may run on into the next word: "Copyright2024")
+    # The post's filing note a blog template prints under it: "This entry was posted on Monday, May 4th, 2020 at
+    # 3:21 pm and is filed under News. You can follow any responses to this entry through the RSS 2.0 feed.",
+    # "Der Beitrag wurde am Mittwoch, den 27. November 2019 um 15:21 Uhr veröffentlicht und wurde unter ... abgelegt."
+    LineRule("post-filing-note", "post metadata", pattern=_line(
+        r"(?:this (?:entry|post) was (?:posted|published|written)|(?:der|dieser) (?:beitrag|eintrag) wurde am)\b.{0,300}"
+        r"\b(?:filed under|categori[sz]ed (?:in|under|as)|abgelegt|kategorisiert)\b.{0,400}"
+    ), screen_words=_words("entry post beitrag eintrag")),
     # Photo captions and credits: "... Picture: NAME/POOL via REUTERS", "Photo: AP", "Foto: dpa",
     # "Bild: Keystone", "(Photo by ...)", and captions ending in a bracketed credit "[Name/ Agency via AP]".
     # A photo shoot's credit goes on with the crew: "...Foto: Jane Doe. Styling: John Roe. Make-up: Ann Poe".
     # Captions labelled as such: "Legende: ...", "Bildunterschrift: ...", "Caption: ...".
     LineRule("photo-caption", "photo caption or credit", may_hold_title=True, labels_media=True, pattern=re.compile(
-        r"^\s*+(?:(?:bild)?legende|bildunterschrift|caption)\s*:.{0,400}$"
+        r"^\s*+(?:(?:bild)?legende|bildunterschrift|caption|abbildung(?:\s*+\d+)?|(?:abb|fig)\.\s*+\d+|figure\s*+\d+)\s*:.{0,400}$"
         r"|^\s*+(?:.{0,400}(?:\b(?:picture|photo|image|foto|bild|credit|fotos?|bildquelle|quelle bild)\s*:\s*[^.!?]{2,80}"
         r"(?:\.\s*+[\w-]{2,20}(?: [\w-]{2,20})?\s*:\s*[^.!?:]{2,80})*\.?"
         r"|\((?:photo|picture|image|foto|bild) (?:by|von|:)[^)]{2,80}\)"
-        r"|\[[^\]]{2,80}\b(?:via|/)\s*[^\]]{1,40}\])"
+        r"|\[[^\]]{2,80}\b(?:via|/)\s*[^\]]{1,40}\]"
+        # a photographer's name and the stock photo library: "(mlharing / iStock.com)", "(Jane Doe/Getty Images)"
+        r"|\([^()/]{1,60}/\s*+(?:istock(?:photo)?|getty ?images|shutterstock|adobe ?stock|imago(?: images)?|picture[- ]alliance"
+        r"|unsplash|pixabay|pexels|alamy)(?:\.com)?\))"
         r"|(?:photo|picture|image|foto|bild|getty images|imago|keystone|shutterstock|istock)(?:\s*[:/|]\s*.{0,60})?)\s*$", _I),
         screen_words=_words("legende bildlegende bildunterschrift caption picture photo image foto fotos bild credit bildquelle"
-                            " getty imago keystone shutterstock istock"),
+                            " getty imago keystone shutterstock istock abbildung abb fig figure istockphoto gettyimages"
+                            " adobe adobestock unsplash pixabay pexels alamy"),
         screen_marks=("[",)),
     # Captions that end in a copyright credit: "Rauch über der Halle. © DPA Images | Christoph Soeder",
     # "The stage at dusk. © Jane Doe/Agency", "... Jane Doe/Copyright 2026 The AP. All rights reserved."
