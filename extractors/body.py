@@ -27,6 +27,7 @@ from typing import Callable, Iterator
 import numpy as np
 
 from extractors.blocks import Block
+from extractors.cues import date_banner
 from extractors.rules import blocks as block_rules
 from extractors.rules import lines as line_rules
 from extractors.text import CJK_SCRIPT, LETTERS, best_stoplist, visible_text
@@ -600,6 +601,7 @@ def without_stray_furniture(choice: BodyChoice) -> BodyChoice:
 
 
 _STANDFIRST_EXCLUDED = [block_rules.REGIONS.index(region) for region in block_rules.STANDFIRST_NOT_IN]
+_CAPTION_REGION = block_rules.REGIONS.index("caption")
 
 
 def keep_standfirst(blocks: list[Block], choice: BodyChoice) -> BodyChoice:
@@ -613,9 +615,14 @@ def keep_standfirst(blocks: list[Block], choice: BodyChoice) -> BodyChoice:
             break  # the headline: a standfirst sits below it (a short heading is a box's label: "More videos")
         if _standfirst(block, first):
             found.append(block)
-        elif len(block.text) >= block_rules.STANDFIRST_MIN_CHARS:
+        elif len(block.text) >= block_rules.STANDFIRST_MIN_CHARS and not _passed_over(block):
             break
     return _also_kept(choice, found)
+
+
+def _passed_over(block: Block) -> bool:
+    """A long block the standfirst search goes past: the lead photo's caption, or a date line."""
+    return block.in_caption or block.regions[_CAPTION_REGION] > 0 or date_banner(block.text) is not None
 
 
 def _standfirst(block: Block, first: Block) -> bool:

@@ -146,6 +146,21 @@ def test_the_standfirst_above_the_story_is_kept_but_not_furniture_or_what_sits_a
     assert keep_standfirst(blocks, BodyChoice(kept=story)).kept == story
 
 
+def test_the_standfirst_search_goes_past_the_lead_photos_caption_and_a_date_line_but_not_a_paragraph():
+    caption = ("<figure><img src='/bridge.jpg'><figcaption>Engineers inspect one of the two bridges north of the central "
+               "station, which are to be replaced this summer.</figcaption></figure>")
+    dated = "<p>Published 14 May 2025, 09:12, updated 14 May 2025, 17:45 · 4 min read · The Valley Gazette</p>"
+    promo = ("<div class='newsletter'><p>Get the Valley Gazette's morning briefing in your inbox every day, free of "
+             "charge, with the news from every town.</p></div>")
+    for between, found in ((caption, True), (dated, True), (caption + dated, True), (promo, False)):
+        html = (f"<html><body><main><article><h1>Northern rail line to close for six weeks</h1><p>{STANDFIRST}</p>"
+                f"{between}{paragraphs(STORY)}</article></main></body></html>")
+        blocks = segment(lxml.html.document_fromstring(html))
+        story = [block for block in blocks if block.text in STORY]
+        kept = [block.text for block in keep_standfirst(blocks, BodyChoice(kept=story)).kept]
+        assert kept == ([STANDFIRST] if found else []) + STORY, between
+
+
 LINKS = ["Bus timetables for the summer", "Station car parks", "Fares and tickets", "Accessibility",
          "Service updates", "Plan a journey", "Lost property", "Contact us"]
 

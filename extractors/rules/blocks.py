@@ -107,7 +107,9 @@ STRAY_FURNITURE_SHARE = 0.5
 # or the nearest heading of at least STANDFIRST_HEADLINE_CHARS): at least STANDFIRST_MIN_CHARS long, few links,
 # ending as a sentence ends, outside the STANDFIRST_NOT_IN regions, and inside the story's container (its common
 # ancestor with the first kept block at most STANDFIRST_MAX_LEVELS_UP above that block). Shorter blocks between
-# them (a byline, a date, a share bar) are passed over; a longer block of any other kind stops the search.
+# them (a byline, a date, a share bar) are passed over, and so are captions and date lines however long (the
+# lead photo's caption; "19. Oktober 2019, 19:08 Uhr Editiert am ..."); a longer block of any other kind
+# stops the search.
 STANDFIRST_LOOKBACK_BLOCKS = 8
 STANDFIRST_MIN_CHARS = 80
 STANDFIRST_HEADLINE_CHARS = 25
