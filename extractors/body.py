@@ -31,6 +31,7 @@ from extractors.cues import date_banner
 from extractors.rules import blocks as block_rules
 from extractors.rules import lines as line_rules
 from extractors.text import CJK_SCRIPT, LETTERS, best_stoplist, visible_text
+from extractors.text_cleaner import match_noise_rule
 
 # The shipped model is package data, read through importlib.resources so that an egg or zip (scrapyd deploys
 # eggs) loads it as well as a checkout or wheel does. MODEL_PATH is where `newsdesk train-body` writes it.
@@ -644,20 +645,57 @@ def fill_story_gaps(blocks: list[Block], choice: BodyChoice) -> BodyChoice:
     """Keep the subheadings and list items the vote dropped between two kept blocks: a run of at most
     block_rules.MAX_STORY_GAP_BLOCKS headings (not the <h1>) and list entries, few links among them and
     no page furniture around them, set inside the story, is the story's own ('Step 2', a list of steps). Not
-    headings in a row with nothing under them: teaser headlines, a table of contents."""
+    headings in a row with nothing under them: teaser headlines, a table of contents.
+
+    A list the story announces is its own too, whatever its links: the entries after a sentence that ends in
+    a colon ("Here is what changed this month:"), and that sentence. Linked entries (a changelog, sources)
+    need the vote to have kept the sentence, and a line of page furniture announces nothing ("Scroll down to
+    read more:" over teaser links)."""
     kept = {block.index for block in choice.kept}
     filled: list[Block] = []
     run: list[Block] = []
-    seen_kept = False
+    before: Block | None = None
     for block in blocks:
         if block.index in kept:
-            if seen_kept and run and len(run) <= block_rules.MAX_STORY_GAP_BLOCKS and all(map(_story_part, run)) \
-                    and not any(a.in_heading and b.in_heading for a, b in zip(run, run[1:])):
+            if before is not None and run and len(run) <= block_rules.MAX_STORY_GAP_BLOCKS \
+                    and _story_run(run, before, kept):
                 filled.extend(run)
-            seen_kept, run = True, []
+            before, run = block, []
         else:
             run.append(block)
     return _also_kept(choice, filled)
+
+
+def _story_run(run: list[Block], before: Block, kept: set[int]) -> bool:
+    """Whether the dropped blocks `run`, between the kept blocks `before` and the next one, are the story's."""
+    if any(a.in_heading and b.in_heading for a, b in zip(run, run[1:])):
+        return False
+    lead = before  # the nearest block above that is no list entry: what announces a list
+    for position, block in enumerate(run):
+        following = run[position + 1] if position + 1 < len(run) else None
+        if not (_story_part(block) or _announced_entry(block, lead, kept)
+                or (following is not None and following.in_list and _announces_list(block))):
+            return False
+        if not block.in_list:
+            lead = block
+    return True
+
+
+def _announces_list(block: Block) -> bool:
+    """A sentence of the story that announces a list: it ends in a colon, is no heading, list entry or
+    furniture line, and has block_rules.LIST_ANNOUNCEMENT_MIN_WORDS words or more (or characters, in an
+    unspaced script): not a label such as "Weitere Informationen:"."""
+    text = block.text.rstrip()
+    return (text.endswith(block_rules.LIST_ANNOUNCEMENT_ENDINGS) and not block.in_list and not block.in_heading
+            and _plain(block) and block.link_density < block_rules.MAX_STORY_GAP_LINK_DENSITY
+            and (len(text.split()) >= block_rules.LIST_ANNOUNCEMENT_MIN_WORDS
+                 or (CJK_SCRIPT.search(text) is not None and len(text) >= block_rules.LIST_ANNOUNCEMENT_MIN_CHARS))
+            and match_noise_rule(text) is None)
+
+
+def _announced_entry(block: Block, lead: Block, kept: set[int]) -> bool:
+    return block.in_list and _plain(block) and _announces_list(lead) \
+        and (block.link_density < block_rules.MAX_STORY_GAP_LINK_DENSITY or lead.index in kept)
 
 
 def _also_kept(choice: BodyChoice, added: list[Block]) -> BodyChoice:
@@ -682,10 +720,14 @@ def _no_longer_kept(choice: BodyChoice, removed: list[Block]) -> BodyChoice:
 _NOT_STORY_COLUMNS = [i for i, region in enumerate(block_rules.REGIONS) if region != "story"]
 
 
+def _plain(block: Block) -> bool:
+    """Outside every region of page furniture."""
+    return not any(block.regions[column] for column in _NOT_STORY_COLUMNS)
+
+
 def _story_part(block: Block) -> bool:
     return ((block.in_heading and block.tag != "h1") or block.in_list) \
-        and block.link_density < block_rules.MAX_STORY_GAP_LINK_DENSITY \
-        and not any(block.regions[column] for column in _NOT_STORY_COLUMNS)
+        and block.link_density < block_rules.MAX_STORY_GAP_LINK_DENSITY and _plain(block)
 
 
 # The furniture a dropped block is named after, most specific first (see block_rules.REGIONS).

@@ -209,6 +209,40 @@ def test_subheadings_and_lists_the_vote_dropped_inside_the_story_are_kept():
     assert {block.text for block in filled.dropped} == {"Related one", "Related two", "Linked teaser one", "After the story"}
 
 
+
+def test_a_list_the_story_announces_is_kept_whatever_its_links():
+    paragraph = "The project made good progress these past months, and several long-standing problems were fixed. "
+    tree = lxml.html.document_fromstring(
+        f"<html><body><article><p>{paragraph}</p>"
+        "<p>Here is what was merged this month:</p>"
+        "<ul><li><a href='https://git.example/1'>Fix volatile loads and stores</a></li>"
+        "<li><a href='https://git.example/2'>Add support for packed structs</a></li></ul>"
+        f"<p>{paragraph}</p>"
+        "<p>Many patches were sent for review:</p>"
+        "<ul><li>Support more target types</li><li>Allow casts between integers and pointers</li></ul>"
+        f"<p>{paragraph}</p>"
+        "<p>Many more patches were sent for review:</p>"
+        "<ul><li><a href='https://git.example/3'>Do not treat warnings as errors</a></li></ul>"
+        f"<p>{paragraph}</p>"
+        "<p>Scroll down to read more:</p>"
+        "<ul><li><a href='/sport/1'>Striker joins rivals for record fee</a></li></ul>"
+        f"<p>{paragraph}</p>"
+        "<p>Weitere Informationen:</p>"
+        "<ul><li>Ein Nachruf</li></ul>"
+        f"<p>{paragraph}</p></article></body></html>")
+    blocks = segment(tree)
+    kept_by_vote = {paragraph.strip(), "Here is what was merged this month:", "Scroll down to read more:"}
+    chosen = [block for block in blocks if block.text in kept_by_vote]
+    filled = body.fill_story_gaps(blocks, body.BodyChoice(chosen, [block for block in blocks if block not in chosen]))
+    kept = {block.text for block in filled.kept}
+    # Announced by a sentence the vote kept, links and all; announced by one it dropped, if few links.
+    assert {"Fix volatile loads and stores", "Add support for packed structs", "Many patches were sent for review:",
+            "Support more target types", "Allow casts between integers and pointers"} <= kept
+    # Linked entries under a sentence the vote dropped; teaser links under a furniture line; a label.
+    assert not {"Many more patches were sent for review:", "Do not treat warnings as errors",
+                "Striker joins rivals for record fee", "Weitere Informationen:", "Ein Nachruf"} & kept
+
+
 def _page_declaring(article_body: str, shown: str) -> str:
     node = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Bridge delayed to next year",
             "articleBody": article_body}

@@ -285,6 +285,7 @@ SCREENED_EXAMPLES: dict[str, list[str]] = {
                       "Mit Ihrer Einwilligung (Schalter) laden wir Inhalte von Drittanbietern."],
     "advertisement-label": ["Advertisement", "Advertising", "Sponsored content", "Ad", "Anzeige", "Werbung", "Publicité",
                             "Publicidad", "Pubblicità", "Scroll to continue with content", "Weiter lesen nach der Anzeige",
+                            "Scroll down for video", "Scroll down to read more:",
                             "Story continues below advertisement",
                             "Advertising disclosure: We may receive compensation for some of the links in our stories.",
                             "Every item on this page was chosen by an editor. We may earn commission on some of the items "

@@ -123,3 +123,8 @@ STANDFIRST_NOT_IN = ("navigation", "footer", "sidebar", "teasers", "share", "com
 # when they are a run of at most this many blocks, with links under this share of their text.
 MAX_STORY_GAP_BLOCKS = 30
 MAX_STORY_GAP_LINK_DENSITY = 0.5
+# A list the story announces ("Here is what changed:") is kept between two kept blocks whatever its links: the
+# announcing sentence ends in one of these, and has at least this many words (characters, in an unspaced script).
+LIST_ANNOUNCEMENT_ENDINGS = (":", "：")
+LIST_ANNOUNCEMENT_MIN_WORDS = 4
+LIST_ANNOUNCEMENT_MIN_CHARS = 8

@@ -135,11 +135,13 @@ NOISE_LINE_RULES: list[LineRule] = [
         r"|(?:à|a) lire aussi|sur le même sujet|les plus lus|articles? (?:similaires|liés)"
         r"|noticias relacionadas|lo más leído|te puede interesar|leggi anche|i più letti"
     )),
-    # Advertising slots that leave a label behind: "Advertisement", "Anzeige", "Sponsored"; and the affiliate
-    # disclosure: "Advertising disclosure: ...", "We may earn commission from links on this page".
+    # Advertising slots that leave a label behind: "Advertisement", "Anzeige", "Sponsored", "Scroll down for
+    # video"; and the affiliate disclosure: "Advertising disclosure: ...", "We may earn commission from links on
+    # this page".
     LineRule("advertisement-label", "advertisement", pattern=_line(
         r"advertisement|advertising|sponsored(?: content| links?)?|ad|anzeige|werbung|publicité|publicidad|pubblicità"
         r"|(?:scroll|weiter) (?:to continue|lesen) .{0,30}|story continues below(?: advertisement)?"
+        r"|scroll down (?:to|for) (?:read |see |watch )?(?:more|(?:the )?videos?)[.:!]?"
         r"|(?:advertising|affiliate) disclosure\b.{0,300}"
         r"|.{0,60}\bwe (?:may )?(?:receive|earn) (?:a )?(?:small )?(?:affiliate )?(?:compensation|commission)\b.{0,250}"
     ), screen_words=_words("advertisement advertising sponsored ad anzeige werbung publicité publicidad pubblicità scroll"
