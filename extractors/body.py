@@ -588,14 +588,17 @@ _STRAY_FURNITURE = [(block_rules.REGIONS.index(region), links)
 
 
 def without_stray_furniture(choice: BodyChoice) -> BodyChoice:
-    """Drop the kept blocks of a furniture region (block_rules.STRAY_FURNITURE_LINKS) that holds a minority of the
-    kept text: reader comments under a story, menu and teaser links, which the vote let through one by one."""
+    """Drop the kept blocks of a furniture region (block_rules.STRAY_FURNITURE_LINKS) that the vote let through one
+    by one: reader comments under a story, menu and teaser links. The region is the page's content (a forum
+    thread, a comment page) only when its blocks are most of the text kept and the vote kept most of its text."""
     for column, min_links in _STRAY_FURNITURE:
         inside = [block for block in choice.kept if block.regions[column]]
         if not inside:
             continue
-        share = sum(len(block.text) for block in inside) / sum(len(block.text) for block in choice.kept)
-        if share >= block_rules.STRAY_FURNITURE_SHARE:
+        kept_inside = sum(len(block.text) for block in inside)
+        region = kept_inside + sum(len(block.text) for block in choice.dropped if block.regions[column])
+        if kept_inside >= block_rules.STRAY_FURNITURE_SHARE * sum(len(block.text) for block in choice.kept) \
+                and kept_inside >= block_rules.STRAY_FURNITURE_REGION_SHARE * region:
             continue
         choice = _no_longer_kept(choice, [block for block in inside if block.link_density >= min_links])
     return choice

@@ -95,6 +95,12 @@ def test_comments_the_vote_let_through_go_unless_they_are_most_of_the_page():
     # A forum thread: the posts are most of what is kept, and they are the page's content.
     choice = without_stray_furniture(BodyChoice(kept=story[:1] + comments))
     assert choice.kept == story[:1] + comments
+    # A short story under which the vote kept three of eight comments: most of what is kept, but picked one by
+    # one from a thread that is not the content.
+    kept_comments = sum(len(block.text) for block in comments[:3])
+    assert kept_comments > len(story[0].text) and kept_comments < sum(len(block.text) for block in comments[3:])
+    choice = without_stray_furniture(BodyChoice(kept=story[:1] + comments[:3], dropped=story[1:] + comments[3:]))
+    assert choice.kept == story[:1]
 
 
 def test_menu_links_the_vote_let_through_go_but_not_a_story_set_in_a_navigation_region():

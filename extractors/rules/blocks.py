@@ -93,13 +93,15 @@ REGION_NAMES = re.compile(
 REGIONS = ("navigation", "header", "footer", "sidebar", "teasers", "share", "comments", "promotion", "overlay",
            "caption", "byline", "tags", "story", "form")
 
-# Furniture the vote let through block by block: blocks kept inside one of these regions while they hold less
-# than STRAY_FURNITURE_SHARE of the text kept are dropped, those whose links are at least the given share of
-# their text. Reader comments under a story, whatever their links (on a forum thread or a comment page they
-# are most of what is kept, and the page's content); menu entries of a navigation region, and linked
-# headlines of a teaser list.
+# Furniture the vote let through block by block: blocks kept inside one of these regions are dropped, those whose
+# links are at least the given share of their text, unless they hold STRAY_FURNITURE_SHARE of the text kept or
+# more and the vote kept STRAY_FURNITURE_REGION_SHARE of the region's text or more. Reader comments under a story,
+# whatever their links (on a forum thread or a comment page they are most of what is kept, and the vote keeps
+# most of them: the page's content; under a short story it keeps a few of many); menu entries of a navigation
+# region, and linked headlines of a teaser list.
 STRAY_FURNITURE_LINKS = {"comments": 0.0, "navigation": 0.5, "teasers": 0.5}
 STRAY_FURNITURE_SHARE = 0.5
+STRAY_FURNITURE_REGION_SHARE = 0.5
 
 # A standfirst is the lead paragraph set between the headline and the story, often in the article's <header>,
 # where the vote may take it for the page's header. It is kept (extractors.body.keep_standfirst) when it is a
