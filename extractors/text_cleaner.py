@@ -55,8 +55,11 @@ TITLE_WINDOW_LINES = 12
 # A line ending in the headline is a breadcrumb trail when this much at most stands in front of it.
 MAX_BREADCRUMB_TRAIL_CHARS = 60
 # After a line that ends a story (extractors.rules.lines.LineRule.ends_story), the rest of an extracted body
-# is cut unless this many paragraphs of this length follow.
+# is cut unless this many paragraphs of this length follow, or more prose follows than was kept above it (a
+# "Related Articles" box or an agency's credit above the story). Prose: lines of PROSE_LINE_CHARS or more
+# that end as a sentence ends.
 LONG_PARAGRAPH_CHARS, LONG_PARAGRAPHS_AFTER_END = 200, 2
+PROSE_LINE_CHARS = 80
 # A credit line this many lines at most below a photo caption, video player or embed credits that item.
 MEDIA_CREDIT_LINES = 2
 
@@ -402,6 +405,10 @@ def _is_subheading(lines: list[Line], position: int) -> bool:
                 and before.features.quality != "short" and after.features.quality == "good")
 
 
+def _prose(text: str) -> bool:
+    return len(text) >= PROSE_LINE_CHARS and line_rules.SENTENCE_END.search(text) is not None
+
+
 def strip_boilerplate_lines(paragraphs: list[str]) -> tuple[list[str], list[Removal], TextCues]:
     """Rules only (no scoring): drop furniture lines from an already-extracted body, reading cues on the way.
 
@@ -412,14 +419,16 @@ def strip_boilerplate_lines(paragraphs: list[str]) -> tuple[list[str], list[Remo
     lines = [Line(index=i, text=text) for i, text in enumerate(normalized) if text]
     cues = TextCues()
     mark_lines(lines, cues)
-    # long_after[i]: long text paragraphs after the i-th line
+    # long_after[i], prose_after[i]: long paragraphs, and characters of prose, from the i-th line on
     long_after = [0] * (len(lines) + 1)
+    prose_after = [0] * (len(lines) + 1)
     for i in range(len(lines) - 1, -1, -1):
-        long = lines[i].kind == BODY and len(lines[i].text) >= LONG_PARAGRAPH_CHARS
-        long_after[i] = long_after[i + 1] + long
+        body = lines[i].kind == BODY
+        long_after[i] = long_after[i + 1] + (body and len(lines[i].text) >= LONG_PARAGRAPH_CHARS)
+        prose_after[i] = prose_after[i + 1] + (len(lines[i].text) if body and _prose(lines[i].text) else 0)
     kept: list[str] = []
     removed: list[Removal] = []
-    ended = False
+    ended = heading_list = False
     for line in lines:
         if ended:
             removed.append(Removal(line.text, "after the end of the article"))
@@ -427,10 +436,18 @@ def strip_boilerplate_lines(paragraphs: list[str]) -> tuple[list[str], list[Remo
             removed.append(Removal(line.text, line.rule.reason))
             if kept and line.rule.opens_comments:
                 ended = True
-            elif kept and line.rule.ends_story:
-                # After a closing line, only cut the rest when it holds no run of real paragraphs.
-                ended = long_after[min(line.index + 1, len(lines))] < LONG_PARAGRAPHS_AFTER_END
+            elif line.rule.ends_story:
+                # After a closing line, only cut the rest when it holds no run of real paragraphs and no more
+                # prose than was kept above it: otherwise the line stands inside the story or above it. Above
+                # it, before any prose, a section header's teaser headlines go with it.
+                rest = min(line.index + 1, len(lines))
+                ended = bool(kept) and long_after[rest] < LONG_PARAGRAPHS_AFTER_END \
+                    and prose_after[rest] <= sum(map(len, kept))
+                heading_list = not ended and line.rule.heads_section and not any(map(_prose, kept))
+        elif heading_list and not _prose(line.text):
+            removed.append(Removal(line.text, "teaser list"))
         else:
+            heading_list = False
             kept.append(line.text)
     if kept:
         cues.add_credits(dateline_credits(kept[0]))

@@ -111,6 +111,29 @@ def test_a_teaser_header_ends_the_story_only_when_no_run_of_paragraphs_follows()
     assert removed[-1].reason == "after the end of the article"
 
 
+
+WIRE_STORY = ["ANCHORAGE, Alaska (AP) - Most of the thirty eagles that dived into a truck of fish scraps are close to recovery.",
+              "Two birds have died, but most of the others have perked up and may soon be released, officials said.",
+              "Workers washed the birds in dish soap to remove the fish oil, and they spent the night in a warehouse.",
+              "Wildlife officers are investigating, and it is still too early to say what penalties the company may face."]
+
+
+def test_a_closing_line_above_a_story_of_short_paragraphs_does_not_end_it():
+    # Wire copy runs in short paragraphs: no run of long ones follows the agency's credit or a "Related
+    # Articles" box set above the story, but more prose follows than was kept above them.
+    assert all(len(text) < 200 for text in WIRE_STORY)
+    kept, removed, _cues = strip_boilerplate_lines(["Eagles recover", "The Associated Press", *WIRE_STORY])
+    assert kept == ["Eagles recover", *WIRE_STORY] and [removal.reason for removal in removed] == ["credit line"]
+    # Above the story, before any prose, the teaser headlines under the box's header go with it.
+    teasers = ["Murray in Oz zone", "Murray sets muscle goal", "More live copy"]
+    kept, removed, _cues = strip_boilerplate_lines(["By Chris Wilson", "Related Articles", *teasers, *WIRE_STORY])
+    assert kept == WIRE_STORY
+    assert [removal.reason for removal in removed][-3:] == ["teaser list"] * 3
+    # Under the story, the same box ends it: what follows is no more prose than the story above.
+    kept, _removed, _cues = strip_boilerplate_lines([*WIRE_STORY, "Related Articles", *teasers, WIRE_STORY[0]])
+    assert kept == WIRE_STORY
+
+
 def test_a_read_more_sentence_is_a_cross_reference_not_a_teaser_header():
     # "Read more about X" heads a teaser list; "Read more about X." is a sentence pointing elsewhere, and a
     # table of short cells after it is still the story's.
