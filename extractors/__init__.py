@@ -5,6 +5,6 @@ from extractors.core import extract, looks_like_html, warm_up
 from extractors.errors import ExtractionError
 
 # Bumped whenever extraction output can change, so stored articles can be re-extracted.
-EXTRACTOR_VERSION = "0.4.7"
+EXTRACTOR_VERSION = "0.4.8"
 
 __all__ = ["Article", "Document", "Removal", "ExtractionError", "EXTRACTOR_VERSION", "extract", "looks_like_html", "warm_up"]
