@@ -429,7 +429,7 @@ def strip_boilerplate_lines(paragraphs: list[str]) -> tuple[list[str], list[Remo
     kept: list[str] = []
     removed: list[Removal] = []
     ended = heading_list = False
-    for line in lines:
+    for position, line in enumerate(lines):
         if ended:
             removed.append(Removal(line.text, "after the end of the article"))
         elif line.rule:
@@ -440,9 +440,8 @@ def strip_boilerplate_lines(paragraphs: list[str]) -> tuple[list[str], list[Remo
                 # After a closing line, only cut the rest when it holds no run of real paragraphs and no more
                 # prose than was kept above it: otherwise the line stands inside the story or above it. Above
                 # it, before any prose, a section header's teaser headlines go with it.
-                rest = min(line.index + 1, len(lines))
-                ended = bool(kept) and long_after[rest] < LONG_PARAGRAPHS_AFTER_END \
-                    and prose_after[rest] <= sum(map(len, kept))
+                ended = bool(kept) and long_after[position + 1] < LONG_PARAGRAPHS_AFTER_END \
+                    and prose_after[position + 1] <= sum(map(len, kept))
                 heading_list = not ended and line.rule.heads_section and not any(map(_prose, kept))
         elif heading_list and not _prose(line.text):
             removed.append(Removal(line.text, "teaser list"))

@@ -106,6 +106,9 @@ def test_a_line_that_opens_comments_ends_the_story_however_much_follows():
 def test_a_teaser_header_ends_the_story_only_when_no_run_of_paragraphs_follows():
     kept, _removed, _cues = strip_boilerplate_lines([LONG[0], "Related Articles", LONG[1], LONG[2]])
     assert kept == [LONG[0], LONG[1], LONG[2]]  # a "Read more" box inside the story
+    # Blank lines (dropped before the rules run) do not shift what counts as following the header.
+    kept, _removed, _cues = strip_boilerplate_lines(["", " ", "", LONG[0], LONG[1], "Related Articles", LONG[2], LONG[3]])
+    assert kept == [LONG[0], LONG[1], LONG[2], LONG[3]]
     kept, removed, _cues = strip_boilerplate_lines([LONG[0], LONG[1], "Related Articles", LONG[2], "Short teaser"])
     assert kept == [LONG[0], LONG[1]]
     assert removed[-1].reason == "after the end of the article"
