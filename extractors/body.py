@@ -673,14 +673,16 @@ def _story_run(run: list[Block], before: Block, kept: set[int]) -> bool:
     """Whether the dropped blocks `run`, between the kept blocks `before` and the next one, are the story's."""
     if any(a.in_heading and b.in_heading for a, b in zip(run, run[1:])):
         return False
-    lead = before  # the nearest block above that is no list entry: what announces a list
+    # The nearest block above that is no list entry, and whether it announces the list entries below it.
+    lead, announced = before, _announces_list(before)
     for position, block in enumerate(run):
         following = run[position + 1] if position + 1 < len(run) else None
-        if not (_story_part(block) or _announced_entry(block, lead, kept)
-                or (following is not None and following.in_list and _announces_list(block))):
+        announces = _announces_list(block)
+        if not (_story_part(block) or (announced and _announced_entry(block, lead, kept))
+                or (following is not None and following.in_list and announces)):
             return False
         if not block.in_list:
-            lead = block
+            lead, announced = block, announces
     return True
 
 
@@ -688,7 +690,7 @@ def _announces_list(block: Block) -> bool:
     """A sentence of the story that announces a list: it ends in a colon, is no heading, list entry or
     furniture line, and has block_rules.LIST_ANNOUNCEMENT_MIN_WORDS words or more (or characters, in an
     unspaced script): not a label such as "Weitere Informationen:"."""
-    text = block.text.rstrip()
+    text = block.text  # visible text: no whitespace at either end
     return (text.endswith(block_rules.LIST_ANNOUNCEMENT_ENDINGS) and not block.in_list and not block.in_heading
             and _plain(block) and block.link_density < block_rules.MAX_STORY_GAP_LINK_DENSITY
             and (len(text.split()) >= block_rules.LIST_ANNOUNCEMENT_MIN_WORDS
@@ -697,7 +699,8 @@ def _announces_list(block: Block) -> bool:
 
 
 def _announced_entry(block: Block, lead: Block, kept: set[int]) -> bool:
-    return block.in_list and _plain(block) and _announces_list(lead) \
+    """A list entry under `lead`, a sentence that announces the list: linked entries need the vote to have kept it."""
+    return block.in_list and _plain(block) \
         and (block.link_density < block_rules.MAX_STORY_GAP_LINK_DENSITY or lead.index in kept)
 
 
